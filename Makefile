@@ -1,0 +1,101 @@
+# hopkit: see README.md.  `make`, `make check`, `make demo`, `make bench`, `make install`.
+include config.mk
+
+DEPS_OK := $(shell $(PKG_CONFIG) --exists $(PKGS) cmocka 2>/dev/null && test -f /usr/include/spglib.h && echo yes)
+ifneq ($(DEPS_OK),yes)
+ifeq ($(filter clean lint,$(MAKECMDGOALS)),)
+$(info make: dependencies missing, running scripts/install-deps)
+DEPS_RUN := $(shell ./scripts/install-deps >&2; echo $$?)
+ifneq ($(DEPS_RUN),0)
+$(error scripts/install-deps failed; install the packages it names and retry)
+endif
+endif
+endif
+
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lsymspg -lm
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+ALL_CFLAGS = $(CSTD) $(OPT) $(WARN) $(CFLAGS) -Ilibcore $(PKG_CFLAGS) \
+	-DHOPKIT_VERSION='"$(VERSION)"' -DHOPKIT_SHAREDIR='"$(SHAREDIR)"' -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS) $(LDSAN)
+
+ifeq ($(V),1)
+Q =
+else
+Q = @
+endif
+
+B = build
+LIB_SRC  := $(sort $(wildcard libcore/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
+CMD_SRC  := $(sort $(wildcard cmd/*.c))
+PROGS    := $(CMD_SRC:cmd/%.c=bin/%)
+TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
+TESTS    := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
+MANS     := $(sort $(wildcard man/*.1 man/*.5))
+
+all: $(PROGS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/libcore.a: $(LIB_OBJ)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $(LIB_OBJ)
+
+bin/%: $(B)/cmd/%.o $(B)/libcore.a
+	@mkdir -p bin
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(B)/libcore.a $(PKG_LIBS)
+
+$(B)/tests/%: $(B)/tests/unit/%.o $(B)/tests/unit/testutil.o $(B)/libcore.a
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(B)/tests/unit/testutil.o $(B)/libcore.a $(PKG_LIBS) $(CMOCKA_LIBS)
+
+$(B)/tests/unit/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit -c -o $@ $<
+
+# check: unit tests, then the command tests, then the corpus cross-checks
+# (which say so and skip when ../shared/data or python3-pymatgen is absent).
+check: all $(TESTS)
+	$(Q)tests/run-unit $(TESTS)
+	$(Q)tests/run-cmd tests/cmd/*.sh
+	$(Q)tests/run-xcheck tests/xcheck/*.sh
+
+unit: $(TESTS)
+	$(Q)tests/run-unit $(TESTS)
+
+demo: all
+	$(Q)scripts/demo
+
+bench: all
+	$(Q)bench/run
+
+lint:
+	$(Q)mandoc -Tlint -Wwarning $(MANS)
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(SHAREDIR)
+	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)
+	install -m 644 $(filter %.1,$(MANS)) $(DESTDIR)$(MANPREFIX)/man1
+	install -m 644 $(filter %.5,$(MANS)) $(DESTDIR)$(MANPREFIX)/man5
+	cp -R share/. $(DESTDIR)$(SHAREDIR)
+
+uninstall:
+	rm -f $(PROGS:bin/%=$(DESTDIR)$(BINDIR)/%)
+	rm -f $(filter %.1,$(MANS):man/%=$(DESTDIR)$(MANPREFIX)/man1/%)
+	rm -rf $(DESTDIR)$(SHAREDIR)
+
+clean:
+	rm -rf $(B) bin
+
+.PHONY: all check unit demo bench lint install uninstall clean
+.SECONDARY:
+
+-include $(LIB_OBJ:.o=.d) $(CMD_SRC:%.c=$(B)/%.d) $(TEST_SRC:%.c=$(B)/%.d)

@@ -1,0 +1,20 @@
+# hopkit build configuration: edit to suit the local system.
+VERSION = 0.1.0
+
+PREFIX    = /usr/local
+BINDIR    = $(PREFIX)/bin
+MANPREFIX = $(PREFIX)/share/man
+SHAREDIR  = $(PREFIX)/share/hopkit
+
+CC      ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS    = jansson libarchive zlib
+OPT     = -O2 -g
+WARN    = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+CSTD    = -std=c17 -D_GNU_SOURCE
+
+# SANITIZE=1 builds everything with AddressSanitizer and UBSan.
+ifeq ($(SANITIZE),1)
+OPT     = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+LDSAN   = -fsanitize=address,undefined
+endif

@@ -1,0 +1,174 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "num.h"
+#include "xalloc.h"
+
+#ifndef HOPKIT_VERSION
+#define HOPKIT_VERSION "0"
+#endif
+
+void
+cli_init(struct cli *c, const char *prog, const char *usage)
+{
+	memset(c, 0, sizeof(*c));
+	c->prog = prog;
+	c->usage = usage;
+	c->progress = isatty(STDERR_FILENO);
+	c->out = stdout;
+}
+
+void
+cli_diag(const struct cli *c, const struct hk_err *e)
+{
+	char buf[1200];
+
+	err_format(e, buf, sizeof(buf));
+	fprintf(stderr, "%s%s: %s\n", c->last_progress ? "\n" : "", c->prog, buf);
+}
+
+void
+cli_warn(const struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", c->prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void
+cli_usage_error(const struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", c->prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: %s\n", c->usage);
+	exit(2);
+}
+
+void
+cli_fatal(const struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", c->prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (c->out_tmp)
+		unlink(c->out_tmp);
+	exit(2);
+}
+
+void
+cli_help(const struct cli *c, const char *text)
+{
+	printf("usage: %s\n\n%s", c->usage, text);
+	exit(fflush(stdout) == 0 && !ferror(stdout) ? 0 : 2);
+}
+
+void
+cli_version(const struct cli *c)
+{
+	printf("%s (hopkit) %s\n", c->prog, HOPKIT_VERSION);
+	exit(fflush(stdout) == 0 && !ferror(stdout) ? 0 : 2);
+}
+
+int
+cli_open_output(struct cli *c, const char *path)
+{
+	int fd;
+
+	if (path == NULL || strcmp(path, "-") == 0) {
+		c->out = stdout;
+		return 0;
+	}
+	c->out_path = xstrdup(path);
+	c->out_tmp = xmalloc(strlen(path) + 32);
+	sprintf(c->out_tmp, "%s.tmp.%ld", path, (long)getpid());
+	fd = open(c->out_tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	if (fd == -1 || (c->out = fdopen(fd, "w")) == NULL)
+		cli_fatal(c, "%s: cannot create: %s", path, strerror(errno));
+	return 0;
+}
+
+int
+cli_close_output(struct cli *c, int ok)
+{
+	int bad = 0;
+
+	cli_progress_done(c);
+	if (fflush(c->out) != 0 || ferror(c->out))
+		bad = 1;
+	if (c->out != stdout) {
+		if (ok && !bad && fsync(fileno(c->out)) != 0)
+			bad = 1;
+		if (fclose(c->out) != 0)
+			bad = 1;
+		if (ok && !bad && rename(c->out_tmp, c->out_path) != 0)
+			bad = 1;
+		if (!ok || bad)
+			unlink(c->out_tmp);
+		if (bad)
+			cli_warn(c, "%s: write error: %s", c->out_path, strerror(errno));
+		free(c->out_tmp);
+		free(c->out_path);
+		c->out_tmp = c->out_path = NULL;
+	} else {
+		if (fclose(stdout) != 0)
+			bad = 1;
+		if (bad)
+			cli_warn(c, "write error on standard output: %s", strerror(errno ? errno : EIO));
+	}
+	return bad ? 2 : 0;
+}
+
+void
+cli_progress(struct cli *c, long n, const char *what)
+{
+	if (!c->progress || c->quiet || (n & 255) != 0)
+		return;
+	fprintf(stderr, "\r%s: %ld %s", c->prog, n, what);
+	c->last_progress = n;
+}
+
+void
+cli_progress_done(struct cli *c)
+{
+	if (c->last_progress) {
+		fputs("\r\033[K", stderr);
+		c->last_progress = 0;
+	}
+}
+
+double
+cli_double(const struct cli *c, const char *opt, const char *arg, double lo, double hi)
+{
+	double x;
+
+	if (num_parse_double(arg, &x) == -1 || x < lo || x > hi)
+		cli_usage_error(c, "invalid %s '%s'", opt, arg);
+	return x;
+}
+
+long
+cli_long(const struct cli *c, const char *opt, const char *arg, long lo, long hi)
+{
+	long x;
+
+	if (num_parse_long(arg, lo, hi, &x) == -1)
+		cli_usage_error(c, "invalid %s '%s'", opt, arg);
+	return x;
+}

@@ -1,0 +1,314 @@
+#include <archive.h>
+#include <archive_entry.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sbuf.h"
+#include "source.h"
+#include "xalloc.h"
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+static const char *
+base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+
+	return s ? s + 1 : p;
+}
+
+enum src_format
+src_format_of_name(const char *name)
+{
+	char buf[1024];
+	const char *b = base_name(name);
+	static const char *const zs[] = { ".gz", ".bz2", ".xz", ".z", NULL };
+
+	snprintf(buf, sizeof(buf), "%s", b);
+	for (int i = 0; zs[i]; i++)
+		if (ends_with(buf, zs[i])) {
+			buf[strlen(buf) - strlen(zs[i])] = '\0';
+			break;
+		}
+	if (ends_with(buf, ".cif") || ends_with(buf, ".mcif"))
+		return SRC_CIF;
+	if (ends_with(buf, ".json") || ends_with(buf, ".jsonl") || ends_with(buf, ".ndjson"))
+		return SRC_JSON;
+	if (strncmp(buf, "POSCAR", 6) == 0 || strncmp(buf, "CONTCAR", 7) == 0 ||
+	    ends_with(buf, ".vasp") || ends_with(buf, ".poscar"))
+		return SRC_POSCAR;
+	return SRC_UNKNOWN;
+}
+
+enum src_format
+src_format_sniff(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && isspace(p[i]))
+		i++;
+	if (i < n && (p[i] == '{' || p[i] == '['))
+		return SRC_JSON;
+	/* a data_ block header at the start of a line marks CIF */
+	for (size_t j = 0; j + 5 <= n; j++)
+		if ((j == 0 || p[j - 1] == '\n') && strncasecmp((const char *)p + j, "data_", 5) == 0)
+			return SRC_CIF;
+	return SRC_POSCAR;
+}
+
+ssize_t
+src_pull(void *entry, void *buf, size_t n)
+{
+	struct src_entry *e = entry;
+	la_ssize_t got;
+
+	if (e->ppre < e->npre) {
+		size_t take = e->npre - e->ppre < n ? e->npre - e->ppre : n;
+		memcpy(buf, e->pre + e->ppre, take);
+		e->ppre += take;
+		return (ssize_t)take;
+	}
+	if (e->eof)
+		return 0;
+	got = archive_read_data(e->ar, buf, n);
+	if (got < 0) {
+		e->failed = 1;
+		return -1;
+	}
+	if (got == 0)
+		e->eof = 1;
+	return (ssize_t)got;
+}
+
+size_t
+src_peek(struct src_entry *e, size_t want, const unsigned char **p)
+{
+	if (e->npre < want && e->ppre == 0 && !e->eof) {
+		e->pre = xrealloc(e->pre, want);
+		while (e->npre < want && !e->eof) {
+			la_ssize_t got = archive_read_data(e->ar, e->pre + e->npre, want - e->npre);
+			if (got < 0) {
+				e->failed = 1;
+				break;
+			}
+			if (got == 0)
+				e->eof = 1;
+			e->npre += (size_t)got;
+		}
+	}
+	*p = e->pre;
+	return e->npre;
+}
+
+int
+src_read_all(struct src_entry *e, size_t max, char **buf, size_t *n, struct hk_err *err)
+{
+	struct sbuf sb = SBUF_INIT;
+	char chunk[65536];
+	ssize_t got;
+
+	while ((got = src_pull(e, chunk, sizeof(chunk))) > 0) {
+		if (sb.len + (size_t)got > max) {
+			sbuf_release(&sb);
+			err_at(err, e->name, 0, "larger than %zu MiB: not a structure file", max >> 20);
+			return -1;
+		}
+		sbuf_add(&sb, chunk, (size_t)got);
+	}
+	if (got < 0) {
+		sbuf_release(&sb);
+		err_at(err, e->name, 0, "read error: %s", archive_error_string(e->ar) ?
+		    archive_error_string(e->ar) : "unknown");
+		return -1;
+	}
+	if (sb.s == NULL)
+		sbuf_grow(&sb, 0);
+	*n = sb.len;
+	*buf = sbuf_detach(&sb);
+	return 0;
+}
+
+static struct archive *
+open_archive(void)
+{
+	struct archive *a = archive_read_new();
+
+	archive_read_support_filter_all(a);
+	archive_read_support_format_tar(a);
+	archive_read_support_format_gnutar(a);
+	archive_read_support_format_zip(a);
+	archive_read_support_format_raw(a);
+	return a;
+}
+
+static void
+entry_reset(struct src_entry *e)
+{
+	free(e->pre);
+	e->pre = NULL;
+	e->npre = e->ppre = 0;
+	e->eof = e->failed = 0;
+}
+
+/* Read one file (plain, compressed or an archive) through libarchive. */
+static int
+walk_file(const char *path, const char *rel, int explicit, src_fn fn, void *ctx, struct hk_err *err)
+{
+	struct archive *a = open_archive();
+	struct archive_entry *ae;
+	struct src_entry e;
+	struct sbuf name = SBUF_INIT, relname = SBUF_INIT, dir = SBUF_INIT;
+	int rc = 0, r, stdin_ = strcmp(path, "-") == 0;
+
+	memset(&e, 0, sizeof(e));
+	e.ar = a;
+	r = stdin_ ? archive_read_open_fd(a, STDIN_FILENO, 65536)
+	    : archive_read_open_filename(a, path, 65536);
+	if (r != ARCHIVE_OK) {
+		err_at(err, path, 0, "cannot open: %s", archive_error_string(a));
+		archive_read_free(a);
+		return -1;
+	}
+	if (!stdin_) {
+		const char *slash = strrchr(path, '/');
+		if (slash)
+			sbuf_add(&dir, path, (size_t)(slash - path));
+		else
+			sbuf_addstr(&dir, ".");
+	}
+	while ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+		int raw = archive_format(a) == ARCHIVE_FORMAT_RAW;
+		const char *mem = archive_entry_pathname(ae);
+		sbuf_reset(&name);
+		sbuf_reset(&relname);
+		entry_reset(&e);
+		if (raw) {
+			/* a plain or compressed single file: its own name */
+			sbuf_addstr(&name, path);
+			sbuf_addstr(&relname, rel);
+			e.format = src_format_of_name(path);
+			e.dirpath = stdin_ ? NULL : dir.s;
+		} else {
+			if (archive_entry_filetype(ae) != AE_IFREG || mem == NULL)
+				continue;
+			while (mem[0] == '.' && mem[1] == '/')
+				mem += 2;
+			sbuf_addf(&name, "%s:%s", path, mem);
+			sbuf_addstr(&relname, mem);
+			e.format = src_format_of_name(mem);
+			e.dirpath = NULL;
+			if (e.format == SRC_UNKNOWN)
+				continue;
+		}
+		if (e.format == SRC_UNKNOWN && !explicit && !stdin_)
+			break;
+		e.name = name.s;
+		e.relname = relname.s;
+		rc = fn(ctx, &e);
+		if (rc != 0 || raw)
+			break;
+	}
+	if (rc == 0 && r == ARCHIVE_FATAL) {
+		const char *msg = archive_error_string(a);
+		if (stdin_ && msg == NULL)
+			msg = "empty input";
+		err_at(err, path, 0, "cannot read: %s", msg ? msg : "unknown archive error");
+		rc = -1;
+	}
+	entry_reset(&e);
+	archive_read_free(a);
+	sbuf_release(&name);
+	sbuf_release(&relname);
+	sbuf_release(&dir);
+	return rc;
+}
+
+static int
+by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int is_archive_name(const char *n);
+
+static int
+walk_dir(const char *path, const char *rel, src_fn fn, src_errfn efn, void *ctx, struct hk_err *err)
+{
+	struct dirent **list = NULL;
+	int n = scandir(path, &list, NULL, by_name), rc = 0;
+
+	if (n < 0) {
+		err_at(err, path, 0, "cannot read directory: %s", strerror(errno));
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		const char *d = list[i]->d_name;
+		struct sbuf full = SBUF_INIT, sub = SBUF_INIT;
+		struct stat st;
+		if (d[0] == '.' || rc != 0) {
+			free(list[i]);
+			continue;
+		}
+		sbuf_addf(&full, "%s/%s", path, d);
+		if (rel[0])
+			sbuf_addf(&sub, "%s/%s", rel, d);
+		else
+			sbuf_addstr(&sub, d);
+		if (stat(full.s, &st) == 0) {
+			if (S_ISDIR(st.st_mode))
+				rc = walk_dir(full.s, sub.s, fn, efn, ctx, err);
+			else if (S_ISREG(st.st_mode) && (src_format_of_name(d) != SRC_UNKNOWN || is_archive_name(d)))
+				rc = walk_file(full.s, sub.s, 0, fn, ctx, err);
+			if (rc == -1) {
+				/* a broken file inside a directory does not stop the walk */
+				rc = efn ? efn(ctx, err) : 0;
+				err_clear(err);
+			}
+		}
+		sbuf_release(&full);
+		sbuf_release(&sub);
+		free(list[i]);
+	}
+	free(list);
+	return rc;
+}
+
+static int
+is_archive_name(const char *n)
+{
+	return ends_with(n, ".tar") || ends_with(n, ".tgz") || ends_with(n, ".tar.gz") ||
+	    ends_with(n, ".tar.bz2") || ends_with(n, ".tar.xz") || ends_with(n, ".zip");
+}
+
+int
+src_walk(const char *path, src_fn fn, src_errfn efn, void *ctx, struct hk_err *err)
+{
+	struct stat st;
+
+	if (strcmp(path, "-") == 0)
+		return walk_file(path, "-", 1, fn, ctx, err);
+	if (stat(path, &st) == -1) {
+		err_at(err, path, 0, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode))
+		return walk_dir(path, "", fn, efn, ctx, err);
+	if (st.st_size == 0) {
+		err_at(err, path, 0, "empty file");
+		return -1;
+	}
+	return walk_file(path, path, 1, fn, ctx, err);
+}

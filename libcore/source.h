@@ -1,0 +1,71 @@
+/*
+ * source.h - walk structure sources: files, directories, archives, stdin.
+ *
+ * A source is a file, a directory (walked recursively in name order), an
+ * archive read in place with libarchive (.tar, .tar.gz/.tgz, .tar.bz2,
+ * .tar.xz, .zip), a gzip/bzip2/xz-compressed single file, or "-" for
+ * standard input.  Each regular file found is handed to a callback as an
+ * entry that can be read whole or streamed.  Inside directories and
+ * archives only names that look like structure files are read (*.cif,
+ * POSCAR*, CONTCAR*, *.vasp, *.json, *.jsonl, optionally compressed);
+ * a file named explicitly is always read, its format sniffed if need be.
+ */
+#ifndef HK_SOURCE_H
+#define HK_SOURCE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+enum src_format { SRC_UNKNOWN, SRC_CIF, SRC_POSCAR, SRC_JSON };
+
+struct archive;
+
+struct src_entry {
+	const char *name;	/* for messages: "dir/x.cif", "a.tgz:x/y.cif", "-" */
+	const char *relname;	/* path inside the named source (the record's "source") */
+	const char *dirpath;	/* directory of a plain file, else NULL (for POTCAR lookup) */
+	enum src_format format;
+	struct archive *ar;	/* internal */
+	unsigned char *pre;	/* peeked bytes not yet consumed */
+	size_t npre, ppre;
+	int eof;
+	int failed;
+};
+
+/* Called per entry; a non-zero return stops the walk and is returned. */
+typedef int (*src_fn)(void *ctx, struct src_entry *e);
+
+/*
+ * Called for a file inside a directory that cannot be read (a corrupt
+ * archive, say); the walk goes on unless it returns non-zero.
+ */
+typedef int (*src_errfn)(void *ctx, const struct hk_err *err);
+
+/*
+ * Walk one source.  Returns 0, fn's non-zero return, or -1 when the source
+ * itself cannot be read (err set; other sources may still be walked).
+ * Errors inside an entry are the callback's to report.
+ */
+int src_walk(const char *path, src_fn fn, src_errfn efn, void *ctx, struct hk_err *err);
+
+/* Stream bytes of an entry (a linerd_pull). */
+ssize_t src_pull(void *entry, void *buf, size_t n);
+
+/*
+ * Read the whole entry (at most max bytes) into a NUL-terminated buffer
+ * the caller frees.  -1 when larger than max or unreadable.
+ */
+int src_read_all(struct src_entry *e, size_t max, char **buf, size_t *n, struct hk_err *err);
+
+/* Look at the first bytes without consuming them; returns how many. */
+size_t src_peek(struct src_entry *e, size_t want, const unsigned char **p);
+
+/* Format from a file name (compression suffixes ignored). */
+enum src_format src_format_of_name(const char *name);
+
+/* Format from content: JSON, CIF, or POSCAR as a last resort. */
+enum src_format src_format_sniff(const unsigned char *p, size_t n);
+
+#endif

@@ -1,0 +1,18 @@
+/* testutil.h - helpers shared by the cmocka unit tests. */
+#ifndef HK_TESTUTIL_H
+#define HK_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+/* cmocka 1.1's assert_float_equal works in float; this works in double. */
+#define assert_near(a, b, tol) _assert_near((double)(a), (double)(b), (double)(tol), #a, #b, __FILE__, __LINE__)
+void _assert_near(double a, double b, double tol, const char *sa, const char *sb, const char *file, int line);
+
+/* The contents of tests/data/NAME (NUL-terminated, caller frees). */
+char *test_data(const char *name, size_t *n);
+
+#endif
