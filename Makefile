@@ -37,7 +37,7 @@ MANS     := $(sort $(wildcard man/*.1 man/*.5))
 
 all: $(PROGS)
 
-$(B)/%.o: %.c
+$(B)/%.o: %.c config.mk
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -56,7 +56,7 @@ $(B)/tests/%: $(B)/tests/unit/%.o $(B)/tests/unit/testutil.o $(B)/libcore.a
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(B)/tests/unit/testutil.o $(B)/libcore.a $(PKG_LIBS) $(CMOCKA_LIBS)
 
-$(B)/tests/unit/%.o: tests/unit/%.c
+$(B)/tests/unit/%.o: tests/unit/%.c config.mk
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit -c -o $@ $<

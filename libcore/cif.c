@@ -648,6 +648,55 @@ read_sites(const struct block *b, const char *name, const struct symop *ops, siz
 	return 0;
 }
 
+/*
+ * When the block states _chemical_formula_sum, the expanded sites must
+ * have the same element ratios: a file cut short at a row boundary parses
+ * cleanly but loses atoms, and this is how it is caught.
+ */
+static int
+check_formula_sum(const struct block *b, const char *name, const struct cell *c, struct hk_err *err)
+{
+	const struct tok *v = block_get(b, "_chemical_formula_sum");
+	double want[ELEM_MAX + 1] = { 0 }, have[ELEM_MAX + 1] = { 0 };
+	size_t i = 0;
+	int zref = 0;
+
+	if (v == NULL || unknown_value(v))
+		return 0;
+	while (i < v->n) {
+		while (i < v->n && isspace((unsigned char)v->s[i]))
+			i++;
+		if (i >= v->n)
+			break;
+		size_t st = i;
+		while (i < v->n && isalpha((unsigned char)v->s[i]))
+			i++;
+		int z = elem_z_n(v->s + st, i - st);
+		size_t ns = i;
+		while (i < v->n && !isspace((unsigned char)v->s[i]))
+			i++;
+		double amt = 1;
+		if (z == 0 || (i > ns && num_parse_double_n(v->s + ns, i - ns, &amt) == -1) || amt <= 0)
+			return 0;	/* a style we do not read: no check */
+		want[z] += amt;
+		zref = z;
+	}
+	if (zref == 0)
+		return 0;
+	for (int k = 0; k < c->n; k++)
+		have[c->z[k]] += 1;
+	for (int z = 1; z <= ELEM_MAX; z++) {
+		double r = have[zref] > 0 ? want[z] / want[zref] * have[zref] : -1;
+		if (fabs(r - have[z]) > 1e-6 * (1 + have[z])) {
+			err_at(err, name, v->line, "sites give %g %s per %g %s but _chemical_formula_sum says "
+			    "'%.*s' (truncated file?)", have[z], elem_symbol(z), have[zref], elem_symbol(zref),
+			    (int)(v->n > 60 ? 60 : v->n), v->s);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Oxidation states are kept only when every site has one. */
 static void
 keep_oxi_if_complete(struct cell *c)
@@ -683,6 +732,8 @@ block_structure(const struct block *b, const char *name, struct structure *s,
 	if (read_sites(b, name, ops, nops, &s->cell, err, code) == -1)
 		goto out;
 	keep_oxi_if_complete(&s->cell);
+	if (check_formula_sum(b, name, &s->cell, err) == -1)
+		goto out;
 	if (cell_validate(&s->cell, err) == -1) {
 		err->line = s->line;
 		snprintf(err->file, sizeof(err->file), "%s", name);

@@ -28,6 +28,14 @@ err_at(struct hk_err *e, const char *file, long line, const char *fmt, ...)
 }
 
 void
+err_where(struct hk_err *e, const char *file, long line)
+{
+	snprintf(e->file, sizeof(e->file), "%s", file ? file : "");
+	e->line = line;
+	e->col = 0;
+}
+
+void
 err_prefix(struct hk_err *e, const char *fmt, ...)
 {
 	char old[sizeof(e->msg)];

@@ -26,6 +26,9 @@ void err_set(struct hk_err *e, const char *fmt, ...)
 void err_at(struct hk_err *e, const char *file, long line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* Set only the location, keeping the message. */
+void err_where(struct hk_err *e, const char *file, long line);
+
 /* Prefix the current message with more context ("what: old message"). */
 void err_prefix(struct hk_err *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

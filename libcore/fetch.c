@@ -226,7 +226,8 @@ take_structure(struct fetch *f, struct structure *s)
 	}
 	cell_wrap(&s->cell);
 	if (f->o.sanitize && sym_sanitize(&s->cell, f->o.symprec, &e) == -1) {
-		err_at(&e, f->entry->name, s->line, "cannot sanitise: %.400s", e.msg);
+		err_prefix(&e, "cannot sanitise");
+		err_where(&e, f->entry->name, s->line);
 		return report(f, &e, HK_E_BAD);
 	}
 	if (f->o.max_sites > 0 && s->cell.n > f->o.max_sites) {
@@ -240,7 +241,7 @@ take_structure(struct fetch *f, struct structure *s)
 		return report(f, &e, HK_E_BAD);
 	}
 	if (sym_analyze(&s->cell, f->o.symprec, &sym, &e) == -1) {
-		err_at(&e, f->entry->name, s->line, "%.400s", e.msg);
+		err_where(&e, f->entry->name, s->line);
 		return report(f, &e, HK_E_BAD);
 	}
 	formula_reduced(&s->cell, formula, sizeof(formula));
@@ -292,7 +293,7 @@ take_doc(struct fetch *f, const json_t *doc, long line)
 		return take_doc(f, json_object_get(doc, "data"), line);
 	s.line = line;
 	if (structjson_doc(doc, &s, &e, &code) == -1) {
-		err_at(&e, f->entry->name, line, "%.480s", e.msg);
+		err_where(&e, f->entry->name, line);
 		rc = on_structure(f, NULL, &e, code);
 	} else {
 		rc = on_structure(f, &s, NULL, 0);

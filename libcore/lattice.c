@@ -178,7 +178,7 @@ lat_lll(const double l[3][3], double red[3][3], double t[3][3])
 	gram_schmidt(b, bs, mu, bb);
 	while (k < 3 && guard++ < 1000) {
 		for (int j = k - 1; j >= 0; j--) {
-			double q = round(mu[k][j]);
+			double q = rint(mu[k][j]);	/* half to even, as Python's round */
 			if (q == 0)
 				continue;
 			for (int c = 0; c < 3; c++) {

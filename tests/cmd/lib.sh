@@ -1,0 +1,54 @@
+# Shared by the command tests: table-driven cases, each in its own temp dir.
+#
+#   expect NAME STATUS 'SHELL COMMAND' 'STDOUT' 'STDERR'
+#
+# STDOUT and STDERR are the exact text expected, or "~ERE" to grep for, or
+# "*" for anything.  The command runs with sh -c in a fresh mktemp -d, with
+# $DATA pointing at tests/data and bin/ first on PATH.  A failure prints the
+# command and a diff.
+set -u
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+DATA=$TOP/tests/data
+PATH=$TOP/bin:$PATH
+export DATA TOP PATH LC_ALL=C
+pass=0
+fail=0
+name=$(basename "$0" .sh)
+
+match() { # what expected actual-file
+	case "$2" in
+	"*") return 0 ;;
+	"~"*) grep -Eq -- "${2#\~}" "$3" ;;
+	*) printf '%s' "$2" | diff -u - "$3" >"$3.diff" ;;
+	esac
+}
+
+expect() {
+	_name=$1 _status=$2 _cmd=$3 _out=$4 _err=$5
+	_dir=$(mktemp -d)
+	(cd "$_dir" && sh -c "$_cmd" >"$_dir/.out" 2>"$_dir/.err" </dev/null)
+	_got=$?
+	_ok=1
+	[ "$_got" -eq "$_status" ] || _ok=0
+	match stdout "$_out" "$_dir/.out" || _ok=0
+	match stderr "$_err" "$_dir/.err" || _ok=0
+	if [ $_ok -eq 1 ]; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL $name: $_name"
+		echo "  command: $_cmd"
+		echo "  status: $_got (want $_status)"
+		for f in out err; do
+			[ -s "$_dir/.$f.diff" ] && sed 's/^/  /' "$_dir/.$f.diff"
+			echo "  std$f:"; head -c 2000 "$_dir/.$f" | sed 's/^/    /'
+		done
+	fi
+	rm -rf "$_dir"
+}
+
+# Print the summary; exit non-zero on failure.
+finish() {
+	echo "$name: $pass passed, $fail failed"
+	[ "$fail" -eq 0 ]
+}
