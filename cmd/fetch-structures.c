@@ -11,10 +11,11 @@
 #include "sbuf.h"
 
 static const char usage[] =
-    "fetch-structures [-kq] [--csv] [--dedupe] [--sanitize] [--skip-disordered]\n"
-    "                        [--elements LIST] [--any-elements LIST] [--exclude-elements LIST]\n"
-    "                        [--max-sites N] [--max-nelements N] [--max-ehull EV]\n"
-    "                        [--min-distance A] [--symprec A] [-o FILE] [SOURCE ...]";
+    "fetch-structures [-kqv] [--csv] [--dedupe] [--sanitize] [--skip-disordered]\n"
+    "                        [-e list] [--any-elements list] [--exclude-elements list]\n"
+    "                        [--max-sites n] [--max-nelements n] [--max-ehull ev]\n"
+    "                        [--min-distance angstrom] [--symprec angstrom] [-o file]\n"
+    "                        [source ...]";
 
 static const char help[] =
     "Read crystal structures (CIF, POSCAR/CONTCAR, pymatgen or Materials Project\n"

@@ -52,3 +52,16 @@ finish() {
 	echo "$name: $pass passed, $fail failed"
 	[ "$fail" -eq 0 ]
 }
+
+# The shared corpus beside the repository (../shared/data), or "".
+SHARED=${HOPKIT_SHARED:-$TOP/../shared}
+[ -d "$SHARED/data/structures" ] || SHARED=
+PYTHON=/usr/bin/python3
+have_pymatgen() { "$PYTHON" -c 'import pymatgen' 2>/dev/null; }
+
+# Skip a whole script with a reason (counts as passing, says so).
+skip_all() {
+	echo "$name: SKIPPED: $1"
+	echo "$name: 0 passed, 0 failed"
+	exit 0
+}
