@@ -1,6 +1,6 @@
 #!/bin/sh
 # fetch-structures: command-line behaviour, formats, filters, bad input.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 
 S='$DATA/structures'
 LIF='{"id":"mp-1138","formula":"LiF","nsites":2,"spacegroup":{"number":225,"symbol":"Fm-3m"},"source":"mp-1138_LiF.cif","structure":{"lattice":[[2.5005779981423317,0,1.443709998928509],[0.8335259992691985,2.357567998786766,1.4437099993172997],[0,0,2.887419]],"species":["Li","F"],"frac":[[0,0,0],[0.5,0.5,0.5]]}}

@@ -3,7 +3,7 @@
 # every file read; directory, .tar.gz and .zip give identical output;
 # lattice, composition and space group agree with pymatgen; every
 # symmetrised conventional cell sanitises to its P1 twin.
-. "$(dirname "$0")/../cmd/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 
 [ -n "$SHARED" ] || skip_all "../shared/data not present (set HOPKIT_SHARED)"
 C=$SHARED/data/structures
