@@ -8,6 +8,51 @@
 #include "symmetry.h"
 #include "xalloc.h"
 
+/* Orders of the 32 crystallographic point groups, by spglib's symbols. */
+static int
+pointgroup_order(const char *sym)
+{
+	static const struct { const char *s; int n; } t[] = {
+		{ "1", 1 }, { "-1", 2 }, { "2", 2 }, { "m", 2 }, { "2/m", 4 }, { "222", 4 },
+		{ "mm2", 4 }, { "mmm", 8 }, { "4", 4 }, { "-4", 4 }, { "4/m", 8 }, { "422", 8 },
+		{ "4mm", 8 }, { "-42m", 8 }, { "4/mmm", 16 }, { "3", 3 }, { "-3", 6 }, { "32", 6 },
+		{ "3m", 6 }, { "-3m", 12 }, { "6", 6 }, { "-6", 6 }, { "6/m", 12 }, { "622", 12 },
+		{ "6mm", 12 }, { "-6m2", 12 }, { "6/mmm", 24 }, { "23", 12 }, { "m-3", 24 },
+		{ "432", 24 }, { "-43m", 24 }, { "m-3m", 48 },
+	};
+	char b[16];
+	size_t m = 0;
+
+	for (const char *p = sym; *p && m < sizeof(b) - 1; p++)
+		if (*p != ' ')
+			b[m++] = *p;
+	b[m] = '\0';
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strcmp(t[i].s, b) == 0)
+			return t[i].n;
+	return 0;
+}
+
+static int
+distinct_rotations(const int (*rot)[3][3], int n)
+{
+	int k = 0;
+
+	for (int i = 0; i < n; i++) {
+		int seen = 0;
+		for (int j = 0; j < i && !seen; j++)
+			seen = memcmp(rot[i], rot[j], sizeof(rot[0])) == 0;
+		k += !seen;
+	}
+	return k;
+}
+
+int
+sym_complete(const struct symmetry *s)
+{
+	return s->pg_order == 0 || s->nrot >= s->pg_order;
+}
+
 static void
 to_spglib(const double l[3][3], double t[3][3])
 {
@@ -57,6 +102,15 @@ sym_analyze(const struct cell *c, double symprec, struct symmetry *s, struct hk_
 	s->wyckoff[c->n] = '\0';
 	mat3_transpose(d->std_lattice, s->std_lattice);
 	s->n_std = d->n_std_atoms;
+	mat3_transpose(d->primitive_lattice, s->prim_lattice);
+	s->pg_order = pointgroup_order(d->pointgroup_symbol);
+	s->nrot = distinct_rotations((const int (*)[3][3])s->rot, s->nops);
+	s->to_prim = xmalloc((size_t)c->n * sizeof(int));
+	for (int i = 0; i < c->n; i++) {
+		s->to_prim[i] = d->mapping_to_primitive[i];
+		if (d->mapping_to_primitive[i] + 1 > s->n_prim)
+			s->n_prim = d->mapping_to_primitive[i] + 1;
+	}
 	spg_free_dataset(d);
 	return 0;
 }
@@ -68,7 +122,33 @@ sym_release(struct symmetry *s)
 	free(s->trans);
 	free(s->equiv);
 	free(s->wyckoff);
+	free(s->to_prim);
 	memset(s, 0, sizeof(*s));
+}
+
+void
+sym_primitive_of(const struct cell *c, const struct symmetry *s, struct cell *out)
+{
+	double inv[3][3];
+	int *done = xcalloc((size_t)s->n_prim + 1, sizeof(int));
+
+	cell_release(out);
+	memcpy(out->lattice, s->prim_lattice, sizeof(out->lattice));
+	lat_inverse(out->lattice, inv);
+	cell_reserve(out, s->n_prim);
+	out->n = s->n_prim;
+	for (int i = 0; i < c->n; i++) {
+		int p = s->to_prim[i];
+		double r[3];
+		if (p < 0 || p >= s->n_prim || done[p])
+			continue;
+		done[p] = 1;
+		lat_frac_to_cart(c->lattice, c->frac[i], r);
+		lat_cart_to_frac(inv, r, out->frac[p]);
+		out->z[p] = c->z[i];
+	}
+	cell_wrap(out);
+	free(done);
 }
 
 int

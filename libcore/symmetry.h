@@ -25,12 +25,34 @@ struct symmetry {
 	char *wyckoff;		/* Wyckoff letter per site */
 	double std_lattice[3][3];	/* standardised conventional cell (rows) */
 	int n_std;
+	double prim_lattice[3][3];	/* primitive cell of the input (rows, not idealised) */
+	int n_prim;			/* sites in the primitive cell */
+	int *to_prim;			/* primitive site of each site */
+	int pg_order;			/* order of the crystal's point group */
+	int nrot;			/* distinct rotations among the operations */
 };
 
-#define SYMMETRY_INIT { 0, "", 0, NULL, NULL, 0, NULL, NULL, { { 0 } }, 0 }
+#define SYMMETRY_INIT { 0, "", 0, NULL, NULL, 0, NULL, NULL, { { 0 } }, 0, { { 0 } }, 0, NULL, 0, 0 }
 
 int sym_analyze(const struct cell *c, double symprec, struct symmetry *s, struct hk_err *err);
 void sym_release(struct symmetry *s);
+
+/*
+ * The primitive cell of c as the analysis found it (not idealised): its
+ * lattice, and for each primitive site the position of the first site of c
+ * that maps to it.  spglib reports only the operations that are integer
+ * matrices in the input basis, so a supercell that breaks the lattice's
+ * symmetry (2x2x1 of an fcc cell) shows fewer operations than its crystal
+ * has; the primitive cell shows them all.
+ */
+/*
+ * 1 when the operations reported for the cell are the whole space group:
+ * every rotation of the point group appears (a cell that breaks its
+ * lattice's symmetry shows only a subgroup).
+ */
+int sym_complete(const struct symmetry *s);
+
+void sym_primitive_of(const struct cell *c, const struct symmetry *s, struct cell *out);
 
 /*
  * The primitive cell spglib finds (idealised, as spglib.find_primitive),
