@@ -74,8 +74,12 @@ unit: $(TESTS)
 demo: all
 	$(Q)scripts/demo
 
-bench: all
-	$(Q)bench/run
+$(B)/bench/%: bench/%.c $(B)/libcore.a config.mk
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libcore.a $(PKG_LIBS)
+
+bench: all $(B)/bench/symmetry-only
+	$(Q)BENCH_BIN=$(B)/bench bench/run
 
 lint:
 	$(Q)mandoc -Tlint -Wwarning $(MANS)

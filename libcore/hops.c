@@ -136,6 +136,17 @@ orbit(const struct ctx *x, const int h[5], tuple *buf)
 	return m;
 }
 
+static double
+edge_length(const struct cell *c, const double (*pos)[3], const int e[5])
+{
+	double f[3], r[3];
+
+	for (int k = 0; k < 3; k++)
+		f[k] = pos[e[1]][k] + e[2 + k] - pos[e[0]][k];
+	lat_frac_to_cart(c->lattice, f, r);
+	return sqrt(r[0] * r[0] + r[1] * r[1] + r[2] * r[2]);
+}
+
 struct cand {
 	int h[5];	/* ion-local hop */
 	int key[5];	/* least member of its class */
@@ -222,7 +233,13 @@ hops_find(const struct cell *c, const struct symmetry *sym, int z, double cutoff
 		goto out;
 	struct ctx x = { sym, nion, perm, (const int (*)[3])shift };
 	double rcut = round(cutoff * 1000) / 1000 + HOPS_CUTOFF_SLACK;
-	if (neigh_build(&g, c->lattice, nion, (const double (*)[3])pos, rcut) == -1) {
+	/*
+	 * Equivalent hops differ in length by at most 2 symprec (each end moves
+	 * at most symprec under an operation), so a class whose shortest member
+	 * is within the cutoff has a member from a representative within this.
+	 */
+	double reach = rcut + 2 * symprec;
+	if (neigh_build(&g, c->lattice, nion, (const double (*)[3])pos, reach) == -1) {
 		err_set(err, "lattice is singular");
 		goto out;
 	}
@@ -230,7 +247,7 @@ hops_find(const struct cell *c, const struct symmetry *sym, int z, double cutoff
 		if (sym->equiv[ion[k]] != ion[k])
 			continue;
 		cl.self = k;
-		neigh_query(&g, pos[k], rcut, collect_visit, &cl);
+		neigh_query(&g, pos[k], reach, collect_visit, &cl);
 	}
 	buf = xmalloc((size_t)sym->nops * 2 * sizeof(tuple));
 	for (int k = 0; k < cl.n; k++) {
@@ -244,11 +261,31 @@ hops_find(const struct cell *c, const struct symmetry *sym, int z, double cutoff
 		struct hop *h;
 		out->h = xreallocarray(out->h, (size_t)out->n + 1, sizeof(*out->h));
 		h = &out->h[out->n++];
-		h->i = ion[cl.v[k].h[0]];
-		h->j = ion[cl.v[k].h[1]];
-		memcpy(h->image, cl.v[k].h + 2, sizeof(h->image));
-		h->length = cl.v[k].length;
 		h->nedge = orbit(&x, cl.v[k].h, buf);
+		/*
+		 * The class is represented by its shortest member, so that the
+		 * choice does not depend on the cell: in a cell distorted within
+		 * symprec, equivalent hops differ slightly in length.
+		 */
+		{
+			int best = 0;
+			double bl = INFINITY;
+			for (int e = 0; e < h->nedge; e++) {
+				double l = edge_length(c, pos, buf[e]);
+				if (l < bl - 1e-12) {
+					bl = l;
+					best = e;
+				}
+			}
+			h->i = ion[buf[best][0]];
+			h->j = ion[buf[best][1]];
+			memcpy(h->image, buf[best] + 2, sizeof(h->image));
+			h->length = bl;
+		}
+		if (h->length >= rcut) {
+			out->n--;
+			continue;
+		}
 		h->multiplicity = h->nedge / 2;
 		h->edge = xmalloc((size_t)h->nedge * sizeof(tuple));
 		memcpy(h->edge, buf, (size_t)h->nedge * sizeof(tuple));

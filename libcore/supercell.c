@@ -35,8 +35,12 @@ consider(const double m[3][3], const double l[3][3], int det, struct supercell *
 		return;
 	if (best->det != 0 && best->det < det)
 		return;
-	/* the reduced basis, expressed in the cell's vectors */
+	/* the reduced basis, expressed in the cell's vectors, right-handed */
 	mat3_mul(t, m, full);
+	if (mat3_det(full) < 0)
+		for (int i = 0; i < 3; i++)
+			for (int j = 0; j < 3; j++)
+				full[i][j] = -full[i][j];
 	for (int i = 0; i < 3; i++)
 		for (int j = 0; j < 3; j++)
 			best->m[i][j] = (int)lround(full[i][j]);

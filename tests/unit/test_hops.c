@@ -295,7 +295,7 @@ check_supercell(const double l[3][3], double lmin, int upper)
 	for (int i = 0; i < 3; i++)
 		for (int j = 0; j < 3; j++)
 			m[i][j] = sc.m[i][j];
-	assert_near(fabs(mat3_det(m)), sc.det, 1e-9);
+	assert_near(mat3_det(m), sc.det, 1e-9);	/* right-handed */
 	mat3_mul(m, l, s);
 	lat_widths(s, w);
 	for (int k = 0; k < 3; k++)
