@@ -1,4 +1,6 @@
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "elements.h"
@@ -165,4 +167,16 @@ elem_x_key(int z)
 	double x = elem_x(z);
 
 	return isnan(x) ? INFINITY : x;
+}
+
+char *
+elem_ion(int z, int charge, char buf[16])
+{
+	if (charge == 0)
+		snprintf(buf, 16, "%s", elem_symbol(z));
+	else if (abs(charge) == 1)
+		snprintf(buf, 16, "%s%c", elem_symbol(z), charge > 0 ? '+' : '-');
+	else
+		snprintf(buf, 16, "%s%d%c", elem_symbol(z), abs(charge), charge > 0 ? '+' : '-');
+	return buf;
 }

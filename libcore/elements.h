@@ -22,6 +22,9 @@ int elem_z_n(const char *sym, size_t n);
 /* Symbol of atomic number z (1..118), or "X" when out of range. */
 const char *elem_symbol(int z);
 
+/* "F-", "Ca2+", "Fe" (charge 0) into buf (16 bytes); returns buf. */
+char *elem_ion(int z, int charge, char buf[16]);
+
 /* Pauling electronegativity of z, NaN when it has none. */
 double elem_x(int z);
 

@@ -356,3 +356,47 @@ hops_dimensionality_upto(const struct hopset *hs, int k)
 	free(which);
 	return dim;
 }
+
+/* The ion site (ion-local index) nearest the point f, and the image it lies in. */
+static int
+nearest_ion(const struct hopset *hs, const struct cell *c, const double f[3], double tol, int img[3])
+{
+	double best = tol * tol;
+	int k_best = -1;
+
+	for (int k = 0; k < hs->nion; k++) {
+		const double *p = c->frac[hs->ion_site[k]];
+		double g[3], r[3];
+		int t[3];
+		for (int d = 0; d < 3; d++) {
+			t[d] = (int)lround(f[d] - p[d]);
+			g[d] = f[d] - p[d] - t[d];
+		}
+		lat_frac_to_cart(c->lattice, g, r);
+		double d2 = r[0] * r[0] + r[1] * r[1] + r[2] * r[2];
+		if (d2 <= best) {
+			best = d2;
+			k_best = k;
+			memcpy(img, t, sizeof(t));
+		}
+	}
+	return k_best;
+}
+
+int
+hops_class_of(const struct hopset *hs, const struct cell *c, const double a[3], const double b[3],
+    double tol)
+{
+	int ta[3], tb[3], key[5];
+
+	key[0] = nearest_ion(hs, c, a, tol, ta);
+	key[1] = nearest_ion(hs, c, b, tol, tb);
+	if (key[0] < 0 || key[1] < 0)
+		return -1;
+	for (int d = 0; d < 3; d++)
+		key[2 + d] = tb[d] - ta[d];
+	for (int k = 0; k < hs->n; k++)
+		if (bsearch(key, hs->h[k].edge, (size_t)hs->h[k].nedge, sizeof(tuple), tuple_cmp))
+			return k;
+	return -1;
+}

@@ -54,6 +54,14 @@ void hopset_release(struct hopset *hs);
  */
 int hops_dimensionality(const struct hopset *hs, const int *which, int nwhich);
 
+/*
+ * The class (index into hs->h) of the hop from the ion site at fractional a
+ * to the one at b (b may lie outside the cell) of cell c, each end matched
+ * to the nearest ion site within tol Å; -1 when there is none.
+ */
+int hops_class_of(const struct hopset *hs, const struct cell *c, const double a[3], const double b[3],
+    double tol);
+
 /* Dimensionality with every class no longer than hop k (+1e-6 Å). */
 int hops_dimensionality_upto(const struct hopset *hs, int k);
 

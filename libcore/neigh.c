@@ -37,6 +37,10 @@ neigh_build(struct neigh_grid *g, const double lattice[3][3], int n,
 	for (int j = 0; j < n; j++) {
 		int bin[3];
 		for (int k = 0; k < 3; k++) {
+			if (!isfinite(frac[j][k]) || fabs(frac[j][k]) > 1e9) {
+				neigh_release(g);
+				return -1;
+			}
 			double fl = floor(frac[j][k]);
 			g->shift[j][k] = (int)fl;
 			g->wrapped[j][k] = frac[j][k] - fl;

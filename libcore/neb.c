@@ -1,0 +1,204 @@
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lattice.h"
+#include "neb.h"
+#include "xalloc.h"
+
+int
+neb_supercell(const struct cell *c, const int m[3][3], struct cell *out, struct hk_err *err)
+{
+	double md[3][3], minv[3][3];
+	int lo[3] = { 0, 0, 0 }, hi[3] = { 0, 0, 0 }, det, count = 0;
+
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j < 3; j++)
+			md[i][j] = m[i][j];
+	det = (int)lround(mat3_det(md));
+	if (det <= 0 || lat_inverse(md, minv) == -1) {
+		err_set(err, "supercell matrix has determinant %d (must be positive)", det);
+		return -1;
+	}
+	/* translations inside the supercell lie in the box spanned by M's rows */
+	for (int corner = 0; corner < 8; corner++) {
+		int p[3] = { 0, 0, 0 };
+		for (int r = 0; r < 3; r++)
+			if (corner & (1 << r))
+				for (int k = 0; k < 3; k++)
+					p[k] += m[r][k];
+		for (int k = 0; k < 3; k++) {
+			lo[k] = p[k] < lo[k] ? p[k] : lo[k];
+			hi[k] = p[k] > hi[k] ? p[k] : hi[k];
+		}
+	}
+	cell_release(out);
+	mat3_mul(md, c->lattice, out->lattice);
+	cell_reserve(out, det * c->n);
+	for (int t0 = lo[0]; t0 <= hi[0]; t0++)
+	for (int t1 = lo[1]; t1 <= hi[1]; t1++)
+	for (int t2 = lo[2]; t2 <= hi[2]; t2++) {
+		double t[3] = { t0, t1, t2 }, s[3];
+		int inside = 1;
+		for (int k = 0; k < 3; k++) {
+			s[k] = t[0] * minv[0][k] + t[1] * minv[1][k] + t[2] * minv[2][k];
+			if (s[k] < -1e-9 || s[k] >= 1 - 1e-9)
+				inside = 0;
+		}
+		if (!inside)
+			continue;
+		count++;
+		for (int i = 0; i < c->n; i++) {
+			double f[3], g[3];
+			for (int k = 0; k < 3; k++)
+				f[k] = c->frac[i][k] + t[k];
+			for (int k = 0; k < 3; k++)
+				g[k] = f[0] * minv[0][k] + f[1] * minv[1][k] + f[2] * minv[2][k];
+			cell_add(out, c->z[i], g, 0);
+		}
+	}
+	cell_wrap(out);
+	if (count != det) {
+		err_set(err, "supercell construction found %d of %d cells", count, det);
+		return -1;
+	}
+	return 0;
+}
+
+void
+neb_path_release(struct neb_path *p)
+{
+	cell_release(&p->start);
+	cell_release(&p->end);
+	free(p->site);
+	p->site = NULL;
+}
+
+/* Species order: first appearance in the cell. */
+static int
+species_rank(const struct cell *c, int z)
+{
+	int rank = 0;
+
+	for (int i = 0; i < c->n; i++) {
+		int first = 1;
+		for (int k = 0; k < i; k++)
+			if (c->z[k] == c->z[i])
+				first = 0;
+		if (!first)
+			continue;
+		if (c->z[i] == z)
+			return rank;
+		rank++;
+	}
+	return rank;
+}
+
+int
+neb_endpoints(const struct cell *c, int i, int j, const int image[3], const int m[3][3],
+    struct neb_path *out, struct hk_err *err)
+{
+	struct cell sc = CELL_INIT;
+	double md[3][3], minv[3][3], a[3], b[3];
+	int ia = -1, ib = -1, rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (i < 0 || j < 0 || i >= c->n || j >= c->n || c->z[i] != c->z[j]) {
+		err_set(err, "hop sites %d and %d are not sites of one element", i, j);
+		return -1;
+	}
+	if (neb_supercell(c, m, &sc, err) == -1)
+		goto out;
+	for (int r = 0; r < 3; r++)
+		for (int k = 0; k < 3; k++)
+			md[r][k] = m[r][k];
+	lat_inverse(md, minv);
+	/* start and end of the hop in supercell fractional coordinates */
+	for (int k = 0; k < 3; k++) {
+		a[k] = c->frac[i][0] * minv[0][k] + c->frac[i][1] * minv[1][k] + c->frac[i][2] * minv[2][k];
+		double e[3] = { c->frac[j][0] + image[0], c->frac[j][1] + image[1], c->frac[j][2] + image[2] };
+		b[k] = e[0] * minv[0][k] + e[1] * minv[1][k] + e[2] * minv[2][k];
+	}
+	/* the supercell atoms at those points */
+	for (int n = 0; n < sc.n; n++) {
+		double da = 0, db = 0;
+		if (sc.z[n] != c->z[i])
+			continue;
+		for (int k = 0; k < 3; k++) {
+			double x = sc.frac[n][k] - a[k], y = sc.frac[n][k] - b[k];
+			x -= round(x);
+			y -= round(y);
+			da += x * x;
+			db += y * y;
+		}
+		if (da < 1e-12)
+			ia = n;
+		if (db < 1e-12)
+			ib = n;
+	}
+	if (ia < 0 || ib < 0 || ia == ib) {
+		err_set(err, ia == ib && ia >= 0 ? "the hop's ends are one site of the supercell (supercell too small)"
+		    : "hop ends not found in the supercell");
+		goto out;
+	}
+	{
+		double inv[3][3], d[3], r[3];
+		memcpy(out->start.lattice, sc.lattice, sizeof(sc.lattice));
+		memcpy(out->end.lattice, sc.lattice, sizeof(sc.lattice));
+		lat_inverse(sc.lattice, inv);
+		for (int k = 0; k < 3; k++)
+			d[k] = b[k] - a[k];
+		lat_frac_to_cart(sc.lattice, d, r);
+		memcpy(out->hop, r, sizeof(r));
+		/* mover first within its species, species in order of first appearance */
+		int nsp = 0;
+		for (int n = 0; n < sc.n; n++)
+			if (species_rank(c, sc.z[n]) + 1 > nsp)
+				nsp = species_rank(c, sc.z[n]) + 1;
+		cell_reserve(&out->start, sc.n);
+		cell_reserve(&out->end, sc.n);
+		out->site = xmalloc((size_t)sc.n * sizeof(int));
+		for (int s = 0; s < nsp; s++) {
+			if (species_rank(c, c->z[i]) == s) {
+				double p[3];
+				out->mover = out->start.n;
+				out->site[out->start.n] = i;
+				cell_add(&out->start, c->z[i], sc.frac[ia], 0);
+				for (int k = 0; k < 3; k++)
+					p[k] = sc.frac[ia][k] + d[k];
+				cell_add(&out->end, c->z[i], p, 0);
+			}
+			for (int n = 0; n < sc.n; n++) {
+				if (n == ia || n == ib || species_rank(c, sc.z[n]) != s)
+					continue;
+				out->site[out->start.n] = n % c->n;
+				cell_add(&out->start, sc.z[n], sc.frac[n], 0);
+				cell_add(&out->end, sc.z[n], sc.frac[n], 0);
+			}
+		}
+	}
+	rc = 0;
+out:
+	cell_release(&sc);
+	if (rc == -1)
+		neb_path_release(out);
+	return rc;
+}
+
+void
+neb_linear(const struct neb_path *p, int n, struct cell *img)
+{
+	for (int k = 0; k <= n + 1; k++) {
+		double t = (double)k / (n + 1);
+		cell_copy(&img[k], &p->start);
+		for (int a = 0; a < p->start.n; a++)
+			for (int r = 0; r < 3; r++)
+				img[k].frac[a][r] = p->start.frac[a][r] + t * (p->end.frac[a][r] - p->start.frac[a][r]);
+	}
+}
+
+double
+neb_closest(const struct cell *c, int *i, int *j)
+{
+	return cell_min_distance(c, i, j);
+}

@@ -1,0 +1,50 @@
+/*
+ * neb.h - endpoints and images of a vacancy hop in a supercell.
+ *
+ * The supercell is M x the cell (rows of M are the supercell vectors in
+ * the cell's).  The vacancy mechanism: the start is the supercell with the
+ * ion missing at the hop's end site, the end is the supercell with it
+ * missing at the start site; the moving ion has the same index in both and
+ * every other atom keeps its index, so images interpolate atom by atom.
+ * Atoms are grouped by species in the order they first appear in the cell,
+ * the moving ion first within its species (a POSCAR then has one block per
+ * species).  The end position is written unwrapped (start + hop vector), so
+ * linear interpolation follows the hop.
+ */
+#ifndef HK_NEB_H
+#define HK_NEB_H
+
+#include "cell.h"
+#include "err.h"
+
+struct neb_path {
+	struct cell start, end;	/* supercell endpoints, same atom order */
+	int mover;		/* index of the moving ion */
+	double hop[3];		/* hop vector, Cartesian Å */
+	int *site;		/* the site of the cell each atom stands for */
+};
+
+#define NEB_PATH_INIT { CELL_INIT, CELL_INIT, 0, { 0, 0, 0 }, NULL }
+
+/* The supercell m x c (m integer, det > 0) into out, atoms in cell order per translation. */
+int neb_supercell(const struct cell *c, const int m[3][3], struct cell *out, struct hk_err *err);
+
+/*
+ * Endpoints of the hop from site i to site j + image of c in the supercell m.
+ * -1 when the sites are not the same element, m is singular, or the
+ * endpoints coincide.
+ */
+int neb_endpoints(const struct cell *c, int i, int j, const int image[3], const int m[3][3],
+    struct neb_path *out, struct hk_err *err);
+void neb_path_release(struct neb_path *p);
+
+/*
+ * n + 2 images (endpoints included) interpolated linearly in fractional
+ * coordinates between p->start and p->end, into the array img (n + 2 cells).
+ */
+void neb_linear(const struct neb_path *p, int n, struct cell *img);
+
+/* Closest approach of two atoms in an image (periodic), Å, and the pair. */
+double neb_closest(const struct cell *c, int *i, int *j);
+
+#endif
