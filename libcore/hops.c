@@ -254,7 +254,8 @@ hops_find(const struct cell *c, const struct symmetry *sym, int z, double cutoff
 		orbit(&x, cl.v[k].h, buf);
 		memcpy(cl.v[k].key, buf[0], sizeof(tuple));
 	}
-	qsort(cl.v, (size_t)cl.n, sizeof(*cl.v), cand_by_key);
+	if (cl.n > 0)
+		qsort(cl.v, (size_t)cl.n, sizeof(*cl.v), cand_by_key);
 	for (int k = 0; k < cl.n; k++) {
 		if (k > 0 && tuple_cmp(cl.v[k].key, cl.v[k - 1].key) == 0)
 			continue;
@@ -290,7 +291,8 @@ hops_find(const struct cell *c, const struct symmetry *sym, int z, double cutoff
 		h->edge = xmalloc((size_t)h->nedge * sizeof(tuple));
 		memcpy(h->edge, buf, (size_t)h->nedge * sizeof(tuple));
 	}
-	qsort(out->h, (size_t)out->n, sizeof(*out->h), hop_by_length);
+	if (out->n > 0)
+		qsort(out->h, (size_t)out->n, sizeof(*out->h), hop_by_length);
 	out->nion = nion;
 	out->ion_site = ion;
 	ion = NULL;
@@ -396,7 +398,7 @@ hops_class_of(const struct hopset *hs, const struct cell *c, const double a[3], 
 	for (int d = 0; d < 3; d++)
 		key[2 + d] = tb[d] - ta[d];
 	for (int k = 0; k < hs->n; k++)
-		if (bsearch(key, hs->h[k].edge, (size_t)hs->h[k].nedge, sizeof(tuple), tuple_cmp))
+		if (hs->h[k].nedge > 0 && bsearch(key, hs->h[k].edge, (size_t)hs->h[k].nedge, sizeof(tuple), tuple_cmp))
 			return k;
 	return -1;
 }
