@@ -1,0 +1,48 @@
+#!/bin/sh
+# measure: descriptors, partial failures, bad input.
+. "$(dirname "$0")/../lib.sh"
+
+S='$DATA/structures'
+P="fetch-structures $S/mp-2741_CaF2.cif | find-paths -n 1"
+
+expect help 0 'measure --help' '~^usage: measure' ''
+expect version 0 'measure -V' '~^measure \(hopkit\)' ''
+expect bad-only 2 'measure --only nonsense' '' "~^measure: unknown measure 'nonsense'"
+expect bad-images 2 'measure --images 0' '' "~^measure: invalid --images '0'"
+expect no-tables 2 "HOPKIT_SHARE=/nonexistent sh -c 'cp $TOP/bin/measure . && ./measure < /dev/null'" '' '~^measure: data file bv/brese-okeeffe-1991.tsv not found'
+
+expect caf2 0 "$P | measure | grep -o '\"measures\":{\"oxidation_state\":[^,]*,\"oxidation_states\":[^]]*\\],\"dimensionality\":[0-9],\"dimensionality_cumlengths\":[0-9]'" '"measures":{"oxidation_state":-1,"oxidation_states":[2,-1,-1],"dimensionality":3,"dimensionality_cumlengths":3
+' ''
+expect caf2-barrier 0 "$P | measure | grep -o '\"bvse_barrier\":0\\.55[0-9]*,' | cut -c1-21" '"bvse_barrier":0.5561
+' ''
+expect all-present 0 "$P | measure | grep -o '\"ewald_energy\":[0-9.e-]*\\|\"ionic_radii_overlap_cations\":[0-9.e-]*\\|\"ionic_radii_overlap_anions\":[0-9.e-]*\\|\"errors\":{}' | cut -d: -f1" '"ewald_energy"
+"ionic_radii_overlap_cations"
+"ionic_radii_overlap_anions"
+"errors"
+' ''
+expect only 0 "$P | measure --only oxidation_state | grep -o '\"measures\":.*'" '"measures":{"oxidation_state":-1,"oxidation_states":[2,-1,-1],"errors":{}}}
+' ''
+expect passes-fields 0 "$P | measure --only dimensionality | grep -o '\"id\":\"mp-2741.F.0\",\"structure_id\":\"mp-2741\"'" '"id":"mp-2741.F.0","structure_id":"mp-2741"
+' ''
+expect no-hop-fields 0 "fetch-structures $S/mp-1138_LiF.cif | sed 's/\"id\":\"mp-1138\"/\"id\":\"x\",\"structure_id\":\"x\"/' | measure --only dimensionality | grep -o '\"measures\":.*'" '"measures":{"dimensionality":null,"dimensionality_cumlengths":null,"errors":{"dimensionality":"record has no hop (iindex, eindex, esite)","dimensionality_cumlengths":"record has no hop (iindex, eindex, esite)"}}}
+' ''
+expect unbalanced 0 "echo '{\"id\":\"ff.F.0\",\"structure_id\":\"ff\",\"iindex\":0,\"eindex\":1,\"esite\":[0.5,0.5,0.5],\"structure\":{\"lattice\":[[3.5,0,0],[0,3.5,0],[0,0,3.5]],\"species\":[\"F\",\"F\"],\"frac\":[[0,0,0],[0.5,0.5,0.5]]}}' | measure --only oxidation_state,bvse_barrier | grep -o '\"errors\":{\"oxidation_state\":\"[^\"]*\"'" '"errors":{"oxidation_state":"no charge-balanced assignment of common oxidation states fits the bond-valence sums"
+' ''
+expect missing-params 0 "fetch-structures $S/mp-1103397_BaSnF4.cif | find-paths -n 1 | measure --only bvse_barrier | grep -o '\"bvse_barrier\":\"[^\"]*\"'" '"bvse_barrier":"no softBV parameters for F- with Sn2+"
+' ''
+expect bad-structure 1 "{ echo '{\"id\":\"x\",\"structure_id\":\"x\"}'; $P; } | measure -k --only oxidation_state > o; s=\$?; wc -l < o; exit \$s" '1
+' 'measure: -:1: structure: structure is not a JSON object
+'
+expect bad-structure-stops 2 "{ echo '{\"id\":\"x\",\"structure_id\":\"x\"}'; $P; } | measure --only oxidation_state > o; s=\$?; wc -l < o; exit \$s" '0
+' 'measure: -:1: structure: structure is not a JSON object
+'
+expect bad-json 1 "{ $P; echo '{oops'; } | measure -k --only oxidation_state > o; s=\$?; wc -l < o; exit \$s" '1
+' "measure: -:2:5: invalid JSON: string or '}' expected near 'oops'
+"
+expect jobs-same 0 "fetch-structures $S | find-paths -q -n 2 > p && measure p > a && measure -j 2 p > b && cmp a b && wc -l < a" '24
+' ''
+expect write-images 0 "$P | measure --only ewald_energy --write-images im > /dev/null && ls im && grep -o '\"mover\":[0-9]*' im/mp-2741.F.0.json" 'mp-2741.F.0.json
+"mover":12
+' ''
+
+finish
