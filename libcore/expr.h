@@ -1,0 +1,36 @@
+/*
+ * expr.h - the small filter language of rank --where.
+ *
+ *   expr    := or
+ *   or      := and { "or" and }
+ *   and     := unary { "and" unary }
+ *   unary   := "not" unary | compare
+ *   compare := value [ op value | "in" "(" value { "," value } ")"
+ *                    | "is" [ "not" ] "null" ]
+ *   op      := "==" | "!=" | "<" | "<=" | ">" | ">="
+ *   value   := number | string | "null" | "true" | "false" | field | "(" expr ")"
+ *   field   := name { "." name }     (array elements by index: a.0.b)
+ *
+ * Strings in single or double quotes.  A field missing from a record is
+ * null (or an error when strict).  A comparison with null is false except
+ * == null and != null (and "is [not] null"); comparing a string with a
+ * number, or using a non-boolean as a condition, is an error naming the
+ * column.  Keywords are lowercase.
+ */
+#ifndef HK_EXPR_H
+#define HK_EXPR_H
+
+#include <jansson.h>
+
+#include "err.h"
+
+struct expr;
+
+/* Compile text; -1 with err->col at the problem. */
+struct expr *expr_compile(const char *text, struct hk_err *err);
+void expr_free(struct expr *e);
+
+/* 1 if rec satisfies e, 0 if not, -1 on a type error (err set, col too). */
+int expr_match(const struct expr *e, const json_t *rec, int strict, struct hk_err *err);
+
+#endif

@@ -1,0 +1,72 @@
+/*
+ * rank.h - order records by keys without holding them.
+ *
+ * A key is a dotted field path, descending when written -path.  Records
+ * compare key by key: nulls (and missing fields) last in either direction,
+ * numbers before strings, then by id, then by input order, so the order is
+ * total and stable.  An item keeps only its key values, its id and where
+ * its text is: rank_heap keeps the best N items (with their records) in a
+ * bounded heap; rank_sort sorts any number of items whose text was spooled
+ * to a file.
+ */
+#ifndef HK_RANK_H
+#define HK_RANK_H
+
+#include <jansson.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+struct rank_key {
+	char *path;
+	int desc;
+};
+
+struct rank_spec {
+	struct rank_key *key;
+	int n;
+};
+
+/* "nsites_777,nsites,-length" */
+int rank_spec_parse(const char *text, struct rank_spec *s, struct hk_err *err);
+void rank_spec_release(struct rank_spec *s);
+
+struct rank_val {
+	enum { RV_NUM, RV_STR, RV_NULL } t;	/* in sort order */
+	double num;
+	char *str;
+};
+
+struct rank_item {
+	struct rank_val *v;
+	char *id;
+	long seq;		/* input order */
+	off_t off;		/* where the text is in the spool */
+	size_t len;
+	json_t *rec;		/* held by the heap only */
+};
+
+/* Fill it with rec's keys and id (it->rec is not set). */
+void rank_item_init(struct rank_item *it, const struct rank_spec *s, const json_t *rec, long seq);
+void rank_item_release(struct rank_item *it, const struct rank_spec *s);
+int rank_item_cmp(const struct rank_spec *s, const struct rank_item *a, const struct rank_item *b);
+
+/* The best cap items, worst on top. */
+struct rank_heap {
+	const struct rank_spec *spec;
+	struct rank_item *it;
+	int n, cap;
+};
+
+void rank_heap_init(struct rank_heap *h, const struct rank_spec *s, int cap);
+/* Offer an item; the heap takes it (and its record) or releases it. */
+void rank_heap_offer(struct rank_heap *h, struct rank_item *it);
+/* Sort the kept items best first (the heap is then a plain array). */
+void rank_heap_sort(struct rank_heap *h);
+void rank_heap_release(struct rank_heap *h);
+
+/* Sort n items best first. */
+void rank_sort(const struct rank_spec *s, struct rank_item *it, long n);
+
+#endif

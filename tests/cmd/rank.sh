@@ -1,0 +1,114 @@
+#!/bin/sh
+# rank: expressions, ordering, limits, exclusion, scores, memory bounds, bad input.
+. "$(dirname "$0")/../lib.sh"
+
+R='printf "%s\n" "{\"id\":\"a\",\"x\":3,\"s\":\"b\",\"m\":{\"d\":1}}" "{\"id\":\"b\",\"x\":1,\"s\":\"a\",\"m\":{\"d\":2}}" "{\"id\":\"c\",\"x\":2,\"m\":{\"d\":null}}" "{\"id\":\"d\",\"x\":null,\"s\":\"c\"}" "{\"id\":\"e\",\"x\":2,\"s\":\"a\",\"m\":{\"d\":3}}"'
+
+expect help 0 'rank --help' '~^usage: rank' ''
+expect by-x 0 "$R | rank --by x --csv" 'rank,id,x
+1,b,1
+2,c,2
+3,e,2
+4,a,3
+5,d,
+' ''
+expect by-desc-nulls-last 0 "$R | rank --by -x --csv" 'rank,id,x
+1,a,3
+2,c,2
+3,e,2
+4,b,1
+5,d,
+' ''
+expect multi-key 0 "$R | rank --by s,-x --csv" 'rank,id,s,x
+1,e,a,2
+2,b,a,1
+3,a,b,3
+4,d,c,
+5,c,,2
+' ''
+expect adds-rank 0 "$R | rank --by x -n 1" '{"id":"b","rank":1,"x":1,"s":"a","m":{"d":2}}
+' ''
+expect where 0 "$R | rank --by x -w 'x >= 2 and m.d != null' --csv --fields id" 'id
+e
+a
+' ''
+expect where-in-not 0 "$R | rank --by x -w 'not (s in (\"a\", \"c\")) or x is null' --csv --fields id,s" 'id,s
+c,
+a,b
+d,c
+' ''
+expect where-or-paren 0 "$R | rank --by x -w '(x == 1 or x == 3) and s is not null' --csv --fields id" 'id
+b
+a
+' ''
+expect limit 0 "$R | rank --by -x -n 2 --csv --fields id" 'id
+a
+c
+' ''
+expect limit-zero 0 "$R | rank -n 0 --by x" '' ''
+expect exclude 0 "$R > all && printf '%s\n' '{\"id\":\"a\"}' '{\"id\":\"e\",\"other\":1}' > done.jsonl && rank --by x -x done.jsonl all --csv --fields id" 'id
+b
+c
+d
+' ''
+expect scores-csv 0 "$R > all && printf 'id,score\nb,0.5\n\"c\",9\na,-1\n' > s.csv && rank --scores s.csv --by -score all --csv" 'rank,id,score
+1,c,9
+2,b,0.5
+3,a,-1
+4,d,
+5,e,
+' ''
+expect scores-jsonl 0 "$R > all && printf '%s\n' '{\"id\":\"d\",\"score\":2}' > s.jsonl && rank --scores s.jsonl --by -score -n 1 all --csv --fields id,score" 'id,score
+d,2
+' ''
+expect default-order 0 "fetch-structures \$DATA/structures/mp-1138_LiF.cif \$DATA/structures/mp-2741_CaF2.cif | find-paths | rank --csv" 'rank,id,nsites_777,nsites,length
+1,mp-2741.F.0,24,3,2.7580257259917587
+2,mp-2741.F.1,24,3,3.9004376292914555
+3,mp-2741.F.2,24,3,4.777041002418891
+4,mp-2741.F.3,24,3,4.777041002418891
+5,mp-1138.F.0,54,2,2.88741857107146
+6,mp-1138.F.1,54,2,4.083427033076504
+7,mp-1138.F.2,54,2,5.001155771550527
+' ''
+expect study-filter 0 "fetch-structures \$DATA/structures/mp-2741_CaF2.cif | find-paths | measure --only oxidation_state,dimensionality,ionic_radii_overlap_cations | rank -w 'measures.dimensionality >= 1 and measures.oxidation_state == -1 and measures.ionic_radii_overlap_cations > -1 and nsites_777 <= 150 and nsites <= 12' --csv --fields rank,id" 'rank,id
+1,mp-2741.F.0
+2,mp-2741.F.1
+3,mp-2741.F.3
+' ''
+
+# bad input
+expect syntax-error 2 "$R | rank -w 'x >= 2 and and y'" '' 'rank: --where: expected a value, found a keyword at column 12
+  x >= 2 and and y
+             ^
+'
+expect single-equals 2 "rank -w 'x = 2' < /dev/null" '' "~'=' is not an operator \\(use ==\\) at column 3"
+expect unterminated 2 "rank -w \"s == 'abc\" < /dev/null" '' '~unterminated string at column 6'
+expect unknown-field-null 0 "$R | rank --by x -w 'nosuch > 1' | wc -l" '0
+' ''
+expect unknown-field-strict 2 "$R | rank --strict --by x -w 'nosuch > 1'" '' "rank: -:1: --where: record has no field 'nosuch' (column 1)
+"
+expect string-vs-number 2 "$R | rank --by x -w 's > 1'" '' 'rank: -:1: --where: cannot compare a string with a number (column 3)
+'
+expect string-vs-number-k 1 "$R | rank -k --by x -w 's > 1' > o; s=\$?; wc -l < o; exit \$s" '0
+' '~cannot compare a string with a number'
+expect bad-key 2 'rank --by "x,,y" < /dev/null' '' "~^rank: --by: bad sort key ''"
+expect duplicate-scores 2 "printf 'id,score\na,1\nb,2\na,3\n' > s.csv && rank --scores s.csv < /dev/null" '' "rank: s.csv:4: duplicate id 'a' in the scores
+"
+expect scores-not-number 2 "printf 'id,score\na,high\n' > s.csv && rank --scores s.csv < /dev/null" '' "rank: s.csv:2: score 'high' is not a number
+"
+expect no-id 1 "printf '%s\n' '{\"x\":1}' '{\"id\":\"ok\",\"x\":2}' | rank -k --by x --csv --fields id" 'id
+ok
+' 'rank: -:1: record has no "id"
+'
+
+# memory: a bounded heap for --limit; the full sort keeps keys, not bodies
+expect million-limit-100 0 "awk 'BEGIN { for (i = 0; i < 1000000; i++) printf \"{\\\"id\\\":\\\"r%d\\\",\\\"x\\\":%d}\\n\", i, (i * 7919) % 1000003 }' > big &&
+	/usr/bin/time -f %M -o mem rank --by x -n 100 big > top && wc -l < top && head -c 40 top && echo && [ \$(cat mem) -lt 51200 ]" '100
+{"id":"r0","rank":1,"x":0}
+{"id":"r65867
+' ''
+expect full-sort-no-bodies 0 "awk 'BEGIN { p = sprintf(\"%1000s\", \"\"); for (i = 0; i < 60000; i++) printf \"{\\\"id\\\":\\\"r%d\\\",\\\"x\\\":%d,\\\"pad\\\":\\\"%s\\\"}\\n\", i, (i * 7919) % 60013, p }' > big &&
+	/usr/bin/time -f %M -o mem rank --by x big | wc -l && [ \$(cat mem) -lt 40000 ]" '60000
+' ''
+
+finish
