@@ -65,8 +65,8 @@ $(B)/tests/unit/%.o: tests/unit/%.c config.mk
 # (which say so and skip when ../shared/data or python3-pymatgen is absent).
 check: all $(TESTS)
 	$(Q)tests/run-unit $(TESTS)
-	$(Q)tests/run-cmd tests/cmd/*.sh
-	$(Q)tests/run-xcheck tests/xcheck/*.sh
+	$(Q)HOPKIT_SANITIZE=$(SANITIZE) tests/run-cmd tests/cmd/*.sh
+	$(Q)HOPKIT_SANITIZE=$(SANITIZE) tests/run-xcheck tests/xcheck/*.sh
 
 unit: $(TESTS)
 	$(Q)tests/run-unit $(TESTS)

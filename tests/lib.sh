@@ -65,3 +65,4 @@ skip_all() {
 	echo "$name: 0 passed, 0 failed"
 	exit 0
 }
+

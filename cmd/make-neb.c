@@ -1,0 +1,194 @@
+/* make-neb: VASP job directories for hops. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "jsonw.h"
+#include "nebjob.h"
+#include "rec.h"
+#include "sbuf.h"
+
+static const char usage[] =
+    "make-neb [-fkq] [--idpp] [--climb] [-d dir] [-t static3|neb] [-i images] [-p preset]\n"
+    "                [-I key=value ...] [--kppa n] [--min-distance angstrom] [--view file]\n"
+    "                [-o file] [file ...]";
+
+static const char help[] =
+    "Read path records; for each, write a job directory VASP can run as it stands,\n"
+    "and a job record on standard output.\n"
+    "\n"
+    "  -d, --out DIR           parent of the job directories (default calcs)\n"
+    "  -t, --kind KIND         static3: start/mid/end single points (default);\n"
+    "                          neb: one NEB calculation, images 00 ... N+1\n"
+    "  -i, --images N          interior images for neb (default 5)\n"
+    "      --idpp              relax the images with IDPP (else linear)\n"
+    "      --climb             climbing image (LCLIMB) for neb\n"
+    "  -p, --preset NAME       INCAR preset from share/presets (default by kind)\n"
+    "  -I, --incar KEY=VALUE   override an INCAR tag (repeatable)\n"
+    "      --kppa N            k-points per reciprocal atom (default 1000)\n"
+    "      --min-distance A    atoms closer than A in an image: not written (default 0.5)\n"
+    "  -f, --force             rewrite existing directories, write colliding images\n"
+    "      --view FILE         extended XYZ with every hop's images superposed\n"
+    "  -k, --keep-going        report bad records and go on (exit 1)\n"
+    "  -o, --output FILE       job records to FILE (atomically)\n"
+    "  -q, --quiet             no progress, no notes\n"
+    "  -h, --help, -V, --version\n";
+
+enum { O_IDPP = 256, O_CLIMB, O_KPPA, O_MINDIST, O_VIEW };
+
+static const struct option longopts[] = {
+	{ "climb", no_argument, NULL, O_CLIMB },
+	{ "force", no_argument, NULL, 'f' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "idpp", no_argument, NULL, O_IDPP },
+	{ "images", required_argument, NULL, 'i' },
+	{ "incar", required_argument, NULL, 'I' },
+	{ "keep-going", no_argument, NULL, 'k' },
+	{ "kind", required_argument, NULL, 't' },
+	{ "kppa", required_argument, NULL, O_KPPA },
+	{ "min-distance", required_argument, NULL, O_MINDIST },
+	{ "out", required_argument, NULL, 'd' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "preset", required_argument, NULL, 'p' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "view", required_argument, NULL, O_VIEW },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct run {
+	struct cli cli;
+	struct nebjob_opts o;
+	int keep_going, noted_potcar;
+	long nout, nbad;
+	struct sbuf line, view;
+	const char *view_path;
+};
+
+static int
+one(struct run *r, const json_t *rec, const char *name, long line)
+{
+	struct hk_err e = HK_ERR_INIT;
+	json_t *job = NULL;
+	int missing = 0, rc = nebjob_make(rec, &r->o, &job, &missing, &e);
+
+	if (rc == NEBJOB_ERROR || rc == NEBJOB_COLLISION) {
+		err_where(&e, name, line);
+		cli_diag(&r->cli, &e);
+		r->nbad++;
+		json_decref(job);
+		return !r->keep_going;
+	}
+	if (missing && !r->noted_potcar && !r->cli.quiet) {
+		cli_warn(&r->cli, "no POTCAR library (set VASP_PP_PATH): wrote POTCAR.spec with the symbols");
+		r->noted_potcar = 1;
+	}
+	if (r->view_path && nebjob_view_xyz(rec, &r->o, &r->view, &e) == -1) {
+		err_where(&e, name, line);
+		cli_diag(&r->cli, &e);
+	}
+	if (jsonw_line(r->cli.out, job, &r->line, &e) == -1)
+		cli_fatal(&r->cli, "%s", e.msg);
+	cli_progress(&r->cli, ++r->nout, "jobs");
+	json_decref(job);
+	return 0;
+}
+
+static int
+run_file(struct run *r, const char *path)
+{
+	struct hk_err e = HK_ERR_INIT;
+	struct rec_reader *rd = rec_open(path, &e);
+	json_t *rec;
+	int rc, stop = 0;
+
+	if (rd == NULL) {
+		cli_diag(&r->cli, &e);
+		r->nbad++;
+		return !r->keep_going;
+	}
+	while (!stop && (rc = rec_next(rd, &rec, &e)) != 0) {
+		if (rc == -1) {
+			cli_diag(&r->cli, &e);
+			r->nbad++;
+			stop = !r->keep_going || rec_failed(rd);
+			continue;
+		}
+		stop = one(r, rec, rd->name, rec_line(rd));
+		json_decref(rec);
+	}
+	rec_close(rd);
+	return stop;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct run r = { .line = SBUF_INIT, .view = SBUF_INIT };
+	struct hk_err e = HK_ERR_INIT;
+	const char *out = NULL;
+	int ch, stop = 0;
+
+	cli_init(&r.cli, "make-neb", usage);
+	nebjob_opts_init(&r.o);
+	while ((ch = getopt_long(argc, argv, "d:fhi:I:ko:p:qt:V", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': r.o.out = optarg; break;
+		case 'f': r.o.force = 1; break;
+		case 'h': cli_help(&r.cli, help);
+		case 'i': r.o.nimages = (int)cli_long(&r.cli, "--images", optarg, 1, 97); break;
+		case 'I':
+			if (incar_parse_arg(&r.o.overrides, optarg, &e) == -1)
+				cli_usage_error(&r.cli, "--incar '%s': %s", optarg, e.msg);
+			break;
+		case 'k': r.keep_going = 1; break;
+		case 'o': out = optarg; break;
+		case 'p': r.o.preset = optarg; break;
+		case 'q': r.cli.quiet = 1; break;
+		case 't':
+			if (strcmp(optarg, "static3") == 0)
+				r.o.kind = NEBJOB_STATIC3;
+			else if (strcmp(optarg, "neb") == 0)
+				r.o.kind = NEBJOB_NEB;
+			else
+				cli_usage_error(&r.cli, "--kind must be static3 or neb, not '%s'", optarg);
+			break;
+		case 'V': cli_version(&r.cli);
+		case O_IDPP: r.o.idpp = 1; break;
+		case O_CLIMB: r.o.climb = 1; break;
+		case O_KPPA: r.o.kppa = cli_double(&r.cli, "--kppa", optarg, 1, 1e7); break;
+		case O_MINDIST: r.o.min_distance = cli_double(&r.cli, "--min-distance", optarg, 0, 10); break;
+		case O_VIEW: r.view_path = optarg; break;
+		default: cli_usage_error(&r.cli, "unknown option");
+		}
+	}
+	argc -= optind, argv += optind;
+	if (mkdir(r.o.out, 0777) == -1 && errno != EEXIST)
+		cli_fatal(&r.cli, "%s: cannot create: %s", r.o.out, strerror(errno));
+	{
+		/* a preset that does not exist is a usage error, found before any work */
+		struct incar probe = INCAR_INIT;
+		const char *p = r.o.preset ? r.o.preset : r.o.kind == NEBJOB_NEB ? "neb" : "static3";
+		if (incar_preset(&probe, p, &e) == -1)
+			cli_fatal(&r.cli, "%s", e.msg);
+		incar_release(&probe);
+	}
+	cli_open_output(&r.cli, out);
+	for (int i = 0; i < (argc ? argc : 1) && !stop; i++)
+		stop = run_file(&r, argc ? argv[i] : "-");
+	if (r.view_path) {
+		FILE *f = fopen(r.view_path, "w");
+		if (f == NULL || fwrite(r.view.s ? r.view.s : "", 1, r.view.len, f) != r.view.len || fclose(f) != 0)
+			cli_fatal(&r.cli, "%s: cannot write", r.view_path);
+	}
+	incar_release(&r.o.overrides);
+	sbuf_release(&r.line);
+	sbuf_release(&r.view);
+	int status = stop ? 2 : r.nbad ? 1 : 0;
+	int closed = cli_close_output(&r.cli, status != 2);
+	return closed ? closed : status;
+}

@@ -1,0 +1,429 @@
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "elements.h"
+#include "lattice.h"
+#include "num.h"
+#include "share.h"
+#include "vasp_in.h"
+#include "xalloc.h"
+
+void
+incar_release(struct incar *in)
+{
+	for (int i = 0; i < in->n; i++) {
+		free(in->key[i]);
+		free(in->val[i]);
+	}
+	free(in->key);
+	free(in->val);
+	memset(in, 0, sizeof(*in));
+}
+
+static int
+find(const struct incar *in, const char *key)
+{
+	for (int i = 0; i < in->n; i++)
+		if (strcasecmp(in->key[i], key) == 0)
+			return i;
+	return -1;
+}
+
+void
+incar_set(struct incar *in, const char *key, const char *val)
+{
+	int i = find(in, key);
+
+	if (i >= 0) {
+		free(in->val[i]);
+		in->val[i] = xstrdup(val);
+		return;
+	}
+	in->key = xreallocarray(in->key, (size_t)in->n + 1, sizeof(char *));
+	in->val = xreallocarray(in->val, (size_t)in->n + 1, sizeof(char *));
+	in->key[in->n] = xstrdup(key);
+	for (char *p = in->key[in->n]; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	in->val[in->n++] = xstrdup(val);
+}
+
+const char *
+incar_get(const struct incar *in, const char *key)
+{
+	int i = find(in, key);
+
+	return i >= 0 ? in->val[i] : NULL;
+}
+
+void
+incar_unset(struct incar *in, const char *key)
+{
+	int i = find(in, key);
+
+	if (i < 0)
+		return;
+	free(in->key[i]);
+	free(in->val[i]);
+	memmove(in->key + i, in->key + i + 1, (size_t)(in->n - i - 1) * sizeof(char *));
+	memmove(in->val + i, in->val + i + 1, (size_t)(in->n - i - 1) * sizeof(char *));
+	in->n--;
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int
+set_pair(struct incar *in, char *stmt, const char *name, long line, struct hk_err *err)
+{
+	char *eq = strchr(stmt, '='), *k, *v;
+
+	stmt = trim(stmt);
+	if (*stmt == '\0')
+		return 0;
+	if (eq == NULL) {
+		err_at(err, name, line, "'%.60s' is not KEY = VALUE", stmt);
+		return -1;
+	}
+	*eq = '\0';
+	k = trim(stmt);
+	v = trim(eq + 1);
+	if (*k == '\0' || *v == '\0') {
+		err_at(err, name, line, "empty INCAR key or value");
+		return -1;
+	}
+	for (char *p = k; *p; p++)
+		if (!(isalnum((unsigned char)*p) || *p == '_')) {
+			err_at(err, name, line, "bad INCAR key '%.40s'", k);
+			return -1;
+		}
+	incar_set(in, k, v);
+	return 0;
+}
+
+int
+incar_parse(struct incar *in, const char *text, const char *name, struct hk_err *err)
+{
+	char *copy = xstrdup(text), *line = copy, *next;
+	long lineno = 0;
+	int rc = 0;
+
+	for (; line && rc == 0; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		lineno++;
+		line[strcspn(line, "#!")] = '\0';
+		for (char *stmt = line, *semi; stmt && rc == 0; stmt = semi) {
+			semi = strchr(stmt, ';');
+			if (semi)
+				*semi++ = '\0';
+			rc = set_pair(in, stmt, name, lineno, err);
+		}
+	}
+	free(copy);
+	return rc;
+}
+
+int
+incar_parse_arg(struct incar *in, const char *arg, struct hk_err *err)
+{
+	char *copy = xstrdup(arg);
+	int rc = set_pair(in, copy, "--incar", 0, err);
+
+	free(copy);
+	return rc;
+}
+
+int
+incar_preset(struct incar *in, const char *name, struct hk_err *err)
+{
+	char rel[256], path[4096];
+	FILE *f;
+	struct sbuf text = SBUF_INIT;
+	char buf[4096];
+	size_t got;
+	int rc;
+
+	for (const char *p = name; *p; p++)
+		if (!(isalnum((unsigned char)*p) || *p == '-' || *p == '_')) {
+			err_set(err, "bad preset name '%s'", name);
+			return -1;
+		}
+	snprintf(rel, sizeof(rel), "presets/%s.incar", name);
+	if ((f = share_open(rel, path, sizeof(path), err)) == NULL) {
+		err_set(err, "no preset '%s' (share/%s)", name, rel);
+		return -1;
+	}
+	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
+		sbuf_add(&text, buf, got);
+	fclose(f);
+	rc = incar_parse(in, text.s ? text.s : "", path, err);
+	sbuf_release(&text);
+	return rc;
+}
+
+/* Species runs of a POSCAR: consecutive atoms of one element. */
+static int
+runs(const struct cell *c, int *z, int *count)
+{
+	int n = 0;
+
+	for (int i = 0; i < c->n; i++) {
+		if (n > 0 && z[n - 1] == c->z[i]) {
+			count[n - 1]++;
+			continue;
+		}
+		z[n] = c->z[i];
+		count[n++] = 1;
+	}
+	return n;
+}
+
+struct lookup {
+	double magmom[119];
+	unsigned char has_mag[119];
+	double u[2][119], j[2][119];
+	int l[2][119];
+	unsigned char has_u[2][119];
+	char potcar[119][16];
+};
+
+static int
+read_mag(void *ctx, char **f, int nf, long line)
+{
+	struct lookup *t = ctx;
+	int z = elem_z(f[0]);
+
+	(void)nf, (void)line;
+	if (z == 0 || num_parse_double(f[1], &t->magmom[z]) == -1)
+		return -1;
+	t->has_mag[z] = 1;
+	return 0;
+}
+
+static int
+read_u(void *ctx, char **f, int nf, long line)
+{
+	struct lookup *t = ctx;
+	int an = strcmp(f[0], "F") == 0 ? 0 : strcmp(f[0], "O") == 0 ? 1 : -1, z = elem_z(f[1]);
+	long l;
+
+	(void)nf, (void)line;
+	if (an < 0 || z == 0 || num_parse_double(f[2], &t->u[an][z]) == -1 ||
+	    num_parse_double(f[3], &t->j[an][z]) == -1 || num_parse_long(f[4], 0, 3, &l) == -1)
+		return -1;
+	t->l[an][z] = (int)l;
+	t->has_u[an][z] = 1;
+	return 0;
+}
+
+static int
+read_potcar(void *ctx, char **f, int nf, long line)
+{
+	struct lookup *t = ctx;
+	int z = elem_z(f[0]);
+
+	(void)nf, (void)line;
+	if (z == 0 || strlen(f[1]) >= sizeof(t->potcar[0]))
+		return -1;
+	snprintf(t->potcar[z], sizeof(t->potcar[z]), "%s", f[1]);
+	return 0;
+}
+
+static int
+is_auto(const char *v)
+{
+	return v && strcasecmp(v, "auto") == 0;
+}
+
+int
+incar_resolve(struct incar *in, const struct cell *c, struct hk_err *err)
+{
+	struct lookup *t = xcalloc(1, sizeof(*t));
+	int z[256], cnt[256], nr, rc = -1;
+	struct sbuf v = SBUF_INIT;
+	char nb[NUM_BUFSZ];
+
+	if (tsv_read("presets/magmom.tsv", 2, read_mag, t, err) != 0 ||
+	    tsv_read("presets/ldau.tsv", 5, read_u, t, err) != 0)
+		goto out;
+	if (c->n > 0 && (nr = runs(c, z, cnt)) > 256) {
+		err_set(err, "more than 256 species runs");
+		goto out;
+	}
+	nr = runs(c, z, cnt);
+	if (is_auto(incar_get(in, "MAGMOM"))) {
+		const char *ispin = incar_get(in, "ISPIN");
+		if (ispin && strcmp(ispin, "2") == 0) {
+			for (int r = 0; r < nr; r++)
+				sbuf_addf(&v, "%s%d*%s", r ? " " : "", cnt[r],
+				    num_format(t->has_mag[z[r]] ? t->magmom[z[r]] : 0.6, nb));
+			incar_set(in, "MAGMOM", v.s);
+		} else {
+			incar_unset(in, "MAGMOM");
+		}
+	}
+	if (is_auto(incar_get(in, "LDAU"))) {
+		int an = cell_has(c, 9) ? 0 : cell_has(c, 8) ? 1 : -1, any = 0;
+		for (int r = 0; an >= 0 && r < nr; r++)
+			any |= t->has_u[an][z[r]];
+		if (!any) {
+			incar_set(in, "LDAU", ".FALSE.");
+		} else {
+			struct sbuf lu = SBUF_INIT, lj = SBUF_INIT, ll = SBUF_INIT;
+			int dblock = 0;
+			for (int r = 0; r < nr; r++) {
+				int has = t->has_u[an][z[r]];
+				sbuf_addf(&lu, "%s%s", r ? " " : "", num_format(has ? t->u[an][z[r]] : 0, nb));
+				sbuf_addf(&lj, "%s%s", r ? " " : "", num_format(has ? t->j[an][z[r]] : 0, nb));
+				sbuf_addf(&ll, "%s%d", r ? " " : "", has ? t->l[an][z[r]] : 0);
+				dblock |= has;
+			}
+			incar_set(in, "LDAU", ".TRUE.");
+			incar_set(in, "LDAUTYPE", "2");
+			incar_set(in, "LDAUL", ll.s);
+			incar_set(in, "LDAUU", lu.s);
+			incar_set(in, "LDAUJ", lj.s);
+			incar_set(in, "LDAUPRINT", "1");
+			if (dblock)
+				incar_set(in, "LMAXMIX", "4");
+			sbuf_release(&lu);
+			sbuf_release(&lj);
+			sbuf_release(&ll);
+		}
+	}
+	if (incar_get(in, "EDIFF_PER_ATOM")) {
+		double per;
+		if (num_parse_double(incar_get(in, "EDIFF_PER_ATOM"), &per) == -1) {
+			err_set(err, "EDIFF_PER_ATOM is not a number");
+			goto out;
+		}
+		snprintf(nb, sizeof(nb), "%.2E", per * c->n);
+		incar_set(in, "EDIFF", nb);
+		incar_unset(in, "EDIFF_PER_ATOM");
+	}
+	rc = 0;
+out:
+	sbuf_release(&v);
+	free(t);
+	return rc;
+}
+
+void
+incar_write(const struct incar *in, struct sbuf *out)
+{
+	for (int i = 0; i < in->n; i++)
+		sbuf_addf(out, "%s = %s\n", in->key[i], in->val[i]);
+}
+
+void
+kpoints_density(const struct cell *c, double kppa, int div[3])
+{
+	double abc[3], ang[3], ngrid = kppa / c->n, mult;
+
+	lat_params(c->lattice, abc, ang);
+	mult = cbrt(ngrid * abc[0] * abc[1] * abc[2]);
+	for (int k = 0; k < 3; k++) {
+		double d = floor(fmax(mult / abc[k], 1));
+		div[k] = (int)d;
+	}
+}
+
+void
+kpoints_write(const int div[3], double kppa, struct sbuf *out)
+{
+	char nb[NUM_BUFSZ];
+
+	sbuf_addf(out, "Gamma-centred grid, %s k-points per reciprocal atom (hopkit)\n0\nGamma\n%d %d %d\n",
+	    num_format(kppa, nb), div[0], div[1], div[2]);
+}
+
+int
+potcar_symbols(const struct cell *c, struct sbuf *out, struct hk_err *err)
+{
+	struct lookup *t = xcalloc(1, sizeof(*t));
+	int z[4096], cnt[4096], nr, rc = -1;
+
+	if (tsv_read("presets/potcar-symbols.tsv", 2, read_potcar, t, err) != 0)
+		goto out;
+	nr = c->n <= 4096 ? runs(c, z, cnt) : 0;
+	for (int r = 0; r < nr; r++) {
+		if (t->potcar[z[r]][0] == '\0') {
+			err_set(err, "no recommended POTCAR for %s", elem_symbol(z[r]));
+			goto out;
+		}
+		sbuf_addf(out, "%s%s", r ? " " : "", t->potcar[z[r]]);
+	}
+	rc = 0;
+out:
+	free(t);
+	return rc;
+}
+
+static int
+read_file(const char *path, struct sbuf *out)
+{
+	FILE *f = fopen(path, "r");
+	char buf[65536];
+	size_t got;
+
+	if (f == NULL)
+		return -1;
+	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
+		sbuf_add(out, buf, got);
+	fclose(f);
+	return 0;
+}
+
+int
+potcar_build(const char *symbols, struct sbuf *out, char *where, size_t n, struct hk_err *err)
+{
+	static const char *const subdirs[] = { "", "POT_GGA_PAW_PBE/", "potpaw_PBE/", NULL };
+	const char *root = getenv("VASP_PP_PATH");
+	char path[4096];
+	struct stat st;
+	const char *sub = NULL;
+
+	if (root == NULL || *root == '\0' || stat(root, &st) == -1 || !S_ISDIR(st.st_mode))
+		return 0;
+	/* which layout: the first that has the first symbol */
+	char first[64];
+	snprintf(first, sizeof(first), "%.*s", (int)strcspn(symbols, " "), symbols);
+	for (int i = 0; subdirs[i] && sub == NULL; i++) {
+		snprintf(path, sizeof(path), "%s/%s%s/POTCAR", root, subdirs[i], first);
+		if (stat(path, &st) == 0)
+			sub = subdirs[i];
+	}
+	if (sub == NULL) {
+		err_set(err, "VASP_PP_PATH=%s has no %s/POTCAR", root, first);
+		return -1;
+	}
+	snprintf(where, n, "%s/%s", root, sub);
+	for (const char *p = symbols; *p;) {
+		size_t len = strcspn(p, " ");
+		snprintf(path, sizeof(path), "%s/%s%.*s/POTCAR", root, sub, (int)len, p);
+		if (read_file(path, out) == -1) {
+			err_set(err, "%s: %s", path, strerror(errno));
+			return -1;
+		}
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	return 1;
+}

@@ -1,0 +1,57 @@
+/*
+ * vasp_in.h - VASP input files: INCAR, KPOINTS, POTCAR.
+ *
+ * An INCAR is an ordered list of tags.  Presets are plain INCAR files
+ * under share/presets/ (NAME.incar) whose special values are filled in
+ * for a structure: MAGMOM = auto (element defaults, for ISPIN = 2),
+ * LDAU = auto (Hubbard U for transition metals when F or O is present),
+ * EDIFF_PER_ATOM (becomes EDIFF times the number of atoms).  KPOINTS is a
+ * Gamma-centred grid from a density in k-points per reciprocal atom
+ * (pymatgen's automatic_density rule).  POTCAR concatenates
+ * $VASP_PP_PATH/<symbol>/POTCAR (or POT_GGA_PAW_PBE/<symbol>/POTCAR) in
+ * species order; without a library, POTCAR.spec lists the symbols.
+ */
+#ifndef HK_VASP_IN_H
+#define HK_VASP_IN_H
+
+#include "cell.h"
+#include "err.h"
+#include "sbuf.h"
+
+struct incar {
+	char **key, **val;
+	int n;
+};
+
+#define INCAR_INIT { NULL, NULL, 0 }
+
+void incar_release(struct incar *in);
+/* Set (replace or append) a tag; the key is upper-cased. */
+void incar_set(struct incar *in, const char *key, const char *val);
+const char *incar_get(const struct incar *in, const char *key);
+void incar_unset(struct incar *in, const char *key);
+/* Parse INCAR text ("KEY = VALUE", comments with # or !, ; separated). */
+int incar_parse(struct incar *in, const char *text, const char *name, struct hk_err *err);
+/* Parse "KEY=VALUE" from the command line. */
+int incar_parse_arg(struct incar *in, const char *arg, struct hk_err *err);
+/* Load share/presets/NAME.incar. */
+int incar_preset(struct incar *in, const char *name, struct hk_err *err);
+/* Fill MAGMOM/LDAU/EDIFF_PER_ATOM for c (species in POSCAR runs). */
+int incar_resolve(struct incar *in, const struct cell *c, struct hk_err *err);
+void incar_write(const struct incar *in, struct sbuf *out);
+
+/* Gamma-centred divisions for kppa k-points per reciprocal atom. */
+void kpoints_density(const struct cell *c, double kppa, int div[3]);
+void kpoints_write(const int div[3], double kppa, struct sbuf *out);
+
+/* POTCAR symbols of the species runs of c ("Li_sv F"), or -1. */
+int potcar_symbols(const struct cell *c, struct sbuf *out, struct hk_err *err);
+
+/*
+ * The POTCAR for the symbols: 1 with the concatenation in out when a
+ * library is found, 0 when there is none (out untouched), -1 when one is
+ * found but lacks a symbol (err names it).
+ */
+int potcar_build(const char *symbols, struct sbuf *out, char *where, size_t n, struct hk_err *err);
+
+#endif
