@@ -14,7 +14,7 @@ endif
 
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lsymspg -lm -pthread
-CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null) -lz
 
 ALL_CFLAGS = $(CSTD) $(OPT) $(WARN) $(CFLAGS) -Ilibcore $(PKG_CFLAGS) \
 	-DHOPKIT_VERSION='"$(VERSION)"' -DHOPKIT_SHAREDIR='"$(SHAREDIR)"' -MMD -MP
@@ -63,7 +63,7 @@ $(B)/tests/unit/%.o: tests/unit/%.c config.mk
 
 # check: unit tests, then the command tests, then the corpus cross-checks
 # (which say so and skip when ../shared/data or python3-pymatgen is absent).
-check: all $(TESTS)
+check: all $(TESTS) $(B)/bench/vasp-read
 	$(Q)tests/run-unit $(TESTS)
 	$(Q)HOPKIT_SANITIZE=$(SANITIZE) tests/run-cmd tests/cmd/*.sh
 	$(Q)HOPKIT_SANITIZE=$(SANITIZE) tests/run-xcheck tests/xcheck/*.sh
@@ -76,7 +76,7 @@ demo: all
 
 $(B)/bench/%: bench/%.c $(B)/libcore.a config.mk
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libcore.a $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libcore.a $(PKG_LIBS) -lz
 
 bench: all $(B)/bench/symmetry-only
 	$(Q)BENCH_BIN=$(B)/bench bench/run
