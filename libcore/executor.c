@@ -1,0 +1,355 @@
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "executor.h"
+#include "jobstate.h"
+#include "jsonw.h"
+#include "num.h"
+#include "sbuf.h"
+#include "xalloc.h"
+
+unsigned long long
+exec_proc_start(long pid)
+{
+	char p[64], buf[2048];
+	FILE *f;
+	size_t n;
+	unsigned long long start = 0;
+
+	snprintf(p, sizeof(p), "/proc/%ld/stat", pid);
+	if ((f = fopen(p, "r")) == NULL)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* field 22, counted after the command name's closing parenthesis */
+	char *q = strrchr(buf, ')');
+	if (q == NULL)
+		return 0;
+	q += 2;
+	for (int field = 3; field < 22 && q; field++) {
+		q = strchr(q, ' ');
+		if (q)
+			q++;
+	}
+	if (q)
+		start = strtoull(q, NULL, 10);
+	/* a zombie has finished */
+	char *state = strrchr(buf, ')');
+	if (state && state[2] == 'Z')
+		return 0;
+	return start;
+}
+
+static int
+start_local(const struct exec_opts *o, json_t *rec, int *hold, struct hk_err *err)
+{
+	const char *id = json_string_value(json_object_get(rec, "id"));
+	const char *dir = json_string_value(json_object_get(rec, "dir"));
+	char log[8400], wall[32], frozen[32], maxerr[16];
+	int go[2];
+	pid_t pid;
+
+	snprintf(log, sizeof(log), "%s/run-vasp.log", dir);
+	snprintf(wall, sizeof(wall), "%.0f", o->walltime);
+	snprintf(frozen, sizeof(frozen), "%.0f", o->frozen_after);
+	snprintf(maxerr, sizeof(maxerr), "%d", o->max_errors);
+	if (pipe(go) == -1) {
+		err_set(err, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	if ((pid = fork()) < 0) {
+		err_set(err, "fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		/* a session of its own, and wait until the parent has recorded us */
+		char c;
+		int fd;
+		setsid();
+		close(go[1]);
+		/* no go byte: the top-up died before recording this run */
+		if (read(go[0], &c, 1) != 1)
+			_exit(0);
+		close(go[0]);
+		if ((fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0666)) >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+			close(fd);
+		}
+		if ((fd = open("/dev/null", O_RDONLY)) >= 0) {
+			dup2(fd, 0);
+			close(fd);
+		}
+		execl(o->self, "run-vasp", "run", "--state", o->root, "--calculator", o->calculator,
+		    "--walltime", wall, "--frozen-after", frozen, "--max-errors", maxerr, id, (char *)NULL);
+		_exit(127);
+	}
+	close(go[0]);
+	json_object_set_new(rec, "executor", json_string("local"));
+	json_object_set_new(rec, "exec_id", json_sprintf("%ld", (long)pid));
+	json_object_set_new(rec, "pid", json_integer(pid));
+	json_object_set_new(rec, "proc_start", json_integer((json_int_t)exec_proc_start(pid)));
+	json_object_set_new(rec, "submitted", jsonw_real(js_now()));
+	*hold = go[1];
+	return 0;
+}
+
+/* Run argv, capturing stdout (and stderr into err on failure). */
+static int
+capture(char *const argv[], struct sbuf *out, struct sbuf *errout)
+{
+	int po[2], pe[2], status;
+	pid_t pid;
+
+	if (pipe(po) == -1 || pipe(pe) == -1)
+		return -1;
+	if ((pid = fork()) < 0)
+		return -1;
+	if (pid == 0) {
+		dup2(po[1], 1);
+		dup2(pe[1], 2);
+		close(po[0]);
+		close(pe[0]);
+		execvp(argv[0], argv);
+		fprintf(stderr, "%s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(po[1]);
+	close(pe[1]);
+	char buf[4096];
+	ssize_t got;
+	while ((got = read(po[0], buf, sizeof(buf))) > 0)
+		sbuf_add(out, buf, (size_t)got);
+	while ((got = read(pe[0], buf, sizeof(buf))) > 0)
+		sbuf_add(errout, buf, (size_t)got);
+	close(po[0]);
+	close(pe[0]);
+	if (waitpid(pid, &status, 0) < 0)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+static void
+slurm_conf_read(const char *path, const char *kind, struct slurm_conf *c)
+{
+	FILE *f;
+	char *line = NULL;
+	size_t cap = 0;
+	struct sbuf lines = SBUF_INIT;
+
+	memset(c, 0, sizeof(*c));
+	if (path == NULL || (f = fopen(path, "r")) == NULL)
+		return;
+	while (getline(&line, &cap, f) > 0) {
+		char k[64], key[64];
+		int off = 0;
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] == '#' || sscanf(line, "%63s %63s %n", k, key, &off) < 2)
+			continue;
+		if (strcmp(k, "*") != 0 && strcmp(k, kind) != 0)
+			continue;
+		const char *v = line + off;
+		if (strcmp(key, "partition") == 0)
+			snprintf(c->partition, sizeof(c->partition), "%s", v);
+		else if (strcmp(key, "account") == 0)
+			snprintf(c->account, sizeof(c->account), "%s", v);
+		else if (strcmp(key, "time") == 0)
+			snprintf(c->time, sizeof(c->time), "%s", v);
+		else if (strcmp(key, "nodes") == 0)
+			c->nodes = atoi(v);
+		else if (strcmp(key, "ntasks") == 0)
+			c->ntasks = atoi(v);
+		else if (strcmp(key, "line") == 0)
+			sbuf_addf(&lines, "%s\n", v);
+	}
+	free(line);
+	fclose(f);
+	c->lines = lines.s;
+}
+
+static void
+shell_quote(struct sbuf *sb, const char *s)
+{
+	sbuf_addc(sb, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			sbuf_addstr(sb, "'\\''");
+		else
+			sbuf_addc(sb, *s);
+	}
+	sbuf_addc(sb, '\'');
+}
+
+static int
+start_slurm(const struct exec_opts *o, json_t *rec, struct hk_err *err)
+{
+	const char *id = json_string_value(json_object_get(rec, "id"));
+	const char *dir = json_string_value(json_object_get(rec, "dir"));
+	const char *kind = json_string_value(json_object_get(rec, "kind"));
+	struct slurm_conf c;
+	struct sbuf s = SBUF_INIT, out = SBUF_INIT, eo = SBUF_INIT;
+	char script[8400];
+	FILE *f;
+	int rc = -1;
+
+	slurm_conf_read(o->slurm_conf_path, kind ? kind : "", &c);
+	sbuf_addstr(&s, "#!/bin/sh\n");
+	sbuf_addf(&s, "#SBATCH --job-name=hk-%s\n#SBATCH --output=%s/slurm-%%j.out\n", id, dir);
+	if (c.partition[0])
+		sbuf_addf(&s, "#SBATCH --partition=%s\n", c.partition);
+	if (c.account[0])
+		sbuf_addf(&s, "#SBATCH --account=%s\n", c.account);
+	if (c.time[0])
+		sbuf_addf(&s, "#SBATCH --time=%s\n", c.time);
+	if (c.nodes > 0)
+		sbuf_addf(&s, "#SBATCH --nodes=%d\n", c.nodes);
+	if (c.ntasks > 0)
+		sbuf_addf(&s, "#SBATCH --ntasks=%d\n", c.ntasks);
+	if (c.lines)
+		sbuf_addstr(&s, c.lines);
+	sbuf_addstr(&s, "exec ");
+	shell_quote(&s, o->self);
+	sbuf_addstr(&s, " run --state ");
+	shell_quote(&s, o->root);
+	sbuf_addstr(&s, " --calculator ");
+	shell_quote(&s, o->calculator);
+	sbuf_addf(&s, " --walltime \"${SBATCH_TIMELIMIT_SECONDS:-%.0f}\" --frozen-after %.0f --max-errors %d ",
+	    o->walltime, o->frozen_after, o->max_errors);
+	shell_quote(&s, id);
+	sbuf_addc(&s, '\n');
+	snprintf(script, sizeof(script), "%s/run-vasp.sbatch", dir);
+	if ((f = fopen(script, "w")) == NULL || fwrite(s.s, 1, s.len, f) != s.len || fclose(f) != 0) {
+		err_set(err, "%s: cannot write", script);
+		goto out;
+	}
+	char *argv[] = { "sbatch", "--parsable", script, NULL };
+	int st = capture(argv, &out, &eo);
+	long jid;
+	char idtext[64];
+	snprintf(idtext, sizeof(idtext), "%.*s", (int)strcspn(out.s ? out.s : "", ";\n"), out.s ? out.s : "");
+	if (st != 0 || num_parse_long(idtext, 1, 2147483647L, &jid) == -1) {
+		err_set(err, "sbatch failed (status %d): %.300s", st, eo.s ? eo.s : (out.s ? out.s : ""));
+		goto out;
+	}
+	json_object_set_new(rec, "executor", json_string("slurm"));
+	json_object_set_new(rec, "exec_id", json_string(idtext));
+	json_object_set_new(rec, "submitted", jsonw_real(js_now()));
+	rc = 0;
+out:
+	free(c.lines);
+	sbuf_release(&s);
+	sbuf_release(&out);
+	sbuf_release(&eo);
+	return rc;
+}
+
+int
+exec_start(const struct exec_opts *o, json_t *rec, int *hold, struct hk_err *err)
+{
+	*hold = -1;
+	if (strcmp(o->kind, "slurm") == 0)
+		return start_slurm(o, rec, err);
+	return start_local(o, rec, hold, err);
+}
+
+void
+exec_release(int hold)
+{
+	if (hold >= 0) {
+		if (write(hold, "g", 1) != 1)
+			hold = hold;
+		close(hold);
+	}
+}
+
+int
+exec_alive(const json_t *rec, char *reason, size_t n, char *sched, size_t sn)
+{
+	const char *ex = json_string_value(json_object_get(rec, "executor"));
+	const char *eid = json_string_value(json_object_get(rec, "exec_id"));
+
+	if (sched && sn)
+		sched[0] = '\0';
+	if (ex == NULL || eid == NULL) {
+		snprintf(reason, n, "never started (the top-up was interrupted)");
+		return 0;
+	}
+	if (strcmp(ex, "local") == 0) {
+		long pid = (long)json_integer_value(json_object_get(rec, "pid"));
+		unsigned long long want = (unsigned long long)json_integer_value(json_object_get(rec, "proc_start"));
+		unsigned long long have = exec_proc_start(pid);
+		if (have == 0 || (want && have != want)) {
+			snprintf(reason, n, "lost run: process %ld is gone", pid);
+			return 0;
+		}
+		return 1;
+	}
+	/* squeue fails on one unknown id: name it twice (AiiDA's trick) */
+	char *argv[] = { "squeue", "-h", "-t", "all", "-o", "%i %T", "-j", NULL, NULL };
+	char ids[160];
+	struct sbuf out = SBUF_INIT, eo = SBUF_INIT;
+	snprintf(ids, sizeof(ids), "%s,%s", eid, eid);
+	argv[7] = ids;
+	int st = capture(argv, &out, &eo);
+	int alive = -1;
+	if (st == 0) {
+		char got[64] = "";
+		const char *p = out.s ? strstr(out.s, eid) : NULL;
+		if (p && sscanf(p + strlen(eid), " %63s", got) == 1) {
+			if (sched && sn)
+				snprintf(sched, sn, "%s", got);
+			static const char *const live[] = { "PENDING", "RUNNING", "CONFIGURING", "COMPLETING",
+				"SUSPENDED", "REQUEUED", "RESIZING", NULL };
+			alive = 0;
+			for (int i = 0; live[i]; i++)
+				if (strcmp(got, live[i]) == 0)
+					alive = 1;
+			if (!alive)
+				snprintf(reason, n, "lost run: Slurm job %s is %s", eid, got);
+		} else {
+			alive = 0;
+			snprintf(reason, n, "lost run: Slurm no longer knows job %s", eid);
+		}
+	} else {
+		snprintf(reason, n, "squeue failed: %.200s", eo.s ? eo.s : "");
+	}
+	sbuf_release(&out);
+	sbuf_release(&eo);
+	return alive;
+}
+
+int
+exec_abort(const json_t *rec, struct hk_err *err)
+{
+	const char *ex = json_string_value(json_object_get(rec, "executor"));
+	const char *eid = json_string_value(json_object_get(rec, "exec_id"));
+
+	if (ex == NULL || eid == NULL)
+		return 0;
+	if (strcmp(ex, "local") == 0) {
+		long pid = (long)json_integer_value(json_object_get(rec, "pid"));
+		if (exec_proc_start(pid) == 0)
+			return 0;
+		kill(-(pid_t)pid, SIGTERM);
+		for (int i = 0; i < 30 && exec_proc_start(pid); i++)
+			usleep(100000);
+		kill(-(pid_t)pid, SIGKILL);
+		return 0;
+	}
+	char *argv[] = { "scancel", (char *)eid, NULL };
+	struct sbuf out = SBUF_INIT, eo = SBUF_INIT;
+	int st = capture(argv, &out, &eo);
+	if (st != 0)
+		err_set(err, "scancel %s failed: %.200s", eid, eo.s ? eo.s : "");
+	sbuf_release(&out);
+	sbuf_release(&eo);
+	return st == 0 ? 0 : -1;
+}

@@ -1,0 +1,58 @@
+/*
+ * executor.h - where jobs run: local processes or Slurm.
+ *
+ * local: "run-vasp run" forked in a session of its own (its process group
+ * is its id, so an abort reaches the calculator too), detached, its output
+ * in the job directory's run-vasp.log; alive while that process exists
+ * with the start time recorded.  slurm: a batch script per job in the job
+ * directory (partition, account, nodes, tasks, walltime and extra lines
+ * per job kind), submitted with sbatch --parsable; its state from
+ * squeue -t all (a job squeue no longer knows is gone); scancel to abort.
+ */
+#ifndef HK_EXECUTOR_H
+#define HK_EXECUTOR_H
+
+#include <jansson.h>
+
+#include "err.h"
+
+struct slurm_conf {
+	char partition[64], account[64], time[32];
+	int nodes, ntasks;
+	char *lines;		/* extra #SBATCH or setup lines, newline-separated */
+};
+
+struct exec_opts {
+	const char *kind;	/* "local" or "slurm" */
+	const char *root;	/* state directory, absolute */
+	const char *self;	/* this program, absolute */
+	const char *calculator;
+	double walltime;	/* s, 0: none */
+	double frozen_after;
+	int max_errors;
+	const char *slurm_conf_path;	/* "KIND KEY VALUE" lines, or NULL */
+};
+
+/*
+ * Start job rec (in active/, state queued).  Fills executor, exec_id (pid
+ * or Slurm id) and submitted into rec.  A local run waits until the caller
+ * has saved rec and called exec_release(*hold); if the caller dies first
+ * the run exits without starting.  *hold is -1 when there is nothing to
+ * release.  -1 on failure.
+ */
+int exec_start(const struct exec_opts *o, json_t *rec, int *hold, struct hk_err *err);
+void exec_release(int hold);
+
+/*
+ * Is the job's run still alive?  1 yes, 0 no (why in reason), -1 unknown
+ * (the scheduler cannot be asked).  *sched gets Slurm's state when known.
+ */
+int exec_alive(const json_t *rec, char *reason, size_t n, char *sched, size_t sn);
+
+/* Stop the job's run (process group, or scancel). */
+int exec_abort(const json_t *rec, struct hk_err *err);
+
+/* The start time of a process (clock ticks since boot), 0 when it does not exist. */
+unsigned long long exec_proc_start(long pid);
+
+#endif

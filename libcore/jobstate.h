@@ -1,0 +1,67 @@
+/*
+ * jobstate.h - the run-vasp state directory: one small file per job.
+ *
+ *   ROOT/ready/<seq>.<id>.json   waiting, in priority order (names sort)
+ *   ROOT/active/<id>.json        queued or running
+ *   ROOT/done/<id>.json, ROOT/failed/<id>.json, ROOT/aborted/<id>.json
+ *   ROOT/seq, ROOT/lock
+ *
+ * The directory a file is in is the job's state; a transition is one
+ * rename(2), so exactly one process wins it and a crash leaves the job in
+ * one state or the other.  A file's content (state, attempts, executor
+ * id, times, errors, corrections) is rewritten atomically (temporary file,
+ * fsync, rename).  ROOT/lock serialises what must see a consistent whole
+ * (adding, topping up, syncing); a job's own runner only rewrites its file
+ * and moves it out of active/.
+ */
+#ifndef HK_JOBSTATE_H
+#define HK_JOBSTATE_H
+
+#include <jansson.h>
+
+#include "err.h"
+
+enum js_state { JS_READY, JS_ACTIVE, JS_DONE, JS_FAILED, JS_ABORTED, JS_NSTATES };
+
+const char *js_state_name(enum js_state s);
+int js_state_parse(const char *s, enum js_state *out);
+
+/* Create ROOT and its subdirectories if needed. */
+int js_init(const char *root, struct hk_err *err);
+
+/* Hold ROOT/lock exclusively (blocking); returns the fd to pass to js_unlock. */
+int js_lock(const char *root, struct hk_err *err);
+void js_unlock(int fd);
+
+/* Where job id is: its state and file path (n bytes).  -1 when unknown. */
+int js_find(const char *root, const char *id, enum js_state *state, char *path, size_t n);
+
+/* Load / save a state file (save is atomic). */
+json_t *js_load(const char *path, struct hk_err *err);
+int js_save(const char *path, const json_t *rec, struct hk_err *err);
+
+/*
+ * Register a job from its job record (needs "id" and "dir") as ready, after
+ * every job already known.  *added is 0 when the id is known (nothing
+ * changes).  Call with the lock held.
+ */
+int js_add(const char *root, const json_t *job, int *added, struct hk_err *err);
+
+/*
+ * Move job id from one state to another, setting "state" in its content;
+ * for ready the file gets a new sequence number (at the end, or first when
+ * front is set).  -1 with errno ENOENT when it was not in from.
+ */
+int js_move(const char *root, const char *id, enum js_state from, enum js_state to, int front,
+    struct hk_err *err);
+
+/* Names of the files in a state's directory, sorted; the caller frees each and the array. */
+int js_list(const char *root, enum js_state s, char ***names, int *n);
+
+/* The id in a file name ("000000000012.mp-1.F.0.json" or "mp-1.F.0.json"). */
+void js_id_of(const char *name, enum js_state s, char *id, size_t n);
+
+/* Seconds since the epoch, with a fraction. */
+double js_now(void);
+
+#endif

@@ -1,0 +1,34 @@
+/*
+ * runjob.h - run a job's calculations, custodian-style.
+ *
+ * What "run-vasp run" does inside a job directory: mark the job running,
+ * run the calculator in each image directory (start, mid, end for static3;
+ * the job directory for neb) with standard output to vasp.out and standard
+ * error to std_err.txt, and watch it: a known VASP error in the output
+ * (vasp_errors.h) stops it, as does output that stops growing (frozen) or
+ * the walltime (after a STOPCAR shortly before).  Errors are corrected --
+ * outputs kept in error.N/, INCAR/KPOINTS/POSCAR changed -- and the image
+ * restarted, up to max_errors in all.  The job ends done when every image
+ * has a finished, converged result, else failed, with the exit status,
+ * wall time, the errors seen and the corrections applied in its state file.
+ */
+#ifndef HK_RUNJOB_H
+#define HK_RUNJOB_H
+
+#include "err.h"
+
+struct runjob_opts {
+	const char *calculator;	/* shell command, e.g. "srun vasp_std" */
+	double walltime;	/* s; 0: none */
+	double stop_before;	/* s before the walltime to write STOPCAR */
+	double frozen_after;	/* s without output growth; 0: never */
+	int max_errors;
+	double poll;		/* s between checks */
+};
+
+void runjob_opts_init(struct runjob_opts *o);
+
+/* Run job id of state directory root (it must be active).  0: done; 1: failed; -1: error. */
+int runjob(const char *root, const char *id, const struct runjob_opts *o, struct hk_err *err);
+
+#endif
