@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "csv.h"
 #include "executor.h"
+#include "hash.h"
 #include "jobstate.h"
 #include "jsonw.h"
 #include "num.h"
@@ -61,8 +62,12 @@ cmd_add(struct ctx *c, int argc, char **argv)
 	int lock, bad = 0;
 	long added = 0, known = 0;
 
+	struct strset ready = STRSET_INIT;
+
 	if ((lock = js_lock(c->root, &e)) < 0)
 		cli_fatal(&c->cli, "%s", e.msg);
+	if (js_ready_ids(c->root, &ready) == -1)
+		cli_fatal(&c->cli, "%s/ready: %s", c->root, strerror(errno));
 	argc--, argv++;		/* the command's own name */
 	for (int i = 0; i < (argc ? argc : 1); i++) {
 		struct rec_reader *rd = rec_open(argc ? argv[i] : "-", &e);
@@ -89,7 +94,7 @@ cmd_add(struct ctx *c, int argc, char **argv)
 					json_object_set_new(rec, "dir", json_string(abs));
 				}
 			}
-			if (js_add(c->root, rec, &a, &e) == -1) {
+			if (js_add(c->root, rec, &ready, &a, &e) == -1) {
 				err_where(&e, rd->name, rec_line(rd));
 				cli_diag(&c->cli, &e);
 				bad = 1;
@@ -102,6 +107,7 @@ cmd_add(struct ctx *c, int argc, char **argv)
 		rec_close(rd);
 	}
 	js_unlock(lock);
+	strset_release(&ready);
 	if (!c->cli.quiet)
 		cli_warn(&c->cli, "%ld jobs added, %ld already known", added, known);
 	return bad;
@@ -122,11 +128,12 @@ cmd_topup(struct ctx *c, int argc, char **argv)
 		{ "max-active", required_argument, NULL, 'n' }, { "executor", required_argument, NULL, 'e' },
 		{ "calculator", required_argument, NULL, 'c' }, { "walltime", required_argument, NULL, 'w' },
 		{ "frozen-after", required_argument, NULL, 'f' }, { "max-errors", required_argument, NULL, 'm' },
-		{ "slurm-config", required_argument, NULL, 'S' }, { NULL, 0, NULL, 0 } };
+		{ "slurm-config", required_argument, NULL, 'S' }, { "poll", required_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 } };
 	const char *u = "topup -n N [-e local|slurm] [-c cmd] [--walltime s] [--frozen-after min]\n"
-	    "              [--max-errors n] [--slurm-config file]";
+	    "              [--max-errors n] [--poll s] [--slurm-config file]";
 	struct runjob_opts ro;
-	struct exec_opts eo = { "local", c->root, NULL, NULL, 0, 0, 5, NULL };
+	struct exec_opts eo = { "local", c->root, NULL, NULL, 0, 0, 5, NULL, 1 };
 	struct hk_err e = HK_ERR_INIT;
 	char self[PATH_MAX];
 	long max = -1;
@@ -150,6 +157,7 @@ cmd_topup(struct ctx *c, int argc, char **argv)
 		case 'f': eo.frozen_after = 60 * cli_double(&c->cli, "--frozen-after", optarg, 0, 1e7); break;
 		case 'm': eo.max_errors = (int)cli_long(&c->cli, "--max-errors", optarg, 0, 1000); break;
 		case 'S': eo.slurm_conf_path = optarg; break;
+		case 'p': eo.poll = cli_double(&c->cli, "--poll", optarg, 0.01, 3600); break;
 		default: sub_usage(c, u);
 		}
 	}
@@ -173,8 +181,9 @@ cmd_topup(struct ctx *c, int argc, char **argv)
 			continue;
 		}
 		js_id_of(list[i], JS_READY, id, sizeof(id));
+		int moved = js_move_file(c->root, list[i], JS_READY, JS_ACTIVE, 0, &e);
 		free(list[i]);
-		if (js_move(c->root, id, JS_READY, JS_ACTIVE, 0, &e) == -1) {
+		if (moved == -1) {
 			cli_diag(&c->cli, &e);
 			bad = 1;
 			continue;
@@ -188,12 +197,12 @@ cmd_topup(struct ctx *c, int argc, char **argv)
 		json_object_set_new(rec, "state", json_string("queued"));
 		if (exec_start(&eo, rec, &hold, &e) == -1) {
 			/* not started: back to the front of the queue, with the reason */
+			struct hk_err e2 = HK_ERR_INIT;
+			cli_warn(&c->cli, "%s: not started: %s", id, e.msg);
 			json_object_set_new(rec, "last_error", json_string(e.msg));
-			js_save(path, rec, &e);
+			if (js_save(path, rec, &e2) == -1 || js_move(c->root, id, JS_ACTIVE, JS_READY, 1, &e2) == -1)
+				cli_diag(&c->cli, &e2);
 			json_decref(rec);
-			js_move(c->root, id, JS_ACTIVE, JS_READY, 1, &e);
-			cli_warn(&c->cli, "%s: not started: %s", id, json_string_value(json_object_get(rec, "last_error")) ?
-			    "" : "");
 			bad = 1;
 			continue;
 		}
@@ -232,15 +241,15 @@ cmd_run(struct ctx *c, int argc, char **argv)
 		switch (ch) {
 		case 'c': ro.calculator = optarg; break;
 		case 'w': ro.walltime = cli_double(&c->cli, "--walltime", optarg, 0, 1e9); break;
-		case 'f': ro.frozen_after = cli_double(&c->cli, "--frozen-after", optarg, 0, 1e9); break;
+		case 'f': ro.frozen_after = 60 * cli_double(&c->cli, "--frozen-after", optarg, 0, 1e7); break;
 		case 'm': ro.max_errors = (int)cli_long(&c->cli, "--max-errors", optarg, 0, 1000); break;
 		case 'p': ro.poll = cli_double(&c->cli, "--poll", optarg, 0.01, 3600); break;
 		case 's': snprintf(c->root, sizeof(c->root), "%s", optarg); break;
-		default: sub_usage(c, "run [-c cmd] [--walltime s] [--frozen-after s] [--max-errors n] ID");
+		default: sub_usage(c, "run [-c cmd] [--walltime s] [--frozen-after min] [--max-errors n] ID");
 		}
 	}
 	if (optind != argc - 1)
-		sub_usage(c, "run [-c cmd] [--walltime s] [--frozen-after s] [--max-errors n] ID");
+		sub_usage(c, "run [-c cmd] [--walltime s] [--frozen-after min] [--max-errors n] ID");
 	rc = runjob(c->root, argv[optind], &ro, &e);
 	if (rc == -1)
 		cli_fatal(&c->cli, "%s", e.msg);
@@ -503,6 +512,7 @@ cmd_sync(struct ctx *c, int argc, char **argv)
 
 	if ((lock = js_lock(c->root, &e)) < 0)
 		cli_fatal(&c->cli, "%s", e.msg);
+	js_clean(c->root);
 	js_list(c->root, JS_ACTIVE, &list, &n);
 	for (int i = 0; i < n; i++) {
 		char id[300], path[PATH_MAX * 2], why[400];
@@ -547,9 +557,9 @@ static const struct {
 	const char *help;
 } commands[] = {
 	{ "add", cmd_add, "add [jobs.jsonl ...]: register make-neb job records as ready, in order; known ids are left alone." },
-	{ "topup", cmd_topup, "topup -n N [-e local|slurm] [-c cmd] [--walltime s] [--frozen-after min] [--max-errors n]\n"
+	{ "topup", cmd_topup, "topup -n N [-e local|slurm] [-c cmd] [--walltime s] [--frozen-after min] [--max-errors n] [--poll s]\n"
 	    "  [--slurm-config file]: start the first ready jobs until N are queued or running.  Exit 3 when no job is ready." },
-	{ "run", cmd_run, "run [-c cmd] [--walltime s] [--frozen-after s] [--max-errors n] ID: run a queued job here." },
+	{ "run", cmd_run, "run [-c cmd] [--walltime s] [--frozen-after min] [--max-errors n] ID: run a queued job here." },
 	{ "status", cmd_status, "status [ID ...]: counts per state; with ids, each job's state record (and Slurm's state)." },
 	{ "list", cmd_list, "list [--state S] [--csv]: one line per job." },
 	{ "abort", cmd_abort, "abort ID ...: kill the run's process group or scancel it; the job is aborted." },

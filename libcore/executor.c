@@ -53,15 +53,16 @@ start_local(const struct exec_opts *o, json_t *rec, int *hold, struct hk_err *er
 {
 	const char *id = json_string_value(json_object_get(rec, "id"));
 	const char *dir = json_string_value(json_object_get(rec, "dir"));
-	char log[8400], wall[32], frozen[32], maxerr[16];
+	char log[8400], wall[32], frozen[32], maxerr[16], poll[32];
 	int go[2];
 	pid_t pid;
 
 	snprintf(log, sizeof(log), "%s/run-vasp.log", dir);
 	snprintf(wall, sizeof(wall), "%.0f", o->walltime);
-	snprintf(frozen, sizeof(frozen), "%.0f", o->frozen_after);
+	snprintf(frozen, sizeof(frozen), "%.6g", o->frozen_after / 60);
 	snprintf(maxerr, sizeof(maxerr), "%d", o->max_errors);
-	if (pipe(go) == -1) {
+	snprintf(poll, sizeof(poll), "%.6g", o->poll > 0 ? o->poll : 1);
+	if (pipe2(go, O_CLOEXEC) == -1) {
 		err_set(err, "pipe: %s", strerror(errno));
 		return -1;
 	}
@@ -89,7 +90,8 @@ start_local(const struct exec_opts *o, json_t *rec, int *hold, struct hk_err *er
 			close(fd);
 		}
 		execl(o->self, "run-vasp", "run", "--state", o->root, "--calculator", o->calculator,
-		    "--walltime", wall, "--frozen-after", frozen, "--max-errors", maxerr, id, (char *)NULL);
+		    "--walltime", wall, "--frozen-after", frozen, "--max-errors", maxerr, "--poll", poll, id,
+		    (char *)NULL);
 		_exit(127);
 	}
 	close(go[0]);
@@ -221,8 +223,8 @@ start_slurm(const struct exec_opts *o, json_t *rec, struct hk_err *err)
 	shell_quote(&s, o->root);
 	sbuf_addstr(&s, " --calculator ");
 	shell_quote(&s, o->calculator);
-	sbuf_addf(&s, " --walltime \"${SBATCH_TIMELIMIT_SECONDS:-%.0f}\" --frozen-after %.0f --max-errors %d ",
-	    o->walltime, o->frozen_after, o->max_errors);
+	sbuf_addf(&s, " --walltime %.0f --frozen-after %.6g --max-errors %d --poll %.6g ",
+	    o->walltime, o->frozen_after / 60, o->max_errors, o->poll > 0 ? o->poll : 1);
 	shell_quote(&s, id);
 	sbuf_addc(&s, '\n');
 	snprintf(script, sizeof(script), "%s/run-vasp.sbatch", dir);

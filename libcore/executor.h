@@ -31,6 +31,7 @@ struct exec_opts {
 	double frozen_after;
 	int max_errors;
 	const char *slurm_conf_path;	/* "KIND KEY VALUE" lines, or NULL */
+	double poll;		/* s between the run's checks */
 };
 
 /*

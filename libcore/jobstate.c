@@ -1,5 +1,6 @@
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hash.h"
 #include "jobstate.h"
 #include "jsonw.h"
 #include "rec.h"
@@ -74,7 +76,7 @@ js_lock(const char *root, struct hk_err *err)
 	int fd;
 
 	snprintf(p, sizeof(p), "%s/lock", root);
-	if ((fd = open(p, O_RDWR | O_CREAT, 0666)) < 0) {
+	if ((fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) < 0) {
 		err_set(err, "%s: %s", p, strerror(errno));
 		return -1;
 	}
@@ -91,8 +93,11 @@ js_lock(const char *root, struct hk_err *err)
 void
 js_unlock(int fd)
 {
-	if (fd >= 0)
+	/* explicitly: a forked child not yet exec'd shares the open file */
+	if (fd >= 0) {
+		flock(fd, LOCK_UN);
 		close(fd);
+	}
 }
 
 void
@@ -144,6 +149,44 @@ js_list(const char *root, enum js_state s, char ***out, int *n)
 	free(list);
 	*n = k;
 	return 0;
+}
+
+/* A temporary file of js_save ("NAME.tmp.PID") whose writer is gone. */
+static int
+stale_tmp(const struct dirent *d)
+{
+	const char *t = strstr(d->d_name, ".tmp.");
+	char *end;
+	long pid;
+
+	if (t == NULL)
+		return 0;
+	pid = strtol(t + 5, &end, 10);
+	return *end == '\0' && pid > 0 && kill((pid_t)pid, 0) == -1 && errno == ESRCH;
+}
+
+int
+js_clean(const char *root)
+{
+	int removed = 0;
+
+	for (int s = 0; s < JS_NSTATES; s++) {
+		char p[8200];
+		struct dirent **list = NULL;
+		int k;
+		snprintf(p, sizeof(p), "%s/%s", root, names[s]);
+		if ((k = scandir(p, &list, stale_tmp, NULL)) < 0)
+			continue;
+		for (int i = 0; i < k; i++) {
+			char f[8600];
+			snprintf(f, sizeof(f), "%s/%s", p, list[i]->d_name);
+			if (unlink(f) == 0)
+				removed++;
+			free(list[i]);
+		}
+		free(list);
+	}
+	return removed;
 }
 
 int
@@ -269,7 +312,40 @@ next_seq(const char *root, int front)
 }
 
 int
-js_add(const char *root, const json_t *job, int *added, struct hk_err *err)
+js_ready_ids(const char *root, struct strset *ids)
+{
+	char **list;
+	int n;
+
+	if (js_list(root, JS_READY, &list, &n) == -1)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		char id[300];
+		js_id_of(list[i], JS_READY, id, sizeof(id));
+		strset_add(ids, id);
+		free(list[i]);
+	}
+	free(list);
+	return 0;
+}
+
+/* Known in a state other than ready (one stat each). */
+static int
+known_elsewhere(const char *root, const char *id)
+{
+	char path[8400];
+	struct stat st;
+
+	for (int k = JS_ACTIVE; k < JS_NSTATES; k++) {
+		snprintf(path, sizeof(path), "%s/%s/%s.json", root, names[k], id);
+		if (stat(path, &st) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+js_add(const char *root, const json_t *job, struct strset *ready, int *added, struct hk_err *err)
 {
 	char path[8400];
 	enum js_state st;
@@ -284,7 +360,7 @@ js_add(const char *root, const json_t *job, int *added, struct hk_err *err)
 		err_set(err, "job record %s has no \"dir\"", id);
 		return -1;
 	}
-	if (js_find(root, id, &st, path, sizeof(path)) == 0)
+	if (ready ? strset_has(ready, id) || known_elsewhere(root, id) : js_find(root, id, &st, path, sizeof(path)) == 0)
 		return 0;
 	long seq = next_seq(root, 0);
 	s = json_pack("{s:s,s:s,s:O,s:O,s:i,s:f}", "id", id, "state", "ready", "dir", json_object_get(job, "dir"),
@@ -295,30 +371,45 @@ js_add(const char *root, const json_t *job, int *added, struct hk_err *err)
 	snprintf(path, sizeof(path), "%s/ready/%012ld.%s.json", root, seq, id);
 	rc = js_save(path, s, err);
 	json_decref(s);
-	if (rc == 0)
+	if (rc == 0) {
 		*added = 1;
+		if (ready)
+			strset_add(ready, id);
+	}
 	return rc;
 }
 
 int
 js_move(const char *root, const char *id, enum js_state from, enum js_state to, int front, struct hk_err *err)
 {
-	char src[8400], dst[8400];
+	char src[8400];
 	enum js_state now;
-	json_t *rec;
 
 	if (js_find(root, id, &now, src, sizeof(src)) == -1 || now != from) {
 		err_set(err, "%s is not %s", id, js_state_name(from));
 		errno = ENOENT;
 		return -1;
 	}
+	return js_move_file(root, strrchr(src, '/') + 1, from, to, front, err);
+}
+
+int
+js_move_file(const char *root, const char *name, enum js_state from, enum js_state to, int front,
+    struct hk_err *err)
+{
+	char src[8400], dst[8400], id[300];
+	json_t *rec;
+
+	js_id_of(name, from, id, sizeof(id));
+	snprintf(src, sizeof(src), "%s/%s/%s", root, names[from], name);
 	if (to == JS_READY)
 		snprintf(dst, sizeof(dst), "%s/ready/%012ld.%s.json", root, next_seq(root, front), id);
 	else
 		snprintf(dst, sizeof(dst), "%s/%s/%s.json", root, names[to], id);
 	if (rename(src, dst) == -1) {
 		int e = errno;
-		err_set(err, "%s: %s", src, strerror(e));
+		err_set(err, e == ENOENT ? "%s is not %s" : "%s: %s", e == ENOENT ? id : src,
+		    e == ENOENT ? js_state_name(from) : strerror(e));
 		errno = e;
 		return -1;
 	}

@@ -43,9 +43,13 @@ int js_save(const char *path, const json_t *rec, struct hk_err *err);
 /*
  * Register a job from its job record (needs "id" and "dir") as ready, after
  * every job already known.  *added is 0 when the id is known (nothing
- * changes).  Call with the lock held.
+ * changes).  Call with the lock held.  ready, when not NULL, holds the ids
+ * in ready/ (js_ready_ids) and is kept up to date, so that adding n jobs
+ * does not read the ready directory n times.
  */
-int js_add(const char *root, const json_t *job, int *added, struct hk_err *err);
+struct strset;
+int js_ready_ids(const char *root, struct strset *ids);
+int js_add(const char *root, const json_t *job, struct strset *ready, int *added, struct hk_err *err);
 
 /*
  * Move job id from one state to another, setting "state" in its content;
@@ -55,11 +59,18 @@ int js_add(const char *root, const json_t *job, int *added, struct hk_err *err);
 int js_move(const char *root, const char *id, enum js_state from, enum js_state to, int front,
     struct hk_err *err);
 
+/* The same for the file name (as js_list gives it) in from's directory: no search. */
+int js_move_file(const char *root, const char *name, enum js_state from, enum js_state to, int front,
+    struct hk_err *err);
+
 /* Names of the files in a state's directory, sorted; the caller frees each and the array. */
 int js_list(const char *root, enum js_state s, char ***names, int *n);
 
 /* The id in a file name ("000000000012.mp-1.F.0.json" or "mp-1.F.0.json"). */
 void js_id_of(const char *name, enum js_state s, char *id, size_t n);
+
+/* Remove temporary files left by writers that were killed; how many.  Call with the lock held. */
+int js_clean(const char *root);
 
 /* Seconds since the epoch, with a fraction. */
 double js_now(void);

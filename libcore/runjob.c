@@ -161,8 +161,12 @@ run_once(const char *dir, const struct runjob_opts *o, struct outcome *out, stru
 		double now = js_now();
 		struct stat st;
 		const char *k[VERR_MAX];
-		if (w == pid)
+		if (w == pid) {
+			/* stopped by our STOPCAR: it did not finish, the walltime ended it */
+			if (stopcar)
+				out->why = "walltime";
 			break;
+		}
 		if (errors_in(dir, k, VERR_MAX) > 0) {
 			stop_child(pid);
 			status = 0;
@@ -175,7 +179,7 @@ run_once(const char *dir, const struct runjob_opts *o, struct outcome *out, stru
 			status = 0;
 			break;
 		}
-		if (o->walltime > 0 && !stopcar && now - t0 > o->walltime - o->stop_before) {
+		if (o->walltime > 0 && !stopcar && now - t0 > o->walltime - fmax(fmin(o->stop_before, o->walltime / 10), 2 * o->poll)) {
 			char sc[8300];
 			FILE *f;
 			snprintf(sc, sizeof(sc), "%s/STOPCAR", dir);
@@ -199,7 +203,7 @@ run_once(const char *dir, const struct runjob_opts *o, struct outcome *out, stru
 }
 
 /* Keep the failed attempt's outputs in dir/error.N. */
-static void
+static int
 backup(const char *dir, int n)
 {
 	static const char *const files[] = { "vasp.out", "std_err.txt", "OUTCAR", "OSZICAR", "vasprun.xml",
@@ -207,23 +211,49 @@ backup(const char *dir, int n)
 	char d[8300];
 
 	snprintf(d, sizeof(d), "%s/error.%d", dir, n);
-	mkdir(d, 0777);
+	if (mkdir(d, 0777) == -1 && errno != EEXIST)
+		return -1;
 	for (int i = 0; files[i]; i++) {
 		char src[8400], dst[8400];
 		struct sbuf t = SBUF_INIT;
+		int bad = 0;
 		snprintf(src, sizeof(src), "%s/%s", dir, files[i]);
 		snprintf(dst, sizeof(dst), "%s/%s", d, files[i]);
 		if (read_file(src, &t) == 0) {
 			FILE *f = fopen(dst, "w");
-			if (f) {
-				fwrite(t.s ? t.s : "", 1, t.len, f);
-				fclose(f);
-			}
+			bad = f == NULL || fwrite(t.s ? t.s : "", 1, t.len, f) != t.len;
+			if (f && fclose(f) != 0)
+				bad = 1;
 		}
 		sbuf_release(&t);
+		if (bad)
+			return -1;
 	}
-	/* outputs of the failed attempt must not be read as the next one's */
-	for (int i = 0; i < 5; i++) {
+	return 0;
+}
+
+/* The first N with no dir/error.N yet. */
+static int
+next_backup(const char *dir)
+{
+	char d[8400];
+	struct stat st;
+	int n = 1;
+
+	for (;; n++) {
+		snprintf(d, sizeof(d), "%s/error.%d", dir, n);
+		if (stat(d, &st) == -1)
+			return n;
+	}
+}
+
+/* The failed attempt's outputs must not be read as the next one's. */
+static void
+clear_outputs(const char *dir)
+{
+	static const char *const files[] = { "vasp.out", "std_err.txt", "OUTCAR", "OSZICAR", "vasprun.xml", NULL };
+
+	for (int i = 0; files[i]; i++) {
 		char p[8400];
 		snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
 		unlink(p);
@@ -233,7 +263,7 @@ backup(const char *dir, int n)
 	unlink(sc);
 }
 
-/* Errors of this attempt: of one key in one image, or all (key NULL). */
+/* Errors of one key in one image during this attempt. */
 static int
 count_errors(const json_t *errors, json_int_t attempt, const char *image, const char *key)
 {
@@ -242,9 +272,9 @@ count_errors(const json_t *errors, json_int_t attempt, const char *image, const 
 	int n = 0;
 
 	json_array_foreach(errors, i, e)
-		if (json_integer_value(json_object_get(e, "attempt")) == attempt && (key == NULL ||
-		    (strcmp(json_string_value(json_object_get(e, "image")), image) == 0 &&
-		    strcmp(json_string_value(json_object_get(e, "error")), key) == 0)))
+		if (json_integer_value(json_object_get(e, "attempt")) == attempt &&
+		    strcmp(json_string_value(json_object_get(e, "image")), image) == 0 &&
+		    strcmp(json_string_value(json_object_get(e, "error")), key) == 0)
 			n++;
 	return n;
 }
@@ -264,6 +294,7 @@ run_image(const char *path, json_t *rec, const char *dir, const char *image, con
 {
 	json_t *errors = json_object_get(rec, "errors"), *corr = json_object_get(rec, "corrections");
 	char last[600] = "";
+	int rounds = 0;	/* like custodian, one check with several messages is one error */
 
 	for (;;) {
 		struct outcome oc;
@@ -295,30 +326,47 @@ run_image(const char *path, json_t *rec, const char *dir, const char *image, con
 			json_array_append_new(errors, json_pack("{s:s,s:s,s:s,s:I,s:f}", "image", image, "error", keys[k],
 			    "message", verr_message(keys[k]), "attempt", attempt, "time", js_now()));
 		json_object_set_new(rec, "last_error", json_pack("s", keys[0]));
-		if (count_errors(errors, attempt, NULL, NULL) > o->max_errors) {
+		if (++rounds > o->max_errors) {
 			snprintf(last, sizeof(last), "%s: %s (more than %d errors)", image, keys[0], o->max_errors);
 			json_object_set_new(rec, "last_error", json_string(last));
 			save(path, rec);
 			return 1;
 		}
-		/* correct the first error that can be corrected */
+		/* like custodian, correct every error found, unless one cannot be */
 		struct sbuf act = SBUF_INIT;
-		int fixed = 0, nbackup = (int)json_array_size(corr) + 1;
-		(void)attempt;
-		backup(dir, nbackup);
-		for (int k = 0; k < nk && !fixed; k++) {
+		int fixed = 0, nbackup = next_backup(dir);
+		const char *unfixable = NULL;
+		if (backup(dir, nbackup) == -1) {
+			snprintf(last, sizeof(last), "%s: cannot keep the outputs in error.%d: %s", image, nbackup,
+			    strerror(errno));
+			json_object_set_new(rec, "last_error", json_string(last));
+			save(path, rec);
+			return 1;
+		}
+		for (int k = 0; k < nk && !unfixable; k++)
 			if (verr_unfixable(keys[k]))
-				continue;
+				unfixable = keys[k];
+		for (int k = 0; k < nk && !unfixable; k++) {
 			sbuf_reset(&act);
 			if (verr_correct(dir, keys[k], count_errors(errors, attempt, image, keys[k]) - 1, &act, &e) == 0) {
-				json_array_append_new(corr, json_pack("{s:s,s:s,s:s,s:s}", "image", image, "error", keys[k],
-				    "actions", act.s ? act.s : "", "backup", "error.x"));
-				json_object_set_new(json_array_get(corr, json_array_size(corr) - 1), "backup",
-				    json_sprintf("error.%d", nbackup));
+				json_array_append_new(corr, json_pack("{s:s,s:s,s:s,s:o}", "image", image, "error", keys[k],
+				    "actions", act.s ? act.s : "", "backup", json_sprintf("error.%d", nbackup)));
 				fixed = 1;
 			}
 		}
+		if (unfixable)
+			keys[0] = unfixable;
 		sbuf_release(&act);
+		/* after the corrections, which may read the attempt's OUTCAR */
+		clear_outputs(dir);
+		if (strcmp(keys[0], "walltime") == 0) {
+			/* the allocation is over: stop here, retry goes on from CONTCAR */
+			snprintf(last, sizeof(last), "%s: walltime reached (outputs in error.%d); run-vasp retry continues",
+			    image, nbackup);
+			json_object_set_new(rec, "last_error", json_string(last));
+			save(path, rec);
+			return 1;
+		}
 		if (!fixed) {
 			snprintf(last, sizeof(last), "%s: %s cannot be corrected%s%s", image, keys[0],
 			    e.msg[0] ? ": " : "", e.msg);

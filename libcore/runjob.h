@@ -8,7 +8,7 @@
  * (vasp_errors.h) stops it, as does output that stops growing (frozen) or
  * the walltime (after a STOPCAR shortly before).  Errors are corrected --
  * outputs kept in error.N/, INCAR/KPOINTS/POSCAR changed -- and the image
- * restarted, up to max_errors in all.  The job ends done when every image
+ * restarted, up to max_errors times per image.  The job ends done when every image
  * has a finished, converged result, else failed, with the exit status,
  * wall time, the errors seen and the corrections applied in its state file.
  */

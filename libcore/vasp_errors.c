@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "num.h"
@@ -63,7 +64,7 @@ static const struct entry catalogue[] = {
 	{ "algo_tet", { "ALGO=A and IALGO=5X tend to fail" }, { { "ALGO", "Fast" }, END },
 		{ { "ISMEAR", "0" }, { "SIGMA", "0.05" }, END }, 0 },
 	{ "grad_not_orth", { "EDWAV: internal error, the gradient is not orthogonal" }, { { "ALGO", "Fast" }, END },
-		{ END }, 0 },
+		{ { "ALGO", "Normal" }, END }, 0 },
 	{ "nicht_konv", { "ERROR: SBESSELITER : nicht konvergent" }, { { "LREAL", ".FALSE." }, END }, { END }, 0 },
 	{ "zheev", { "ERROR EDDIAG: Call to routine ZHEEV failed!" }, { CONTCAR, { "ALGO", "Normal" }, END },
 		{ CONTCAR, { "ALGO", "Exact" }, END }, 0 },
@@ -88,10 +89,11 @@ static const struct entry catalogue[] = {
 	{ "ibzkpt", { "not all point group operations", "internal error in subroutine IBZKPT" },
 		{ { "ISYM", "0" }, END }, { { "SYMPREC", "1e-6" }, END }, 0 },
 	{ "fexcf", { "supplied exchange-correlation table" }, { CONTCAR, END }, { CONTCAR, { "IBRION", "2" }, END }, 0 },
-	{ "aliasing", { "WARNING: small aliasing (wrap around) errors must be expected" }, { NOWAVE, NOCHG, END },
+	{ "aliasing", { "WARNING: small aliasing (wrap around) errors must be expected" },
+		{ { "@ngrid", "" }, NOWAVE, NOCHG, END },
 		{ END }, 0 },
 	{ "kpoints_trans", { "internal error in GENERATE_KPOINTS_TRANS: number of G-vector changed in star" },
-		{ GAMMA, END }, { END }, 0 },
+		{ { "@isokpts", "" }, END }, { END }, 0 },
 	{ "out_of_memory", { "Allocation would exceed memory limit" }, { { "@scale", "KPAR=0.5" }, END }, { END }, 0 },
 	{ "lrf_comm", { "LRF_COMMUTATOR internal error" }, { { "LPEAD", ".TRUE." }, END }, { END }, 0 },
 	{ "set_core_wf", { "internal error in SET_CORE_WF" }, { END }, { END }, 1 },
@@ -99,6 +101,7 @@ static const struct entry catalogue[] = {
 	{ "spin_polarized_harris", { "Spin polarized Harris functional dynamics is a good joke" }, { END }, { END }, 1 },
 	{ "nonconverged", { "@hopkit: electronic steps reached NELM" }, { { "ALGO", "Normal" }, END },
 		{ { "ALGO", "All" }, { "ISEARCH", "1" }, END }, 0 },
+	{ "walltime", { "@hopkit: walltime reached" }, { CONTCAR, END }, { CONTCAR, END }, 0 },
 	{ "frozen", { "@hopkit: output stopped growing" }, { { "ALGO", "Normal" }, END }, { { "SYMPREC", "1e-8" }, END }, 0 },
 };
 
@@ -133,7 +136,10 @@ verr_message(const char *key)
 {
 	const struct entry *e = find(key);
 
-	return e ? e->msg[0] : key;
+	if (e == NULL)
+		return key;
+	/* conditions hopkit itself detects are not VASP messages */
+	return strncmp(e->msg[0], "@hopkit: ", 9) == 0 ? e->msg[0] + 9 : e->msg[0];
 }
 
 int
@@ -199,6 +205,80 @@ nbands(const char *dir, double scale, char *out, size_t n)
 	return 0;
 }
 
+/*
+ * The FFT grid VASP asks for in OUTCAR after an aliasing warning
+ * ("... aliasing errors must be expected set NGX to  28"): up to three
+ * tags and values; how many.
+ */
+static int
+fft_grid_hints(const char *dir, char tags[3][8], char vals[3][16])
+{
+	char path[8200];
+	struct sbuf t = SBUF_INIT;
+	const char *p;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "%s/OUTCAR", dir);
+	if (read_text(path, &t) == -1)
+		return 0;
+	for (p = t.s; n < 3 && (p = strstr(p, "aliasing errors")) != NULL; p++) {
+		const char *eol = strchr(p, '\n'), *ng = strstr(p, "NG");
+		long v;
+		if (ng == NULL || (eol && ng > eol) || !strchr("XYZ", ng[2]) || ng[2] == '\0')
+			continue;
+		const char *to = strstr(ng, " to ");
+		if (to == NULL || (eol && to > eol) || (v = strtol(to + 4, NULL, 10)) <= 0)
+			continue;
+		snprintf(tags[n], 8, "NG%c", ng[2]);
+		snprintf(vals[n], 16, "%ld", v);
+		n++;
+	}
+	sbuf_release(&t);
+	return n;
+}
+
+/*
+ * Replace an automatic mesh "a b c" in KPOINTS by "m m m" with m the cube
+ * root of a*b*c (even for Monkhorst-Pack), as custodian does when the
+ * k-point star changes between steps.  Nothing when it already is.
+ */
+static int
+isotropic_mesh(const char *dir, struct sbuf *actions, struct hk_err *err)
+{
+	char kp[8300];
+	struct sbuf k = SBUF_INIT, nk = SBUF_INIT;
+	const char *l[5] = { NULL };
+	int rc = 0;
+	long a, b, c;
+
+	snprintf(kp, sizeof(kp), "%s/KPOINTS", dir);
+	if (read_text(kp, &k) == -1 || k.s == NULL)
+		return 0;
+	l[0] = k.s;
+	for (int i = 1; i < 5 && l[i - 1]; i++)
+		l[i] = strchr(l[i - 1], '\n') ? strchr(l[i - 1], '\n') + 1 : NULL;
+	/* an automatic mesh: count 0 on line 2, mode on line 3, mesh on line 4 */
+	if (l[3] && atol(l[1]) == 0 && sscanf(l[3], "%ld %ld %ld", &a, &b, &c) == 3 && a > 0 && b > 0 && c > 0) {
+		long m = lround(cbrt((double)(a * b * c)));
+		if (m < 1)
+			m = 1;
+		if (l[2][0] == 'M' || l[2][0] == 'm')
+			m += m % 2;
+		if (!(a == m && b == m && c == m)) {
+			sbuf_add(&nk, k.s, (size_t)(l[3] - k.s));
+			sbuf_addf(&nk, "%ld %ld %ld\n", m, m, m);
+			if (l[4])
+				sbuf_addstr(&nk, l[4]);
+			rc = write_atomic(kp, nk.s, nk.len, err);
+			if (rc == 0)
+				sbuf_addf(actions, "%sKPOINTS mesh %ld %ld %ld", actions->len ? "; " : "", m, m, m);
+		}
+	}
+	sbuf_release(&nk);
+	sbuf_release(&k);
+	return rc;
+}
+
 int
 verr_correct(const char *dir, const char *key, int nth, struct sbuf *actions, struct hk_err *err)
 {
@@ -226,6 +306,9 @@ verr_correct(const char *dir, const char *key, int nth, struct sbuf *actions, st
 	}
 	for (; ch->tag; ch++) {
 		if (ch->tag[0] != '@') {
+			const char *old = incar_get(&in, ch->tag);
+			if (old && strcasecmp(old, ch->val) == 0)
+				continue;	/* already so: not a correction */
 			incar_set(&in, ch->tag, ch->val);
 			sbuf_addf(actions, "%sINCAR %s = %s", actions->len ? "; " : "", ch->tag, ch->val);
 			incar_changed = 1;
@@ -262,10 +345,13 @@ verr_correct(const char *dir, const char *key, int nth, struct sbuf *actions, st
 						goto out;
 					}
 					sbuf_release(&nk);
+					sbuf_addf(actions, "%sKPOINTS Gamma-centred", actions->len ? "; " : "");
 				}
 			}
 			sbuf_release(&k);
-			sbuf_addf(actions, "%sKPOINTS Gamma-centred", actions->len ? "; " : "");
+		} else if (strcmp(ch->tag, "@isokpts") == 0) {
+			if (isotropic_mesh(dir, actions, err) == -1)
+				goto out;
 		} else if (strcmp(ch->tag, "@rm") == 0) {
 			char f[8300];
 			snprintf(f, sizeof(f), "%s/%s", dir, ch->val);
@@ -280,10 +366,20 @@ verr_correct(const char *dir, const char *key, int nth, struct sbuf *actions, st
 		} else if (strcmp(ch->tag, "@nbands") == 0) {
 			char v[32];
 			double s = atof(ch->val);
-			if (nbands(dir, s, v, sizeof(v)) == 0) {
-				incar_set(&in, "NBANDS", v);
+			if (nbands(dir, s, v, sizeof(v)) == -1) {
+				err_set(err, "%s: no NBANDS = in %s/OUTCAR to increase", key, dir);
+				goto out;
+			}
+			incar_set(&in, "NBANDS", v);
+			incar_changed = 1;
+			sbuf_addf(actions, "%sINCAR NBANDS = %s", actions->len ? "; " : "", v);
+		} else if (strcmp(ch->tag, "@ngrid") == 0) {
+			char tags[3][8], vals[3][16];
+			int ng = fft_grid_hints(dir, tags, vals);
+			for (int g = 0; g < ng; g++) {
+				incar_set(&in, tags[g], vals[g]);
 				incar_changed = 1;
-				sbuf_addf(actions, "%sINCAR NBANDS = %s", actions->len ? "; " : "", v);
+				sbuf_addf(actions, "%sINCAR %s = %s", actions->len ? "; " : "", tags[g], vals[g]);
 			}
 		} else if (strcmp(ch->tag, "@scale") == 0 || strcmp(ch->tag, "@add") == 0) {
 			/* "TAG=factor": multiply (or add to) the current value */
@@ -302,10 +398,21 @@ verr_correct(const char *dir, const char *key, int nth, struct sbuf *actions, st
 			double v = strcmp(ch->tag, "@add") == 0 ? cur + f : cur * f;
 			if (strcmp(tag, "KPAR") == 0)
 				v = v < 1 ? 1 : floor(v);
-			incar_set(&in, tag, num_format(v, nb));
+			/* 1e-5 * 0.1 should read 1e-06, not 1.0000000000000002e-06 */
+			snprintf(nb, sizeof(nb), "%.12g", v);
+			incar_set(&in, tag, nb);
 			incar_changed = 1;
 			sbuf_addf(actions, "%sINCAR %s = %s", actions->len ? "; " : "", tag, nb);
 		}
+	}
+	if (actions->len == 0) {
+		/* the first correction had nothing to change here: the second may */
+		incar_release(&in);
+		sbuf_release(&text);
+		if (nth == 0 && e->second[0].tag)
+			return verr_correct(dir, key, 1, actions, err);
+		err_set(err, "%s: nothing left to change", key);
+		return -1;
 	}
 	if (incar_changed) {
 		struct sbuf out = SBUF_INIT;

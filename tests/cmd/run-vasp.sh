@@ -1,0 +1,345 @@
+#!/bin/sh
+# run-vasp: the job queue, error recovery from real VASP outputs, concurrent
+# top-ups, kill -9 at random moments.  VASP is replayed by fake-vasp.
+. "$(dirname "$0")/../lib.sh"
+
+FAKE=$TOP/tests/cmd/fake-vasp
+# two CaF2 hops as make-neb writes them, registered in ./jobs
+MK='fetch-structures $DATA/structures/mp-2741_CaF2.cif | find-paths -n 2 | make-neb -q > jobs.jsonl &&
+	cp -r calcs orig && run-vasp add jobs.jsonl 2>/dev/null'
+WAIT='while [ -n "$(ls jobs/active)" ]; do sleep 0.1; done'
+
+expect help 0 'run-vasp --help' '~^usage: run-vasp' ''
+expect help-sub 0 'run-vasp help topup' '~--max-active|-n N' ''
+expect no-command 2 'run-vasp' '' '~^usage: run-vasp'
+expect bad-command 2 'run-vasp frobnicate' '' "~unknown command 'frobnicate'"
+expect topup-needs-n 2 'run-vasp topup' '' '~usage: run-vasp topup'
+expect bad-executor 2 'run-vasp topup -n 1 --poll 0.05 -e pbs' '' '~usage: run-vasp topup'
+
+# registering: order kept, idempotent, bad records named by file and line
+expect add 0 "$MK && run-vasp add jobs.jsonl && ls jobs/ready" '001000000001.mp-2741.F.0.json
+001000000002.mp-2741.F.1.json
+' 'run-vasp: 0 jobs added, 2 already known
+'
+expect add-bad 0 "printf '{\"id\":\"x\"}\nnot json\n{\"id\":\"y\",\"dir\":\"d\"}\n' > b.jsonl && run-vasp add b.jsonl; echo \$?; ls jobs/ready" '1
+001000000001.y.json
+' 'run-vasp: b.jsonl:1: job record x has no "dir"
+run-vasp: b.jsonl:2:3: invalid JSON: '"'"'['"'"' or '"'"'{'"'"' expected near '"'"'not'"'"'
+run-vasp: 1 jobs added, 0 already known
+'
+expect status-counts 0 "$MK && run-vasp status" 'ready 2
+queued 0
+running 0
+done 0
+failed 0
+aborted 0
+' ''
+expect topup-none-ready 3 "$MK && run-vasp forget mp-2741.F.0 mp-2741.F.1 && run-vasp topup -n 4" '' 'run-vasp: 0 started, 0 active, 0 ready
+'
+
+# a clean run ends done, and collect reads it
+expect clean-run 0 "$MK && run-vasp topup -n 1 --poll 0.05 -c $FAKE 2>/dev/null && $WAIT && ls jobs/done &&
+	run-vasp list --csv | cut -d, -f1-3 && collect -q calcs/mp-2741.F.0 | grep -o '\"state\":\"done\"'" 'mp-2741.F.0.json
+id,state,attempts
+mp-2741.F.1,ready,0
+mp-2741.F.0,done,1
+"state":"done"
+' ''
+
+# Each recorded error is detected and corrected; the job then finishes.
+# Shown: the final state, what changed in start/INCAR and KPOINTS, the backups.
+# The INCAR sets ISYM and ISMEAR that the symmetry and smearing corrections change.
+replay() { # error-file expected
+	expect "replay-$1" 0 "$(echo "$MK" | sed 's/make-neb -q/make-neb -q -I ISYM=2 -I ISMEAR=-5/') && FAKE_ERR=\$DATA/vasp/errors/$1 run-vasp topup -n 1 --poll 0.05 -c $FAKE 2>/dev/null && $WAIT &&
+		ls -d jobs/*/mp-2741.F.0.json; for f in INCAR KPOINTS; do diff orig/mp-2741.F.0/start/\$f calcs/mp-2741.F.0/start/\$f | grep '^>'; done;
+		ls calcs/mp-2741.F.0/start | grep error;
+		grep -o '\"image\":\"start\",\"error\":\"[^\"]*\",\"actions\":\"[^\"]*\"' jobs/*/mp-2741.F.0.json;
+		grep -o '\"last_error\":\"[^\"]*\"' jobs/*/mp-2741.F.0.json || :" "$2" ''
+}
+
+replay aliasing_vasp.aliasing 'jobs/done/mp-2741.F.0.json
+error.1
+"image":"start","error":"aliasing","actions":"removed WAVECAR; removed CHGCAR"
+'
+replay large_cell_real_optlay_vasp.out 'jobs/done/mp-2741.F.0.json
+> LREAL = .FALSE.
+error.1
+"image":"start","error":"real_optlay","actions":"INCAR LREAL = .FALSE."
+'
+replay lrf_comm_std_err.txt 'jobs/done/mp-2741.F.0.json
+> LPEAD = .TRUE.
+error.1
+"image":"start","error":"lrf_comm","actions":"INCAR LPEAD = .TRUE."
+'
+replay poscar_error_vasp.out 'jobs/done/mp-2741.F.0.json
+> ISYM = 0
+error.1
+"image":"start","error":"rot_matrix","actions":"INCAR ISYM = 0"
+'
+replay std_err.txt.kpoints_trans 'jobs/done/mp-2741.F.0.json
+> 3 3 3
+error.1
+"image":"start","error":"kpoints_trans","actions":"KPOINTS mesh 3 3 3"
+'
+replay std_err.txt.oom 'jobs/done/mp-2741.F.0.json
+> KPAR = 1
+error.1
+"image":"start","error":"out_of_memory","actions":"INCAR KPAR = 1"
+'
+replay too_few_bands_vasp.too_few_bands 'jobs/done/mp-2741.F.0.json
+> NBANDS = 36
+error.1
+"image":"start","error":"too_few_bands","actions":"INCAR NBANDS = 36"
+'
+replay vasp.algo_tet 'jobs/done/mp-2741.F.0.json
+> ALGO = Normal
+> ISMEAR = 0
+error.1
+"image":"start","error":"algo_tet","actions":"INCAR ISMEAR = 0"
+"image":"start","error":"grad_not_orth","actions":"INCAR ALGO = Normal"
+"image":"start","error":"aliasing","actions":"removed WAVECAR; removed CHGCAR"
+'
+replay vasp.algo_tet_only 'jobs/done/mp-2741.F.0.json
+> ISMEAR = 0
+error.1
+"image":"start","error":"algo_tet","actions":"INCAR ISMEAR = 0"
+'
+replay vasp.amin 'jobs/done/mp-2741.F.0.json
+> AMIN = 0.01
+error.1
+"image":"start","error":"amin","actions":"INCAR AMIN = 0.01"
+'
+replay vasp.brions 'jobs/done/mp-2741.F.0.json
+> POTIM = 0.6
+error.1
+"image":"start","error":"brions","actions":"INCAR POTIM = 0.6"
+'
+replay vasp.brmix 'jobs/done/mp-2741.F.0.json
+> IMIX = 1
+error.1
+"image":"start","error":"brmix","actions":"INCAR IMIX = 1"
+'
+replay vasp.dentet 'jobs/done/mp-2741.F.0.json
+> ISMEAR = 0
+error.1
+"image":"start","error":"dentet","actions":"INCAR ISMEAR = 0"
+'
+replay vasp.dfpt_ncore 'jobs/done/mp-2741.F.0.json
+error.1
+"image":"start","error":"dfpt_ncore","actions":"INCAR NPAR removed"
+'
+replay vasp.edddav 'jobs/done/mp-2741.F.0.json
+> ALGO = All
+> ISEARCH = 1
+error.1
+"image":"start","error":"edddav","actions":"INCAR ALGO = All; INCAR ISEARCH = 1; removed CHGCAR"
+'
+replay vasp.edddav2 'jobs/done/mp-2741.F.0.json
+> ALGO = All
+> ISEARCH = 1
+error.1
+"image":"start","error":"edddav","actions":"INCAR ALGO = All; INCAR ISEARCH = 1; removed CHGCAR"
+'
+replay vasp.eddiag 'jobs/done/mp-2741.F.0.json
+> ALGO = Normal
+error.1
+"image":"start","error":"eddiag","actions":"INCAR ALGO = Normal"
+'
+replay vasp.eddrmm 'jobs/done/mp-2741.F.0.json
+> ALGO = Normal
+error.1
+"image":"start","error":"eddrmm","actions":"INCAR ALGO = Normal; removed WAVECAR; removed CHGCAR"
+'
+replay vasp.fd_ncore 'jobs/done/mp-2741.F.0.json
+error.1
+"image":"start","error":"dfpt_ncore","actions":"INCAR NPAR removed"
+'
+replay vasp.gradient_not_orthogonal 'jobs/done/mp-2741.F.0.json
+> ALGO = Normal
+error.1
+"image":"start","error":"grad_not_orth","actions":"INCAR ALGO = Normal"
+"image":"start","error":"aliasing","actions":"removed WAVECAR; removed CHGCAR"
+'
+replay vasp.harris 'jobs/failed/mp-2741.F.0.json
+error.1
+"last_error":"start: spin_polarized_harris cannot be corrected"
+'
+replay vasp.hnform 'jobs/done/mp-2741.F.0.json
+> ISYM = 0
+error.1
+"image":"start","error":"hnform","actions":"INCAR ISYM = 0"
+'
+replay vasp.ibzkpt 'jobs/done/mp-2741.F.0.json
+> ISYM = 0
+error.1
+"image":"start","error":"ibzkpt","actions":"INCAR ISYM = 0"
+'
+replay vasp.ksymm 'jobs/done/mp-2741.F.0.json
+> ISYM = 0
+> SYMPREC = 1e-6
+error.1
+"image":"start","error":"ksymm","actions":"INCAR SYMPREC = 1e-6"
+"image":"start","error":"ibzkpt","actions":"INCAR ISYM = 0"
+'
+replay vasp.nbands_not_sufficient 'jobs/done/mp-2741.F.0.json
+> NBANDS = 39
+error.1
+"image":"start","error":"nbands_not_sufficient","actions":"INCAR NBANDS = 39"
+'
+replay vasp.nicht_konvergent 'jobs/done/mp-2741.F.0.json
+> LREAL = .FALSE.
+error.1
+"image":"start","error":"nicht_konv","actions":"INCAR LREAL = .FALSE."
+'
+replay vasp.pdsyevx 'jobs/done/mp-2741.F.0.json
+> ALGO = Normal
+error.1
+"image":"start","error":"pdsyevx","actions":"INCAR ALGO = Normal"
+'
+replay vasp.point_group 'jobs/done/mp-2741.F.0.json
+> ISYM = 0
+> SYMPREC = 1e-6
+error.1
+"image":"start","error":"point_group","actions":"INCAR ISYM = 0"
+"image":"start","error":"ibzkpt","actions":"INCAR SYMPREC = 1e-6"
+'
+replay vasp.posmap 'jobs/done/mp-2741.F.0.json
+> SYMPREC = 1e-06
+error.1
+"image":"start","error":"posmap","actions":"INCAR SYMPREC = 1e-06"
+'
+replay vasp.pricelv 'jobs/done/mp-2741.F.0.json
+> SYMPREC = 1e-06
+error.1
+"image":"start","error":"pricelv","actions":"INCAR SYMPREC = 1e-06"
+'
+replay vasp.pssyevx 'jobs/done/mp-2741.F.0.json
+> ALGO = Normal
+error.1
+"image":"start","error":"pssyevx","actions":"INCAR ALGO = Normal"
+'
+replay vasp.read_error 'jobs/failed/mp-2741.F.0.json
+error.1
+"last_error":"start: read_error cannot be corrected"
+'
+replay vasp.real_optlay 'jobs/done/mp-2741.F.0.json
+> LREAL = .FALSE.
+error.1
+"image":"start","error":"real_optlay","actions":"INCAR LREAL = .FALSE."
+'
+replay vasp.rhosyg 'jobs/done/mp-2741.F.0.json
+> SYMPREC = 1e-4
+error.1
+"image":"start","error":"rhosyg","actions":"INCAR SYMPREC = 1e-4"
+'
+replay vasp.set_core_wf 'jobs/failed/mp-2741.F.0.json
+error.1
+"last_error":"start: set_core_wf cannot be corrected"
+'
+replay vasp.sgrcon 'jobs/done/mp-2741.F.0.json
+> ISYM = 0
+error.1
+"image":"start","error":"rot_matrix","actions":"INCAR ISYM = 0"
+'
+replay vasp.subspace 'jobs/done/mp-2741.F.0.json
+> LREAL = .FALSE.
+error.1
+"image":"start","error":"subspacematrix","actions":"INCAR LREAL = .FALSE."
+'
+replay vasp.symprec_noise 'jobs/done/mp-2741.F.0.json
+> SYMPREC = 1e-6
+error.1
+"image":"start","error":"symprec_noise","actions":"INCAR SYMPREC = 1e-6"
+'
+replay vasp.too_few_bands_round_error 'jobs/done/mp-2741.F.0.json
+> NBANDS = 36
+error.1
+"image":"start","error":"too_few_bands","actions":"INCAR NBANDS = 36"
+'
+replay vasp.zbrent 'jobs/done/mp-2741.F.0.json
+> EDIFF = 0.0001
+> NELMIN = 8
+error.1
+"image":"start","error":"zbrent","actions":"INCAR EDIFF = 0.0001; INCAR NELMIN = 8"
+'
+replay vasp.ztrtri 'jobs/done/mp-2741.F.0.json
+> ISYM = 0
+error.1
+"image":"start","error":"zpotrf","actions":"INCAR ISYM = 0"
+'
+replay zpotrf_small_vasp.out 'jobs/done/mp-2741.F.0.json
+> ISYM = 0
+error.1
+"image":"start","error":"zpotrf","actions":"INCAR ISYM = 0"
+'
+replay zpotrf_vasp.out 'jobs/done/mp-2741.F.0.json
+> ISYM = 0
+error.1
+"image":"start","error":"zpotrf","actions":"INCAR ISYM = 0"
+'
+
+# watched conditions: walltime (STOPCAR first, then CONTCAR kept for retry), frozen output
+expect walltime-stopcar 0 "$MK && run-vasp topup -n 1 --poll 0.05 --walltime 4 -c 'while [ ! -f STOPCAR ]; do sleep 0.1; done; echo stopped > CONTCAR' &&
+	$WAIT && ls jobs/failed && head -n 1 calcs/mp-2741.F.0/start/POSCAR && grep -o '\"last_error\":\"[^\"]*\"' jobs/failed/*.json &&
+	run-vasp retry --failed && ls jobs/ready" 'mp-2741.F.0.json
+stopped
+"last_error":"start: walltime reached (outputs in error.1); run-vasp retry continues"
+001000000001.mp-2741.F.0.json
+001000000002.mp-2741.F.1.json
+' '~1 started'
+expect frozen 0 "$MK && run-vasp topup -n 1 --poll 0.05 --frozen-after 0.02 --max-errors 1 -c 'echo started; sleep 60' && $WAIT &&
+	grep -o '\"last_error\":\"[^\"]*\"' jobs/failed/*.json && grep -c '^ALGO = Normal' calcs/mp-2741.F.0/start/INCAR" '"last_error":"start: frozen (more than 1 errors)"
+1
+' '~1 started'
+
+# abort kills the whole process group; retry puts it first in line; forget drops it
+expect abort-retry-forget 0 "$MK && run-vasp topup -n 2 --poll 0.05 -c 'sleep 300' 2>/dev/null && sleep 0.5 &&
+	run-vasp abort mp-2741.F.1 && sleep 0.3 && ! pgrep -f 'sleep 300' -s \$(grep -o '\"pid\":[0-9]*' jobs/aborted/*.json | cut -d: -f2) &&
+	run-vasp retry mp-2741.F.1 && ls jobs/ready jobs/active && run-vasp abort mp-2741.F.0 && run-vasp forget mp-2741.F.0 && run-vasp status | grep -v ' 0$'" 'jobs/active:
+mp-2741.F.0.json
+
+jobs/ready:
+000999999999.mp-2741.F.1.json
+ready 1
+' '*'
+expect retry-unknown 1 "$MK && run-vasp retry nosuch" '' '~nosuch'
+
+# sync: a run that died (kill -9, no chance to record anything) becomes failed
+expect sync-lost-run 0 "$MK && run-vasp topup -n 1 --poll 0.05 -c 'sleep 300' 2>/dev/null && sleep 0.5 &&
+	kill -9 -\$(grep -o '\"pid\":[0-9]*' jobs/active/*.json | cut -d: -f2) && sleep 0.2 && run-vasp sync 2>/dev/null && ls jobs/failed &&
+	grep -o '\"last_error\":\"lost run[^\"]*\"' jobs/failed/*.json | cut -c1-27" 'mp-2741.F.0.json
+"last_error":"lost run: pro
+' ''
+
+# 8 top-ups at once over 1000 ready jobs: exactly 50 started, none twice
+MANY='i=0; while [ $i -lt 1000 ]; do mkdir -p d/j$i/start; echo "{\"id\":\"j$i\",\"dir\":\"d/j$i\",\"kind\":\"static3\"}"; i=$((i+1)); done > many.jsonl &&
+	run-vasp add many.jsonl 2>/dev/null'
+expect concurrent-topup 0 "$MANY && for k in 1 2 3 4 5 6 7 8; do run-vasp topup --max-active 50 -c 'exec sleep 301' 2>/dev/null & done; wait;
+	sleep 1; ls jobs/active | wc -l; ls jobs/ready | wc -l; grep -h -o '\"attempts\":[0-9]*' jobs/active/*.json | sort | uniq -c | sed 's/^ *//';
+	for f in jobs/active/*.json; do grep -o '\"pid\":[0-9]*' \$f; done | sort -u | wc -l;
+	run-vasp abort \$(ls jobs/active | sed 's/.json\$//') && ls jobs/aborted | wc -l" '50
+950
+50 "attempts":1
+50
+50
+' ''
+
+# kill -9 of top-ups and runs at random moments, sync after each round: every
+# job is always in exactly one state directory, and all finish in the end
+expect kill-9-anywhere 0 "i=0; while [ \$i -lt 100 ]; do mkdir -p d/j\$i/start d/j\$i/mid d/j\$i/end;
+		printf '{\"id\":\"j%d\",\"dir\":\"d/j%d\",\"kind\":\"static3\"}\\n' \$i \$i; i=\$((i+1)); done > many.jsonl &&
+	run-vasp add many.jsonl 2>/dev/null && rnd() { od -An -N1 -tu1 /dev/urandom | tr -d ' '; } &&
+	once() { ls jobs/*/ | grep '[.]json$' | sed 's/^[0-9]*\\.//; s/\\.json\$//' | sort | uniq -c | awk '\$1 != 1 { bad++ } END { print NR, bad + 0 }'; } &&
+	r=0; while [ \$r -lt 30 ]; do
+		run-vasp topup -n 12 --poll 0.02 -c $FAKE >/dev/null 2>&1 & p=\$!
+		sleep 0.0\$((\$(rnd) % 10)); kill -9 \$p 2>/dev/null
+		for q in \$(pgrep -f \"run --state \$PWD/jobs\"); do [ \$(rnd) -lt 60 ] && kill -9 \$q 2>/dev/null; done
+		wait \$p 2>/dev/null; run-vasp sync >/dev/null 2>&1; once; r=\$((r+1))
+	done | sort | uniq -c | sed 's/^ *//';
+	run-vasp retry --failed 2>/dev/null; k=0; while [ \$k -lt 600 ]; do run-vasp topup -n 20 --poll 0.02 -c $FAKE >/dev/null 2>&1;
+		[ \$? -eq 3 ] && [ -z \"\$(ls jobs/active)\" ] && break; sleep 0.1; run-vasp sync >/dev/null 2>&1; run-vasp retry --failed >/dev/null 2>&1; k=\$((k+1)); done;
+	run-vasp status | grep -v ' 0\$'" '30 100 0
+done 100
+' ''
+
+finish
