@@ -181,31 +181,34 @@ cmd_topup(struct ctx *c, int argc, char **argv)
 			continue;
 		}
 		js_id_of(list[i], JS_READY, id, sizeof(id));
-		int moved = js_move_file(c->root, list[i], JS_READY, JS_ACTIVE, 0, &e);
-		free(list[i]);
-		if (moved == -1) {
+		if (js_move_file(c->root, list[i], JS_READY, JS_ACTIVE, 0, &e) == -1) {
 			cli_diag(&c->cli, &e);
+			free(list[i]);
 			bad = 1;
 			continue;
 		}
 		snprintf(path, sizeof(path), "%s/active/%s.json", c->root, id);
 		if ((rec = js_load(path, &e)) == NULL) {
 			cli_diag(&c->cli, &e);
+			free(list[i]);
 			bad = 1;
 			continue;
 		}
 		json_object_set_new(rec, "state", json_string("queued"));
 		if (exec_start(&eo, rec, &hold, &e) == -1) {
-			/* not started: back to the front of the queue, with the reason */
+			/* back in its place in line; what failed (a partition, sbatch
+			 * itself) would fail for the next job too: stop here */
 			struct hk_err e2 = HK_ERR_INIT;
 			cli_warn(&c->cli, "%s: not started: %s", id, e.msg);
-			json_object_set_new(rec, "last_error", json_string(e.msg));
-			if (js_save(path, rec, &e2) == -1 || js_move(c->root, id, JS_ACTIVE, JS_READY, 1, &e2) == -1)
-				cli_diag(&c->cli, &e2);
 			json_decref(rec);
+			if (js_unclaim(c->root, list[i], &e2) == -1)
+				cli_diag(&c->cli, &e2);
+			for (int j = i; j < ready; j++)
+				free(list[j]);
 			bad = 1;
-			continue;
+			break;
 		}
+		free(list[i]);
 		if (js_save(path, rec, &e) == -1) {
 			cli_diag(&c->cli, &e);
 			bad = 1;

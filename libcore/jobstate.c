@@ -394,6 +394,28 @@ js_move(const char *root, const char *id, enum js_state from, enum js_state to, 
 }
 
 int
+js_unclaim(const char *root, const char *name, struct hk_err *err)
+{
+	char src[8400], dst[8400], id[300];
+	json_t *rec;
+	int rc;
+
+	js_id_of(name, JS_READY, id, sizeof(id));
+	snprintf(src, sizeof(src), "%s/active/%s.json", root, id);
+	snprintf(dst, sizeof(dst), "%s/ready/%s", root, name);
+	if ((rec = js_load(src, err)) == NULL)
+		return -1;
+	json_object_set_new(rec, "state", json_string("ready"));
+	rc = js_save(src, rec, err);
+	json_decref(rec);
+	if (rc == 0 && rename(src, dst) == -1) {
+		err_set(err, "%s: %s", src, strerror(errno));
+		return -1;
+	}
+	return rc;
+}
+
+int
 js_move_file(const char *root, const char *name, enum js_state from, enum js_state to, int front,
     struct hk_err *err)
 {

@@ -63,6 +63,9 @@ int js_move(const char *root, const char *id, enum js_state from, enum js_state 
 int js_move_file(const char *root, const char *name, enum js_state from, enum js_state to, int front,
     struct hk_err *err);
 
+/* Undo a claim: active/ID.json back to ready/NAME, the name it had (its place in line). */
+int js_unclaim(const char *root, const char *name, struct hk_err *err);
+
 /* Names of the files in a state's directory, sorted; the caller frees each and the array. */
 int js_list(const char *root, enum js_state s, char ***names, int *n);
 

@@ -1,0 +1,85 @@
+#!/bin/sh
+# run-vasp through a real Slurm: slurmctld and slurmd started here on
+# localhost (one node, no munge, no accounting, ports of their own), then
+# topup submits, status follows what Slurm reports, abort cancels.
+. "$(dirname "$0")/../lib.sh"
+
+command -v slurmctld >/dev/null 2>&1 && command -v sbatch >/dev/null 2>&1 ||
+	skip_all "Slurm is not installed (scripts/install-deps --all installs slurmctld, slurmd, slurm-client)"
+[ "$(id -u)" -eq 0 ] || skip_all "starting slurmd needs root"
+
+S=$(mktemp -d)
+H=$(hostname -s)
+mkdir -p "$S/spool/ctld" "$S/spool/d" "$S/log"
+cat > "$S/slurm.conf" <<CONF
+ClusterName=hopkit
+SlurmctldHost=$H(127.0.0.1)
+SlurmUser=root
+SlurmdUser=root
+AuthType=auth/none
+CredType=cred/none
+StateSaveLocation=$S/spool/ctld
+SlurmdSpoolDir=$S/spool/d
+SlurmctldPidFile=$S/ctld.pid
+SlurmdPidFile=$S/d.pid
+SlurmctldLogFile=$S/log/ctld.log
+SlurmdLogFile=$S/log/d.log
+SlurmctldPort=16917
+SlurmdPort=16918
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+JobAcctGatherType=jobacct_gather/none
+AccountingStorageType=accounting_storage/none
+JobCompType=jobcomp/none
+SchedulerType=sched/backfill
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core
+ReturnToService=2
+MinJobAge=300
+NodeName=$H NodeAddr=127.0.0.1 CPUs=$(nproc) State=UNKNOWN
+PartitionName=debug Nodes=$H Default=YES MaxTime=INFINITE State=UP
+CONF
+SLURM_CONF=$S/slurm.conf
+export SLURM_CONF
+stop() {
+	for p in d ctld; do [ -f "$S/$p.pid" ] && kill "$(cat "$S/$p.pid")" 2>/dev/null; done
+	sleep 0.5
+	rm -rf "$S"
+}
+trap stop EXIT
+slurmctld -i && slurmd || skip_all "slurmctld/slurmd did not start (see $S/log)"
+i=0
+until [ "$(sinfo -h -o %T 2>/dev/null)" = idle ]; do
+	i=$((i + 1))
+	[ $i -lt 60 ] || skip_all "the Slurm node did not become idle: $(tail -n 3 "$S/log/d.log" 2>/dev/null)"
+	sleep 0.5
+done
+
+FAKE=$TOP/tests/cmd/fake-vasp
+MK='fetch-structures $DATA/structures/mp-2741_CaF2.cif | find-paths -n 2 | make-neb -q > jobs.jsonl &&
+	run-vasp add jobs.jsonl 2>/dev/null'
+# until the job's state is $1 (at most 30 s)
+UNTIL='until_state() { k=0; until run-vasp list --csv | grep -q "^$1,$2,"; do k=$((k+1)); [ $k -lt 300 ] || return 1; sleep 0.1; done; }'
+
+expect slurm-done 0 "$MK && $UNTIL && run-vasp topup -n 1 -e slurm --poll 0.05 -c $FAKE 2>/dev/null &&
+	run-vasp list --csv | cut -d, -f1-2,4 | grep F.0 && until_state mp-2741.F.0 done &&
+	run-vasp list --csv | cut -d, -f1-2,4 | grep F.0 && squeue -t all -h -o '%T %j' -j \$(run-vasp list --csv | grep F.0 | cut -d, -f5)" 'mp-2741.F.0,queued,slurm
+mp-2741.F.0,done,slurm
+COMPLETED hk-mp-2741.F.0
+' ''
+expect slurm-running-abort 0 "$MK && $UNTIL && run-vasp topup -n 2 -e slurm --poll 0.05 -c 'sleep 300' 2>/dev/null &&
+	until_state mp-2741.F.1 running && run-vasp status | grep -E '^(queued|running) ' &&
+	id=\$(run-vasp list --csv | grep F.1 | cut -d, -f5) && run-vasp abort mp-2741.F.0 mp-2741.F.1 && sleep 2 &&
+	squeue -t all -h -o '%T' -j \$id,\$id && run-vasp status | grep -v ' 0\$'" 'queued 0
+running 2
+CANCELLED
+aborted 2
+' ''
+expect slurm-sync-lost 0 "$MK && run-vasp topup -n 1 -e slurm --poll 0.05 -c 'sleep 300' 2>/dev/null &&
+	scancel \$(run-vasp list --csv | grep F.0 | cut -d, -f5) && sleep 2 && run-vasp sync 2>/dev/null &&
+	grep -o '\"last_error\":\"lost run: Slurm job [0-9]* is [A-Z]*' jobs/failed/*.json | sed 's/[0-9][0-9]*/N/'" '"last_error":"lost run: Slurm job N is CANCELLED
+' ''
+expect slurm-bad-partition 0 "$MK && echo '* partition nosuch' > sc && run-vasp topup -n 1 -e slurm --slurm-config sc -c true; ls jobs/ready" '001000000001.mp-2741.F.0.json
+001000000002.mp-2741.F.1.json
+' '~mp-2741.F.0: not started: sbatch failed \(status 1\): sbatch: error: invalid partition specified: nosuch'
+finish
