@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "hash.h"
 #include "jobstate.h"
 #include "jsonw.h"
@@ -239,32 +240,13 @@ js_load(const char *path, struct hk_err *err)
 int
 js_save(const char *path, const json_t *rec, struct hk_err *err)
 {
-	char tmp[8400];
 	struct sbuf text = SBUF_INIT;
-	int fd, rc = -1;
+	int rc = -1;
 
-	if (jsonw_value(&text, rec, err) == -1)
-		return -1;
-	sbuf_addc(&text, '\n');
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666)) < 0) {
-		err_set(err, "%s: %s", tmp, strerror(errno));
-		goto out;
+	if (jsonw_value(&text, rec, err) == 0) {
+		sbuf_addc(&text, '\n');
+		rc = file_write_atomic(path, text.s, text.len, err);
 	}
-	if (write(fd, text.s, text.len) != (ssize_t)text.len || fsync(fd) != 0) {
-		err_set(err, "%s: %s", tmp, strerror(errno));
-		close(fd);
-		unlink(tmp);
-		goto out;
-	}
-	close(fd);
-	if (rename(tmp, path) == -1) {
-		err_set(err, "%s: %s", path, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	rc = 0;
-out:
 	sbuf_release(&text);
 	return rc;
 }
@@ -297,17 +279,11 @@ next_seq(const char *root, int front)
 		fclose(f);
 	}
 	seq++;
-	{
-		char tmp[8400];
-		snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", p, (long)getpid());
-		if ((f = fopen(tmp, "w")) != NULL) {
-			fprintf(f, "%ld\n", seq);
-			if (fflush(f) == 0 && fsync(fileno(f)) == 0 && fclose(f) == 0)
-				rename(tmp, p);
-			else
-				unlink(tmp);
-		}
-	}
+	/* not fatal: a lost update only lets a later job tie in order with this one */
+	char text[32];
+	struct hk_err e = HK_ERR_INIT;
+	int len = snprintf(text, sizeof(text), "%ld\n", seq);
+	file_write_atomic(p, text, (size_t)len, &e);
 	return seq + 1000000000L;
 }
 

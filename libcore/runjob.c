@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "jobstate.h"
 #include "jsonw.h"
 #include "linerd.h"
@@ -28,21 +29,6 @@ runjob_opts_init(struct runjob_opts *o)
 	o->frozen_after = 3600;
 	o->max_errors = 5;
 	o->poll = 1;
-}
-
-static int
-read_file(const char *path, struct sbuf *out)
-{
-	FILE *f = fopen(path, "r");
-	char buf[65536];
-	size_t got;
-
-	if (f == NULL)
-		return -1;
-	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
-		sbuf_add(out, buf, got);
-	fclose(f);
-	return 0;
 }
 
 static ssize_t
@@ -85,7 +71,7 @@ errors_in(const char *dir, const char **keys, int max)
 		char p[8300];
 		struct sbuf t = SBUF_INIT;
 		snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
-		if (read_file(p, &t) == 0 && t.len) {
+		if (file_read(p, &t) == 0 && t.len) {
 			const char *k[VERR_MAX];
 			int m = verr_detect(t.s, t.len, k, VERR_MAX);
 			for (int j = 0; j < m && n < max; j++) {
@@ -219,7 +205,7 @@ backup(const char *dir, int n)
 		int bad = 0;
 		snprintf(src, sizeof(src), "%s/%s", dir, files[i]);
 		snprintf(dst, sizeof(dst), "%s/%s", d, files[i]);
-		if (read_file(src, &t) == 0) {
+		if (file_read(src, &t) == 0) {
 			FILE *f = fopen(dst, "w");
 			bad = f == NULL || fwrite(t.s ? t.s : "", 1, t.len, f) != t.len;
 			if (f && fclose(f) != 0)

@@ -6,6 +6,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "num.h"
 #include "vasp_errors.h"
 #include "vasp_in.h"
@@ -150,37 +151,6 @@ verr_unfixable(const char *key)
 	return e == NULL || e->unfixable;
 }
 
-static int
-read_text(const char *path, struct sbuf *out)
-{
-	FILE *f = fopen(path, "r");
-	char buf[65536];
-	size_t got;
-
-	if (f == NULL)
-		return -1;
-	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
-		sbuf_add(out, buf, got);
-	fclose(f);
-	return 0;
-}
-
-static int
-write_atomic(const char *path, const char *text, size_t n, struct hk_err *err)
-{
-	char tmp[8400];
-	FILE *f;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	if ((f = fopen(tmp, "w")) == NULL || fwrite(text, 1, n, f) != n || fflush(f) != 0 ||
-	    fsync(fileno(f)) != 0 || fclose(f) != 0 || rename(tmp, path) != 0) {
-		err_set(err, "%s: %s", path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
 /* NBANDS from the OUTCAR ("NBANDS=  24"), scaled and rounded up. */
 static int
 nbands(const char *dir, double scale, char *out, size_t n)
@@ -191,7 +161,7 @@ nbands(const char *dir, double scale, char *out, size_t n)
 	long nb = 0;
 
 	snprintf(path, sizeof(path), "%s/OUTCAR", dir);
-	if (read_text(path, &t) == -1)
+	if (file_read(path, &t) == -1)
 		return -1;
 	for (p = t.s; (p = strstr(p, "NBANDS=")) != NULL; p += 7)
 		last = p;
@@ -219,7 +189,7 @@ fft_grid_hints(const char *dir, char tags[3][8], char vals[3][16])
 	int n = 0;
 
 	snprintf(path, sizeof(path), "%s/OUTCAR", dir);
-	if (read_text(path, &t) == -1)
+	if (file_read(path, &t) == -1)
 		return 0;
 	for (p = t.s; n < 3 && (p = strstr(p, "aliasing errors")) != NULL; p++) {
 		const char *eol = strchr(p, '\n'), *ng = strstr(p, "NG");
@@ -252,7 +222,7 @@ isotropic_mesh(const char *dir, struct sbuf *actions, struct hk_err *err)
 	long a, b, c;
 
 	snprintf(kp, sizeof(kp), "%s/KPOINTS", dir);
-	if (read_text(kp, &k) == -1 || k.s == NULL)
+	if (file_read(kp, &k) == -1 || k.s == NULL)
 		return 0;
 	l[0] = k.s;
 	for (int i = 1; i < 5 && l[i - 1]; i++)
@@ -269,7 +239,7 @@ isotropic_mesh(const char *dir, struct sbuf *actions, struct hk_err *err)
 			sbuf_addf(&nk, "%ld %ld %ld\n", m, m, m);
 			if (l[4])
 				sbuf_addstr(&nk, l[4]);
-			rc = write_atomic(kp, nk.s, nk.len, err);
+			rc = file_write_atomic(kp, nk.s, nk.len, err);
 			if (rc == 0)
 				sbuf_addf(actions, "%sKPOINTS mesh %ld %ld %ld", actions->len ? "; " : "", m, m, m);
 		}
@@ -299,7 +269,7 @@ verr_correct(const char *dir, const char *key, int nth, struct sbuf *actions, st
 		return -1;
 	}
 	snprintf(path, sizeof(path), "%s/INCAR", dir);
-	if (read_text(path, &text) == -1 || incar_parse(&in, text.s ? text.s : "", path, err) == -1) {
+	if (file_read(path, &text) == -1 || incar_parse(&in, text.s ? text.s : "", path, err) == -1) {
 		if (!err->msg[0])
 			err_set(err, "%s: %s", path, strerror(errno));
 		goto out;
@@ -317,8 +287,8 @@ verr_correct(const char *dir, const char *key, int nth, struct sbuf *actions, st
 			struct sbuf c = SBUF_INIT;
 			snprintf(from, sizeof(from), "%s/CONTCAR", dir);
 			snprintf(to, sizeof(to), "%s/POSCAR", dir);
-			if (read_text(from, &c) == 0 && c.len > 0) {
-				if (write_atomic(to, c.s, c.len, err) == -1) {
+			if (file_read(from, &c) == 0 && c.len > 0) {
+				if (file_write_atomic(to, c.s, c.len, err) == -1) {
 					sbuf_release(&c);
 					goto out;
 				}
@@ -329,7 +299,7 @@ verr_correct(const char *dir, const char *key, int nth, struct sbuf *actions, st
 			char kp[8300];
 			struct sbuf k = SBUF_INIT;
 			snprintf(kp, sizeof(kp), "%s/KPOINTS", dir);
-			if (read_text(kp, &k) == 0) {
+			if (file_read(kp, &k) == 0) {
 				/* third line is the mode: Gamma for Monkhorst-Pack */
 				char *l1 = strchr(k.s, '\n'), *l2 = l1 ? strchr(l1 + 1, '\n') : NULL;
 				if (l2 && (l2[1] == 'M' || l2[1] == 'm')) {
@@ -339,7 +309,7 @@ verr_correct(const char *dir, const char *key, int nth, struct sbuf *actions, st
 					sbuf_addstr(&nk, "Gamma");
 					if (l3)
 						sbuf_addstr(&nk, l3);
-					if (write_atomic(kp, nk.s, nk.len, err) == -1) {
+					if (file_write_atomic(kp, nk.s, nk.len, err) == -1) {
 						sbuf_release(&nk);
 						sbuf_release(&k);
 						goto out;
@@ -417,7 +387,7 @@ verr_correct(const char *dir, const char *key, int nth, struct sbuf *actions, st
 	if (incar_changed) {
 		struct sbuf out = SBUF_INIT;
 		incar_write(&in, &out);
-		if (write_atomic(path, out.s, out.len, err) == -1) {
+		if (file_write_atomic(path, out.s, out.len, err) == -1) {
 			sbuf_release(&out);
 			goto out;
 		}

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "elements.h"
+#include "fileio.h"
 #include "lattice.h"
 #include "num.h"
 #include "share.h"
@@ -155,8 +156,6 @@ incar_preset(struct incar *in, const char *name, struct hk_err *err)
 	char rel[256], path[4096];
 	FILE *f;
 	struct sbuf text = SBUF_INIT;
-	char buf[4096];
-	size_t got;
 	int rc;
 
 	for (const char *p = name; *p; p++)
@@ -169,9 +168,13 @@ incar_preset(struct incar *in, const char *name, struct hk_err *err)
 		err_set(err, "no preset '%s' (share/%s)", name, rel);
 		return -1;
 	}
-	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
-		sbuf_add(&text, buf, got);
+	rc = file_read_stream(f, &text);
 	fclose(f);
+	if (rc == -1) {
+		err_set(err, "%s: read error", path);
+		sbuf_release(&text);
+		return -1;
+	}
 	rc = incar_parse(in, text.s ? text.s : "", path, err);
 	sbuf_release(&text);
 	return rc;
@@ -375,21 +378,6 @@ out:
 	return rc;
 }
 
-static int
-read_file(const char *path, struct sbuf *out)
-{
-	FILE *f = fopen(path, "r");
-	char buf[65536];
-	size_t got;
-
-	if (f == NULL)
-		return -1;
-	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
-		sbuf_add(out, buf, got);
-	fclose(f);
-	return 0;
-}
-
 int
 potcar_build(const char *symbols, struct sbuf *out, char *where, size_t n, struct hk_err *err)
 {
@@ -417,7 +405,7 @@ potcar_build(const char *symbols, struct sbuf *out, char *where, size_t n, struc
 	for (const char *p = symbols; *p;) {
 		size_t len = strcspn(p, " ");
 		snprintf(path, sizeof(path), "%s/%s%.*s/POTCAR", root, sub, (int)len, p);
-		if (read_file(path, out) == -1) {
+		if (file_read(path, out) == -1) {
 			err_set(err, "%s: %s", path, strerror(errno));
 			return -1;
 		}
