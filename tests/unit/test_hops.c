@@ -10,29 +10,6 @@
 #include "symmetry.h"
 #include "testutil.h"
 
-static int
-keep(void *ctx, struct structure *s, const struct hk_err *e, int code)
-{
-	(void)e, (void)code;
-	if (s)
-		cell_copy(ctx, &s->cell);
-	return 0;
-}
-
-static struct cell
-load(const char *name)
-{
-	struct cell c = CELL_INIT;
-	struct hk_err e = HK_ERR_INIT;
-	size_t n;
-	char *text = test_data(name, &n);
-
-	assert_non_null(text);
-	assert_int_equal(cif_read(text, n, name, keep, &c, &e), 0);
-	free(text);
-	return c;
-}
-
 /* Hops as find-paths finds them: in the primitive cell when c is not one. */
 static struct hopset
 find(const struct cell *c, double cutoff)
@@ -71,7 +48,7 @@ per_ion(const struct hopset *hs, int k)
 static void
 rock_salt_lif(void **state)
 {
-	struct cell c = load("structures/mp-1138_LiF.cif");
+	struct cell c = test_cell("structures/mp-1138_LiF.cif");
 	struct hopset hs = find(&c, 5.0);
 	double a = 2.88741907 * sqrt(2);
 
@@ -98,7 +75,7 @@ rock_salt_lif(void **state)
 static void
 fluorite_caf2(void **state)
 {
-	struct cell c = load("structures/mp-2741_CaF2.cif");
+	struct cell c = test_cell("structures/mp-2741_CaF2.cif");
 	struct hopset hs = find(&c, 5.0);
 	double h = 3.90043766 / sqrt(2);	/* a/2 from the primitive edge a/sqrt2 */
 
@@ -127,7 +104,7 @@ fluorite_caf2(void **state)
 static void
 rutile_mgf2(void **state)
 {
-	struct cell conv = load("structures/mp-1249_MgF2_sym.cif");
+	struct cell conv = test_cell("structures/mp-1249_MgF2_sym.cif");
 	struct hopset hs = find(&conv, 5.0);
 	double abc[3], ang[3], x = -1;
 	int k_c = -1;
@@ -160,7 +137,7 @@ rutile_mgf2(void **state)
 static void
 tysonite_laf3(void **state)
 {
-	struct cell c = load("structures/mp-905_LaF3.cif");
+	struct cell c = test_cell("structures/mp-905_LaF3.cif");
 	struct symmetry s = SYMMETRY_INIT;
 	struct hk_err e = HK_ERR_INIT;
 	struct hopset hs = find(&c, 5.0);
@@ -236,7 +213,7 @@ invariant_under_cell_choice(void **state)
 	};
 
 	for (size_t p = 0; p < sizeof(pairs) / sizeof(pairs[0]); p++) {
-		struct cell prim = load(pairs[p][0]), conv = load(pairs[p][1]);
+		struct cell prim = test_cell(pairs[p][0]), conv = test_cell(pairs[p][1]);
 		const int n221[3] = { 2, 2, 1 };
 		struct cell big = supercell_of(&prim, n221), moved = CELL_INIT;
 		struct hopset h0 = find(&prim, 4.6), h1 = find(&conv, 4.6), h2 = find(&big, 4.6), h3;

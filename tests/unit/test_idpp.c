@@ -8,30 +8,6 @@
 #include "poscar.h"
 #include "testutil.h"
 
-static int
-keep(void *ctx, struct structure *s, const struct hk_err *e, int code)
-{
-	(void)e, (void)code;
-	if (s)
-		cell_copy(ctx, &s->cell);
-	return 0;
-}
-
-static struct cell
-load(const char *name)
-{
-	struct cell c = CELL_INIT;
-	struct hk_err e = HK_ERR_INIT;
-	size_t n;
-	char *text = test_data(name, &n);
-
-	assert_non_null(text);
-	poscar_read(text, n, name, NULL, keep, &c, &e);
-	assert_true(c.n > 0);
-	free(text);
-	return c;
-}
-
 /*
  * pymatgen-analysis-diffusion's own IDPP test: CONTCAR-0 -> CONTCAR-1 of Li
  * in LiFePO4 (111 atoms), 3 images, only Li moving.  Reference: its
@@ -42,7 +18,7 @@ load(const char *name)
 static void
 matches_pymatgen_idppsolver(void **state)
 {
-	struct cell a = load("vasp/CONTCAR-0.LiFePO4"), b = load("vasp/CONTCAR-1.LiFePO4");
+	struct cell a = test_cell("vasp/CONTCAR-0.LiFePO4"), b = test_cell("vasp/CONTCAR-1.LiFePO4");
 	struct cell img[5] = { CELL_INIT, CELL_INIT, CELL_INIT, CELL_INIT, CELL_INIT };
 	struct idpp_opts o;
 	struct idpp_result r;

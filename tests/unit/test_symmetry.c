@@ -9,30 +9,6 @@
 #include "symmetry.h"
 #include "testutil.h"
 
-static int
-keep(void *ctx, struct structure *s, const struct hk_err *e, int code)
-{
-	(void)e, (void)code;
-	if (s)
-		cell_copy(ctx, &s->cell);
-	return 0;
-}
-
-static struct cell
-load(const char *name)
-{
-	struct cell c = CELL_INIT;
-	struct hk_err e = HK_ERR_INIT;
-	size_t n;
-	char *text = test_data(name, &n);
-
-	assert_non_null(text);
-	assert_int_equal(cif_read(text, n, name, keep, &c, &e), 0);
-	assert_true(c.n > 0);
-	free(text);
-	return c;
-}
-
 static void
 textbook_space_groups(void **state)
 {
@@ -47,7 +23,7 @@ textbook_space_groups(void **state)
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct cell c = load(cases[i].file);
+		struct cell c = test_cell(cases[i].file);
 		struct symmetry s = SYMMETRY_INIT;
 		struct hk_err e = HK_ERR_INIT;
 		assert_int_equal(sym_analyze(&c, 0.1, &s, &e), 0);
@@ -63,8 +39,8 @@ textbook_space_groups(void **state)
 static void
 sanitize_conventional_to_primitive(void **state)
 {
-	struct cell c = load("structures/mp-1138_LiF_sym.cif");
-	struct cell p1 = load("structures/mp-1138_LiF.cif");
+	struct cell c = test_cell("structures/mp-1138_LiF_sym.cif");
+	struct cell p1 = test_cell("structures/mp-1138_LiF.cif");
 	struct hk_err e = HK_ERR_INIT;
 	double abc[3], ang[3];
 

@@ -1,7 +1,13 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "cell.h"
+#include "cif.h"
+#include "err.h"
+#include "poscar.h"
+#include "structure.h"
 #include "testutil.h"
 
 void
@@ -38,4 +44,31 @@ test_data(const char *name, size_t *n)
 	if (n)
 		*n = (size_t)len;
 	return buf;
+}
+
+static int
+keep_cell(void *ctx, struct structure *s, const struct hk_err *e, int code)
+{
+	(void)e, (void)code;
+	if (s)
+		cell_copy(ctx, &s->cell);
+	return 0;
+}
+
+struct cell
+test_cell(const char *name)
+{
+	struct cell c = CELL_INIT;
+	struct hk_err e = HK_ERR_INIT;
+	size_t n, len = strlen(name);
+	char *text = test_data(name, &n);
+
+	assert_non_null(text);
+	if (len > 4 && strcmp(name + len - 4, ".cif") == 0)
+		assert_int_equal(cif_read(text, n, name, keep_cell, &c, &e), 0);
+	else
+		poscar_read(text, n, name, NULL, keep_cell, &c, &e);
+	assert_true(c.n > 0);
+	free(text);
+	return c;
 }

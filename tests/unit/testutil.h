@@ -15,4 +15,8 @@ void _assert_near(double a, double b, double tol, const char *sa, const char *sb
 /* The contents of tests/data/NAME (NUL-terminated, caller frees). */
 char *test_data(const char *name, size_t *n);
 
+/* The structure in tests/data/NAME (CIF when NAME ends in .cif, else POSCAR); fails the test if none. */
+struct cell;
+struct cell test_cell(const char *name);
+
 #endif
