@@ -11,6 +11,7 @@
 #include "jsonw.h"
 #include "lattice.h"
 #include "measure.h"
+#include "paths.h"
 #include "neigh.h"
 #include "neb.h"
 #include "rec.h"
@@ -205,28 +206,6 @@ dims(struct shared *s, const struct hop_in *h, json_t *m, json_t *errors, double
 	}
 }
 
-static int
-supercell_of(const json_t *rec, const struct cell *c, double min_length, int m[3][3])
-{
-	const json_t *mj = rec_get_path(rec, "supercell.matrix");
-	struct supercell sc;
-
-	if (json_is_array(mj) && json_array_size(mj) == 3) {
-		for (int i = 0; i < 3; i++)
-			for (int j = 0; j < 3; j++) {
-				const json_t *v = json_array_get(json_array_get(mj, (size_t)i), (size_t)j);
-				if (!json_is_integer(v))
-					return -1;
-				m[i][j] = (int)json_integer_value(v);
-			}
-		return 0;
-	}
-	if (supercell_min(c->lattice, min_length, 4096, &sc) == -1)
-		return -1;
-	memcpy(m, sc.m, sizeof(sc.m));
-	return 0;
-}
-
 struct over_ctx {
 	const struct cell *c;
 	const int *q;
@@ -335,7 +314,7 @@ along_path(const json_t *rec, struct shared *s, const struct hop_in *h, const st
 	const char *why = NULL;
 	char buf[700];
 
-	if (supercell_of(rec, &s->c, o->min_length, mm) == -1)
+	if (paths_supercell_matrix(rec, s->c.lattice, o->min_length, mm) == -1)
 		why = "no usable supercell";
 	else if (neb_endpoints(&s->c, h->i, h->j, h->image, mm, &p, &e) == -1)
 		why = e.msg;

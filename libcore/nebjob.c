@@ -13,6 +13,7 @@
 #include "neb.h"
 #include "num.h"
 #include "nebjob.h"
+#include "paths.h"
 #include "poscar.h"
 #include "rec.h"
 #include "structjson.h"
@@ -81,30 +82,6 @@ remove_tree(const char *path)
 	return rc | rmdir(path);
 }
 
-static int
-supercell_matrix(const json_t *rec, const struct cell *c, double min_length, int m[3][3])
-{
-	const json_t *mj = rec_get_path(rec, "supercell.matrix");
-	struct supercell sc;
-
-	if (mj) {
-		if (!json_is_array(mj) || json_array_size(mj) != 3)
-			return -1;
-		for (int i = 0; i < 3; i++)
-			for (int j = 0; j < 3; j++) {
-				const json_t *v = json_array_get(json_array_get(mj, (size_t)i), (size_t)j);
-				if (!json_is_integer(v))
-					return -1;
-				m[i][j] = (int)json_integer_value(v);
-			}
-		return 0;
-	}
-	if (supercell_min(c->lattice, min_length, 4096, &sc) == -1)
-		return -1;
-	memcpy(m, sc.m, sizeof(sc.m));
-	return 0;
-}
-
 /* The hop of the record: sites and image. */
 static int
 record_hop(const json_t *rec, const struct cell *c, int *i, int *j, int image[3], struct hk_err *err)
@@ -171,7 +148,7 @@ build(const json_t *rec, const struct nebjob_opts *o, struct built *b, struct hk
 	}
 	if (record_hop(rec, &c, &i, &j, image, err) == -1)
 		goto out;
-	if (supercell_matrix(rec, &c, o->min_length, m) == -1) {
+	if (paths_supercell_matrix(rec, c.lattice, o->min_length, m) == -1) {
 		err_set(err, "no usable supercell matrix");
 		goto out;
 	}

@@ -315,3 +315,25 @@ out:
 	cell_release(&prim);
 	return rc;
 }
+
+int
+paths_supercell_matrix(const json_t *rec, const double lattice[3][3], double min_length, int m[3][3])
+{
+	const json_t *mj = rec_get_path(rec, "supercell.matrix");
+	struct supercell sc;
+
+	if (json_is_array(mj) && json_array_size(mj) == 3) {
+		for (int i = 0; i < 3; i++)
+			for (int j = 0; j < 3; j++) {
+				const json_t *v = json_array_get(json_array_get(mj, (size_t)i), (size_t)j);
+				if (!json_is_integer(v))
+					return -1;
+				m[i][j] = (int)json_integer_value(v);
+			}
+		return 0;
+	}
+	if (supercell_min(lattice, min_length, 4096, &sc) == -1)
+		return -1;
+	memcpy(m, sc.m, sizeof(sc.m));
+	return 0;
+}

@@ -39,4 +39,11 @@ enum { PATHS_OK = 0, PATHS_BAD = -1, PATHS_NO_ION = 1 };
  */
 int paths_for_record(const json_t *rec, const struct paths_opts *o, json_t **out, struct hk_err *err);
 
+/*
+ * The supercell for a path record: its "supercell.matrix" when it has one,
+ * else the smallest whose perpendicular widths are all >= min_length (Å)
+ * for the given lattice.  -1 when the matrix is malformed or none fits.
+ */
+int paths_supercell_matrix(const json_t *rec, const double lattice[3][3], double min_length, int m[3][3]);
+
 #endif
