@@ -10,6 +10,8 @@ command -v slurmctld >/dev/null 2>&1 && command -v sbatch >/dev/null 2>&1 ||
 
 S=$(mktemp -d)
 H=$(hostname -s)
+# ports of this run's own, so that two test runs on one machine do not meet
+PORT=$((20000 + $$ % 20000 * 2))
 mkdir -p "$S/spool/ctld" "$S/spool/d" "$S/log"
 cat > "$S/slurm.conf" <<CONF
 ClusterName=hopkit
@@ -24,8 +26,8 @@ SlurmctldPidFile=$S/ctld.pid
 SlurmdPidFile=$S/d.pid
 SlurmctldLogFile=$S/log/ctld.log
 SlurmdLogFile=$S/log/d.log
-SlurmctldPort=16917
-SlurmdPort=16918
+SlurmctldPort=$PORT
+SlurmdPort=$((PORT + 1))
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 JobAcctGatherType=jobacct_gather/none
