@@ -141,6 +141,8 @@ struct search {
 	double best;
 	int *assigned, *best_set;
 	int found;
+	int charge;		/* the sum the assignment must reach */
+	int spread;		/* how far the sites of one element may differ */
 };
 
 static void
@@ -151,7 +153,7 @@ evaluate(struct search *s)
 	/* the sites of one element may differ by at most one unit */
 	for (int a = 0; a < s->ng; a++)
 		for (int b = a + 1; b < s->ng; b++)
-			if (s->g[a].z == s->g[b].z && abs(s->assigned[a] - s->assigned[b]) > 1)
+			if (s->g[a].z == s->g[b].z && abs(s->assigned[a] - s->assigned[b]) > s->spread)
 				return;
 	for (int a = 0; a < s->ng; a++)
 		for (int k = 0; k < s->g[a].nval; k++)
@@ -180,7 +182,7 @@ recurse(struct search *s, int i)
 		hi += (long)(a < i ? s->assigned[a] : vmax) * s->g[a].count;
 		lo += (long)(a < i ? s->assigned[a] : vmin) * s->g[a].count;
 	}
-	if (hi < 0 || lo > 0) {
+	if (hi < s->charge || lo > s->charge) {
 		s->n++;
 		return;
 	}
@@ -239,6 +241,13 @@ int
 bv_oxidation_states(const struct cell *c, const struct symmetry *s, const struct bv_tables *t,
     int *oxi, struct hk_err *err)
 {
+	return bv_oxidation_states_charged(c, s, t, 0, 0, oxi, NULL, err);
+}
+
+int
+bv_oxidation_states_charged(const struct cell *c, const struct symmetry *s, const struct bv_tables *t,
+    int charge, int uniform, int *oxi, double *score, struct hk_err *err)
+{
 	struct neigh_grid grid;
 	struct search se = { 0 };
 	struct group *g = xcalloc((size_t)c->n, sizeof(*g));
@@ -287,17 +296,25 @@ bv_oxidation_states(const struct cell *c, const struct symmetry *s, const struct
 	neigh_release(&grid);
 	se.g = g;
 	se.ng = ng;
+	se.charge = charge;
+	se.spread = uniform ? 0 : 1;
 	se.assigned = xcalloc((size_t)ng, sizeof(int));
 	se.best_set = xcalloc((size_t)ng, sizeof(int));
 	recurse(&se, 0);
 	if (!se.found) {
-		err_set(err, "no charge-balanced assignment of common oxidation states fits the bond-valence sums");
+		if (charge == 0)
+			err_set(err, "no charge-balanced assignment of common oxidation states fits the bond-valence sums");
+		else
+			err_set(err, "no assignment of common oxidation states with total charge %+d fits the bond-valence sums",
+			    charge);
 		goto out;
 	}
 	for (int i = 0; i < c->n; i++)
 		for (int a = 0; a < ng; a++)
 			if (g[a].rep == s->equiv[i])
 				oxi[i] = se.best_set[a];
+	if (score)
+		*score = se.best;
 	rc = 0;
 out:
 	free(se.assigned);

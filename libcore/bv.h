@@ -45,4 +45,12 @@ double bv_sum(const struct cell *c, int i, const struct bv_tables *t);
 int bv_oxidation_states(const struct cell *c, const struct symmetry *s, const struct bv_tables *t,
     int *oxi, struct hk_err *err);
 
+/*
+ * The same with the oxidation states summing to charge (a cell with a
+ * vacancy), and with uniform set one state per element; the assignment's
+ * probability (the product over sites) into *score when score is not NULL.
+ */
+int bv_oxidation_states_charged(const struct cell *c, const struct symmetry *s, const struct bv_tables *t,
+    int charge, int uniform, int *oxi, double *score, struct hk_err *err);
+
 #endif

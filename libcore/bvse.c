@@ -101,6 +101,40 @@ bvse_pair_find(const struct bvse_tables *t, int zm, int om, int zp, int op)
 	return NULL;
 }
 
+int
+bvse_pair_energy(const struct bvse_tables *t, int z1, int q1, int z2, int q2, double d, double *e,
+    double *dedr, struct hk_err *err)
+{
+	if ((q1 > 0) != (q2 > 0)) {
+		const struct bvse_pair *p = bvse_pair_find(t, z1, q1, z2, q2);
+		if (p == NULL) {
+			char a[16], b[16];
+			err_set(err, "no softBV parameters for %s with %s", elem_ion(z1, q1, a), elem_ion(z2, q2, b));
+			return -1;
+		}
+		double x = exp(p->alpha * (p->rmin - d)), m = x - 1;
+		*e = p->d0 * (m * m - 1);
+		*dedr = -2 * p->d0 * p->alpha * m * x;
+		return 0;
+	}
+	int n1 = t->n[z1], n2 = t->n[z2];
+	double rc = t->rc[z1] + t->rc[z2];
+	if (n1 == 0 || n2 == 0 || !(rc > 0)) {
+		err_set(err, "no principal quantum number or covalent radius for %s", elem_symbol(n1 ? z2 : z1));
+		return -1;
+	}
+	double s = 0.74 * rc, k = EWALD_COULOMB * q1 * q2 / sqrt((double)n1 * n2), u = d / s;
+	*e = k / d * erfc(u);
+	*dedr = -k / (d * d) * erfc(u) - k / d * M_2_SQRTPI * exp(-u * u) / s;
+	double contact = BVSE_CONTACT_SCALE * (bvse_radius(t, z1, q1) + bvse_radius(t, z2, q2));
+	if (contact > 0) {
+		double w = contact / d, w6 = w * w * w * w * w * w, c = BVSE_CONTACT_EPS * w6 * w6;
+		*e += c;
+		*dedr -= 12 * c / d;
+	}
+	return 0;
+}
+
 struct ectx {
 	const struct bvse_tables *t;
 	const struct cell *c;
@@ -115,32 +149,16 @@ static int
 visit(void *ctx, int j, const int img[3], double d)
 {
 	struct ectx *x = ctx;
-	int zj = x->c->z[j], qj = x->oxi[j];
+	double e, dedr;
 
 	(void)img;
-	if (j == x->skip || qj == 0 || d < 1e-8)
+	if (j == x->skip || x->oxi[j] == 0 || d < 1e-8)
 		return 0;
-	if ((qj > 0) != (x->q > 0)) {
-		const struct bvse_pair *p = bvse_pair_find(x->t, x->z, x->q, zj, qj);
-		if (p == NULL) {
-			char a[16], b[16];
-			err_set(x->err, "no softBV parameters for %s with %s", elem_ion(x->z, x->q, a),
-			    elem_ion(zj, qj, b));
-			x->bad = 1;
-			return 1;
-		}
-		double m = exp(p->alpha * (p->rmin - d)) - 1;
-		x->e += p->d0 * (m * m - 1);
-	} else {
-		int n1 = x->t->n[x->z], n2 = x->t->n[zj];
-		double rc = x->t->rc[x->z] + x->t->rc[zj];
-		if (n1 == 0 || n2 == 0 || !(rc > 0)) {
-			err_set(x->err, "no principal quantum number or covalent radius for %s", elem_symbol(n1 ? zj : x->z));
-			x->bad = 1;
-			return 1;
-		}
-		x->e += EWALD_COULOMB * x->q * qj / sqrt((double)n1 * n2) / d * erfc(d / (0.74 * rc));
+	if (bvse_pair_energy(x->t, x->z, x->q, x->c->z[j], x->oxi[j], d, &e, &dedr, x->err) == -1) {
+		x->bad = 1;
+		return 1;
 	}
+	x->e += e;
 	return 0;
 }
 

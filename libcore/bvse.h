@@ -8,7 +8,14 @@
  * sqrt(n1 n2) / R erfc(R / (0.74 (rc1 + rc2))) with n the principal quantum
  * number and rc the covalent radius (H. Chen & S. Adams, IUCrJ 4, 614
  * (2017); H. Chen, L. L. Wong & S. Adams, Acta Cryst. B75, 18 (2019)).  The
- * Morse term is the published one; BVlain's code halves it.  Parameters:
+ * Morse term is the published one; BVlain's code halves it.  One term is
+ * added to the published model: ions of like sign in contact repel as
+ * BVSE_CONTACT_EPS (s / R)^12, s the sum of their Shannon radii.  softBV's
+ * screening leaves like ions almost free to touch (F-F: 1e-4 eV at 2.4 Å),
+ * which a rigid framework does not notice but a relaxed one (ff.h) does:
+ * anions crowd round a cation and the crystal collapses.  The term is
+ * 0.02 eV for F-F at fluorite's 2.73 Å and 0.8 eV at 2.0 Å, so it also keeps
+ * a mobile anion from squeezing between two others for free.  Parameters:
  * share/bvse/softbv-anions.tsv, softbv-cations.tsv, elements.tsv.  Also
  * Shannon ionic radii (share/radii/shannon-ionic.tsv).
  */
@@ -17,6 +24,9 @@
 
 #include "cell.h"
 #include "err.h"
+
+#define BVSE_CONTACT_EPS 0.1	/* eV */
+#define BVSE_CONTACT_SCALE 1.0
 
 struct bvse_pair {
 	short zm, om, zp, op;	/* mobile and partner element, oxidation state */
@@ -39,6 +49,16 @@ double bvse_radius(const struct bvse_tables *t, int z, int oxi);
 
 /* Morse parameters of mobile (zm, om) with partner (zp, op), or NULL. */
 const struct bvse_pair *bvse_pair_find(const struct bvse_tables *t, int zm, int om, int zp, int op);
+
+/*
+ * The pair term between ions z1 (charge q1) and z2 (q2) at distance d Å:
+ * Morse for opposite signs, screened Coulomb and contact for like signs; energy (eV)
+ * into *e and its derivative dE/dd (eV/Å) into *dedr.  Neutral ions have
+ * no pair term: callers skip them.  -1 with err naming a pair without
+ * parameters.  The site energy below and the force field (ff.h) both use it.
+ */
+int bvse_pair_energy(const struct bvse_tables *t, int z1, int q1, int z2, int q2, double d, double *e,
+    double *dedr, struct hk_err *err);
 
 /*
  * Energy (eV) of a mobile ion z with charge q at fractional point p of c,

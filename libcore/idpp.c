@@ -2,8 +2,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fire.h"
 #include "idpp.h"
 #include "lattice.h"
+#include "neb.h"
 #include "xalloc.h"
 
 void
@@ -94,58 +96,34 @@ image_force(const struct idpp *p, int k, double *f)
 	return func;
 }
 
+struct idpp_run {
+	const struct idpp *p;
+	double spring;
+	const unsigned char *movable;
+};
+
+/* The NEB force on every interior image; the largest component. */
 static double
-norm(const double *v, size_t n)
+total_forces(void *ctx, const double *x, double *F, double *energy)
 {
-	double s = 0;
+	const struct idpp_run *r = ctx;
+	size_t m = (size_t)r->p->n * 3, dim = (size_t)r->p->ni * m;
+	double maxf = 0;
 
-	for (size_t i = 0; i < n; i++)
-		s += v[i] * v[i];
-	return sqrt(s);
-}
-
-/* NEB total force of every interior image into F ((ni) * n * 3). */
-static double
-total_forces(const struct idpp *p, double spring, const unsigned char *movable, double *F)
-{
-	size_t m = (size_t)p->n * 3;
-	double *tau = xmalloc(m * sizeof(double)), maxf = 0;
-	int bad = 0;
-
-	for (int k = 1; k <= p->ni; k++) {
-		double *f = F + (size_t)(k - 1) * m, n1, n2, dot = 0, stretch;
-		const double *xp = coord(p, k - 1, 0), *x = coord(p, k, 0), *xn = coord(p, k + 1, 0);
-		image_force(p, k, f);
-		for (size_t r = 0; r < m; r++)
-			tau[r] = xn[r] - x[r];
-		n1 = norm(tau, m);
-		for (size_t r = 0; r < m; r++)
-			tau[r] = (xn[r] - x[r]) / n1;
-		double *t2 = xmalloc(m * sizeof(double));
-		for (size_t r = 0; r < m; r++)
-			t2[r] = x[r] - xp[r];
-		n2 = norm(t2, m);
-		for (size_t r = 0; r < m; r++)
-			tau[r] += t2[r] / n2;
-		free(t2);
-		double nt = norm(tau, m);
-		for (size_t r = 0; r < m; r++) {
-			tau[r] /= nt;
-			dot += f[r] * tau[r];
-		}
-		stretch = spring * (n1 - n2);
-		for (size_t r = 0; r < m; r++) {
-			f[r] += (stretch - dot) * tau[r];
-			if (movable && !movable[r / 3])
-				f[r] = 0;
-			if (!isfinite(f[r]))
-				bad = 1;
-			else if (fabs(f[r]) > maxf)
-				maxf = fabs(f[r]);
-		}
+	(void)x;	/* the interior of p->x */
+	*energy = 0;	/* NEB forces are no gradient: FIRE is not asked to descend */
+	for (int k = 1; k <= r->p->ni; k++)
+		image_force(r->p, k, F + (size_t)(k - 1) * m);
+	neb_project(r->p->x, r->p->ni + 2, m, NULL, r->spring, 0, F);
+	for (size_t i = 0; i < dim; i++) {
+		if (r->movable && !r->movable[(i % m) / 3])
+			F[i] = 0;
+		if (!isfinite(F[i]))
+			return NAN;
+		if (fabs(F[i]) > maxf)
+			maxf = fabs(F[i]);
 	}
-	free(tau);
-	return bad ? NAN : maxf;
+	return maxf;
 }
 
 int
@@ -154,7 +132,7 @@ idpp_relax(struct cell *img, int nimg, const struct idpp_opts *o, struct idpp_re
 {
 	struct idpp p = { 0 };
 	struct mic mic;
-	double *d0 = NULL, *d1 = NULL, *F = NULL, *v = NULL;
+	double *d0 = NULL, *d1 = NULL;
 	int n = img[0].n, rc = -1;
 	size_t nn, m;
 
@@ -209,55 +187,21 @@ idpp_relax(struct cell *img, int nimg, const struct idpp_opts *o, struct idpp_re
 				p.w[base + ij] = 1.0 / (avg * avg * avg * avg);
 			}
 	}
-	/* FIRE (Bitzek et al., PRL 97, 170201 (2006)) over all interior images */
 	{
-		size_t dim = (size_t)p.ni * m;
-		double dt = 0.1, dtmax = 1.0, alpha = 0.1, maxf;
-		int since_neg = 0;
-		F = xmalloc(dim * sizeof(double));
-		v = xcalloc(dim, sizeof(double));
-		for (int it = 0; it < o->maxiter; it++) {
-			maxf = total_forces(&p, o->spring, o->movable, F);
-			res->iterations = it;
-			res->max_force = maxf;
-			if (!isfinite(maxf)) {
-				err_set(err, "IDPP produced non-finite coordinates");
-				goto out;
-			}
-			if (maxf < o->ftol) {
-				res->converged = 1;
-				break;
-			}
-			double P = 0, vn = 0, fn = 0;
-			for (size_t r = 0; r < dim; r++) {
-				P += F[r] * v[r];
-				vn += v[r] * v[r];
-				fn += F[r] * F[r];
-			}
-			vn = sqrt(vn);
-			fn = sqrt(fn);
-			for (size_t r = 0; r < dim; r++)
-				v[r] = (1 - alpha) * v[r] + alpha * vn * F[r] / fn;
-			if (P > 0) {
-				if (++since_neg > 5) {
-					dt = fmin(dt * 1.1, dtmax);
-					alpha *= 0.99;
-				}
-			} else {
-				since_neg = 0;
-				dt *= 0.5;
-				alpha = 0.1;
-				memset(v, 0, dim * sizeof(double));
-			}
-			for (size_t r = 0; r < dim; r++)
-				v[r] += dt * F[r];
-			/* limit each atom's step */
-			for (size_t a = 0; a < dim; a += 3) {
-				double s = dt * sqrt(v[a] * v[a] + v[a + 1] * v[a + 1] + v[a + 2] * v[a + 2]);
-				double scale = s > o->max_step ? o->max_step / s : 1;
-				for (int r = 0; r < 3; r++)
-					p.x[m + a + r] += scale * dt * v[a + r];
-			}
+		struct idpp_run run = { &p, o->spring, o->movable };
+		struct fire_opts fo;
+		struct fire_result fr;
+		fire_opts_init(&fo);
+		fo.ftol = o->ftol;
+		fo.maxiter = o->maxiter;
+		fo.max_step = o->max_step;
+		int bad = fire_minimize(p.x + m, (size_t)p.ni * m, total_forces, &run, &fo, &fr);
+		res->iterations = fr.iterations;
+		res->max_force = fr.measure;
+		res->converged = fr.converged;
+		if (bad) {
+			err_set(err, "IDPP produced non-finite coordinates");
+			goto out;
 		}
 	}
 	{
@@ -271,8 +215,6 @@ idpp_relax(struct cell *img, int nimg, const struct idpp_opts *o, struct idpp_re
 out:
 	free(d0);
 	free(d1);
-	free(F);
-	free(v);
 	free(p.target);
 	free(p.w);
 	free(p.trans);

@@ -202,3 +202,71 @@ neb_closest(const struct cell *c, int *i, int *j)
 {
 	return cell_min_distance(c, i, j);
 }
+
+static double
+vnorm(const double *v, size_t n)
+{
+	double s = 0;
+
+	for (size_t i = 0; i < n; i++)
+		s += v[i] * v[i];
+	return sqrt(s);
+}
+
+/* The unit tangent at interior image k; the segment lengths into *lp, *lm. */
+static void
+neb_tangent(const double *x, size_t dim, int k, const double *e, double *tau, double *lp, double *lm)
+{
+	const double *xp = x + (size_t)(k - 1) * dim, *xk = x + (size_t)k * dim, *xn = x + (size_t)(k + 1) * dim;
+	double wp = 1, wm = 1, nt;
+
+	*lp = *lm = 0;
+	for (size_t r = 0; r < dim; r++) {
+		*lp += (xn[r] - xk[r]) * (xn[r] - xk[r]);
+		*lm += (xk[r] - xp[r]) * (xk[r] - xp[r]);
+	}
+	*lp = sqrt(*lp);
+	*lm = sqrt(*lm);
+	if (e == NULL) {
+		wp = 1 / *lp;
+		wm = 1 / *lm;
+	} else {
+		double up = e[k + 1] - e[k], um = e[k - 1] - e[k];
+		double big = fmax(fabs(up), fabs(um)), small = fmin(fabs(up), fabs(um));
+		if (up > 0 && um < 0)
+			wm = 0;		/* uphill towards k + 1 */
+		else if (up < 0 && um > 0)
+			wp = 0;
+		else if (e[k + 1] > e[k - 1]) {
+			wp = big;
+			wm = small;
+		} else {
+			wp = small;
+			wm = big;
+		}
+		if (wp == 0 && wm == 0)
+			wp = wm = 1;
+	}
+	for (size_t r = 0; r < dim; r++)
+		tau[r] = wp * (xn[r] - xk[r]) + wm * (xk[r] - xp[r]);
+	nt = vnorm(tau, dim);
+	for (size_t r = 0; r < dim; r++)
+		tau[r] = nt > 0 ? tau[r] / nt : 0;
+}
+
+void
+neb_project(const double *x, int n, size_t dim, const double *e, double spring, int climb, double *f)
+{
+	double *tau = xmalloc(dim * sizeof(double));
+
+	for (int k = 1; k + 1 < n; k++) {
+		double *fk = f + (size_t)(k - 1) * dim, lp, lm, dot = 0;
+		neb_tangent(x, dim, k, e, tau, &lp, &lm);
+		for (size_t r = 0; r < dim; r++)
+			dot += fk[r] * tau[r];
+		double along = k == climb ? -2 * dot : spring * (lp - lm) - dot;
+		for (size_t r = 0; r < dim; r++)
+			fk[r] += along * tau[r];
+	}
+	free(tau);
+}

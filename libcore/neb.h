@@ -44,6 +44,19 @@ void neb_path_release(struct neb_path *p);
  */
 void neb_linear(const struct neb_path *p, int n, struct cell *img);
 
+/*
+ * Nudged-elastic-band forces.  x holds n images of dim Cartesian numbers
+ * (endpoints first and last); f holds the true forces of the n - 2
+ * interior images and becomes their NEB forces: the force perpendicular to
+ * the path plus a spring force k (|x+1 - x| - |x - x-1|) along it.  With
+ * energies e (all n images), the tangent is Henkelman and Jonsson's
+ * upwind one (J. Chem. Phys. 113, 9978 (2000)) and image `climb` (1 ...
+ * n - 2, or 0 for none) climbs: no spring, its parallel force inverted
+ * (Henkelman, Uberuaga, Jonsson, J. Chem. Phys. 113, 9901 (2000)).
+ * Without energies, the tangent is the bisector of the two segments.
+ */
+void neb_project(const double *x, int n, size_t dim, const double *e, double spring, int climb, double *f);
+
 /* Closest approach of two atoms in an image (periodic), Å, and the pair. */
 double neb_closest(const struct cell *c, int *i, int *j);
 

@@ -37,9 +37,40 @@ fd_pull(void *ctx, void *buf, size_t n)
 	return read(*(int *)ctx, buf, n);
 }
 
-/* The OUTCAR of an image: finished with an energy and converged. */
+static int outcar_finished(const char *dir, int *nonconverged);
+
+/*
+ * Whether the calculation in dir is finished.  An NEB keeps its OUTCARs in
+ * the image folders 01 ... N (00 and N+1 hold the endpoints): all of them
+ * must be finished.  Otherwise the directory's own OUTCAR.
+ */
 static int
 image_finished(const char *dir, int *nonconverged)
+{
+	char p[8300];
+	struct stat st;
+	int last = 0;
+
+	*nonconverged = 0;
+	for (int k = 1; k < 100; k++) {
+		snprintf(p, sizeof(p), "%s/%02d", dir, k);
+		if (stat(p, &st) == -1 || !S_ISDIR(st.st_mode))
+			break;
+		last = k;
+	}
+	if (last < 2)
+		return outcar_finished(dir, nonconverged);
+	for (int k = 1; k < last; k++) {
+		snprintf(p, sizeof(p), "%s/%02d", dir, k);
+		if (!outcar_finished(p, nonconverged))
+			return 0;
+	}
+	return 1;
+}
+
+/* The OUTCAR of dir: finished with an energy and converged. */
+static int
+outcar_finished(const char *dir, int *nonconverged)
 {
 	char p[8300];
 	struct vasp_run r;

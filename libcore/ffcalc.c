@@ -1,0 +1,677 @@
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "elements.h"
+#include "ff.h"
+#include "ffcalc.h"
+#include "fileio.h"
+#include "fire.h"
+#include "lattice.h"
+#include "neb.h"
+#include "num.h"
+#include "poscar.h"
+#include "vasp_in.h"
+#include "xalloc.h"
+
+#define MAX_IMAGES 98
+
+void
+ffcalc_opts_init(struct ffcalc_opts *o)
+{
+	o->rcut = 10.0;
+	o->tether = FFCALC_TETHER;
+	o->oxi = NULL;
+	o->symprec = 0.1;
+	o->say = NULL;
+	o->say_ctx = NULL;
+}
+
+/* The INCAR tags ff-calc obeys. */
+struct params {
+	int nsw, ibrion, isif, images, lclimb;
+	double ediff, ediffg, spring;
+};
+
+static int
+tag_long(const struct incar *in, const char *key, long lo, long hi, long dflt, long *out, struct hk_err *err)
+{
+	const char *v = incar_get(in, key);
+
+	*out = dflt;
+	if (v && num_parse_long(v, lo, hi, out) == -1) {
+		err_set(err, "INCAR: %s = %s is not an integer in [%ld, %ld]", key, v, lo, hi);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+tag_double(const struct incar *in, const char *key, double dflt, double *out, struct hk_err *err)
+{
+	const char *v = incar_get(in, key);
+
+	*out = dflt;
+	if (v && num_parse_double(v, out) == -1) {
+		err_set(err, "INCAR: %s = %s is not a number", key, v);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+tag_bool(const struct incar *in, const char *key, int dflt, int *out, struct hk_err *err)
+{
+	const char *v = incar_get(in, key);
+
+	*out = dflt;
+	if (v == NULL)
+		return 0;
+	const char *p = v + (*v == '.');
+	if (*p == 'T' || *p == 't')
+		*out = 1;
+	else if (*p == 'F' || *p == 'f')
+		*out = 0;
+	else {
+		err_set(err, "INCAR: %s = %s is not .TRUE. or .FALSE.", key, v);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+params_read(const char *dir, struct params *p, struct hk_err *err)
+{
+	struct incar in = INCAR_INIT;
+	struct sbuf text = SBUF_INIT;
+	char path[4200];
+	long nsw, ibrion, isif, images;
+	int rc = -1;
+
+	snprintf(path, sizeof(path), "%s/INCAR", dir);
+	if (file_read(path, &text) == -1) {
+		err_set(err, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (incar_parse(&in, text.s ? text.s : "", path, err) == -1)
+		goto out;
+	if (tag_long(&in, "NSW", 0, 1000000, 0, &nsw, err) == -1 ||
+	    tag_long(&in, "IBRION", -1, 100, nsw > 0 ? 0 : -1, &ibrion, err) == -1 ||
+	    tag_long(&in, "ISIF", 0, 7, 2, &isif, err) == -1 ||
+	    tag_long(&in, "IMAGES", 0, MAX_IMAGES, 0, &images, err) == -1 ||
+	    tag_double(&in, "EDIFF", 1e-4, &p->ediff, err) == -1 ||
+	    tag_double(&in, "SPRING", -5, &p->spring, err) == -1 ||
+	    tag_bool(&in, "LCLIMB", 1, &p->lclimb, err) == -1)
+		goto out;
+	if (tag_double(&in, "EDIFFG", 10 * p->ediff, &p->ediffg, err) == -1)
+		goto out;
+	p->nsw = (int)nsw;
+	p->ibrion = (int)ibrion;
+	p->isif = (int)isif;
+	p->images = (int)images;
+	if (p->nsw > 0 && p->ibrion == 0) {
+		err_set(err, "%s: IBRION = 0 asks for molecular dynamics, which ff-calc does not do", path);
+		goto out;
+	}
+	if (p->ediffg == 0) {
+		err_set(err, "%s: EDIFFG = 0 can never be met", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	incar_release(&in);
+	sbuf_release(&text);
+	return rc;
+}
+
+/* A structure being computed and the files it writes. */
+struct image {
+	char dir[4200];
+	char title[128];
+	struct cell c;
+	double *x, *f;		/* Cartesian positions and forces, n x 3 */
+	double e;
+	int steps;
+	FILE *osz, *out;
+};
+
+static int
+keep_cell(void *ctx, struct structure *s, const struct hk_err *e, int code)
+{
+	struct image *im = ctx;
+
+	(void)code;
+	if (s == NULL)
+		return -1;
+	cell_copy(&im->c, &s->cell);
+	snprintf(im->title, sizeof(im->title), "%s", s->name ? s->name : "");
+	return 0;
+}
+
+static int
+image_load(struct image *im, const char *dir, struct hk_err *err)
+{
+	struct sbuf text = SBUF_INIT;
+	char path[4300];
+	int rc;
+
+	memset(im, 0, sizeof(*im));
+	snprintf(im->dir, sizeof(im->dir), "%s", dir);
+	snprintf(path, sizeof(path), "%s/POSCAR", dir);
+	if (file_read(path, &text) == -1) {
+		err_set(err, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	rc = poscar_read(text.s ? text.s : "", text.len, path, NULL, keep_cell, im, err);
+	sbuf_release(&text);
+	if (rc != 0 || im->c.n == 0) {
+		if (err->msg[0] == 0)
+			err_set(err, "%s: no structure", path);
+		return -1;
+	}
+	im->x = xmalloc((size_t)im->c.n * 3 * sizeof(double));
+	im->f = xcalloc((size_t)im->c.n * 3, sizeof(double));
+	for (int i = 0; i < im->c.n; i++)
+		lat_frac_to_cart(im->c.lattice, im->c.frac[i], im->x + 3 * i);
+	return 0;
+}
+
+static void
+image_release(struct image *im)
+{
+	if (im->osz)
+		fclose(im->osz);
+	if (im->out)
+		fclose(im->out);
+	cell_release(&im->c);
+	free(im->x);
+	free(im->f);
+	memset(im, 0, sizeof(*im));
+}
+
+static FILE *
+open_in(const char *dir, const char *name, struct hk_err *err)
+{
+	char path[4300];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((f = fopen(path, "w")) == NULL)
+		err_set(err, "%s: %s", path, strerror(errno));
+	return f;
+}
+
+/* The OUTCAR's head: who wrote it, the structure, the tags obeyed. */
+static int
+image_open(struct image *im, const struct params *p, const struct ff_model *m, const char *what,
+    struct hk_err *err)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	char when[64];
+
+	if ((im->osz = open_in(im->dir, "OSZICAR", err)) == NULL || (im->out = open_in(im->dir, "OUTCAR", err)) == NULL)
+		return -1;
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%Y.%m.%d  %H:%M:%S", &tm);
+	fprintf(im->out, " ff-calc (hopkit %s): a bond-valence force field writing VASP's files; this is not VASP\n",
+	    HOPKIT_VERSION);
+	fprintf(im->out, " executed on             ff-calc date %s (UTC)\n\n", when);
+	fprintf(im->out, " calculation: %s\n", what);
+	fprintf(im->out, " model: softBV Morse between cation and anion, screened Coulomb between like ions,"
+	    " cutoff %.2f A\n", m->rcut);
+	if (m->tether > 0)
+		fprintf(im->out, " atoms held to the first POSCAR by springs of %.3g eV/A^2 (the moving ones free)\n",
+		    m->tether);
+	fprintf(im->out, " POSCAR = %s\n ions and oxidation states:", im->title);
+	for (int i = 0; i < m->n; i++)
+		if (i == 0 || m->z[i] != m->z[i - 1] || m->q[i] != m->q[i - 1]) {
+			char b[16];
+			int k = i;
+			while (k < m->n && m->z[k] == m->z[i] && m->q[k] == m->q[i])
+				k++;
+			fprintf(im->out, " %d %s", k - i, elem_ion(m->z[i], m->q[i], b));
+		}
+	fprintf(im->out, "\n\n");
+	fprintf(im->out, "   NSW    = %6d    number of steps for IOM\n", p->nsw);
+	fprintf(im->out, "   IBRION = %6d    ionic relax: FIRE in ff-calc\n", p->ibrion);
+	fprintf(im->out, "   ISIF   = %6d    ions only in ff-calc\n", p->isif);
+	fprintf(im->out, "   EDIFFG = %.1E   stopping-criterion for IOM\n", p->ediffg);
+	fprintf(im->out, "   IMAGES = %6d\n   SPRING = %6.2f\n   LCLIMB = %6s\n\n", p->images, p->spring,
+	    p->lclimb ? "T" : "F");
+	/* VASP's readers expect the basis size; a force field has no plane waves */
+	fprintf(im->out, "   total plane-waves  NPLWV =      0\n\n\n");
+	for (int k = 0; k < 104; k++)
+		fputc('-', im->out);
+	fprintf(im->out, "\n\n\n k-point   1 :       0.0000    0.0000    0.0000  plane waves:       0\n\n"
+	    " maximum and minimum number of plane-waves per node :         0        0\n\n");
+	fprintf(im->out, " direct lattice vectors (A)\n");
+	for (int k = 0; k < 3; k++)
+		fprintf(im->out, "   %14.9f %14.9f %14.9f\n", im->c.lattice[k][0], im->c.lattice[k][1], im->c.lattice[k][2]);
+	fprintf(im->out, "\n");
+	return fflush(im->out) == 0 ? 0 : (err_set(err, "%s/OUTCAR: %s", im->dir, strerror(errno)), -1);
+}
+
+static double
+max_atom_force(const double *f, int n)
+{
+	double mx = 0;
+
+	for (int i = 0; i < n; i++) {
+		double s = sqrt(f[3 * i] * f[3 * i] + f[3 * i + 1] * f[3 * i + 1] + f[3 * i + 2] * f[3 * i + 2]);
+		mx = s > mx ? s : mx;
+	}
+	return mx;
+}
+
+/* One ionic step into OUTCAR (forces, energy) and OSZICAR, as VASP lays them out. */
+static void
+image_step(struct image *im, double e, const double *f, void (*say)(void *, const char *), void *sctx)
+{
+	double prev = im->steps ? im->e : 0, drift[3] = { 0, 0, 0 };
+	char line[256];
+	const char *rule = " -----------------------------------------------------------------------------------\n";
+
+	im->steps++;
+	fprintf(im->out, "--------------------------------------- Ionic step %8d  -------------------------------------\n\n",
+	    im->steps);
+	fprintf(im->out, " POSITION                                       TOTAL-FORCE (eV/Angst)\n%s", rule);
+	for (int i = 0; i < im->c.n; i++) {
+		const double *r = im->x + 3 * i, *g = f + 3 * i;
+		fprintf(im->out, " %12.5f %12.5f %12.5f   %13.6f %13.6f %13.6f\n", r[0], r[1], r[2], g[0], g[1], g[2]);
+		for (int k = 0; k < 3; k++)
+			drift[k] += g[k];
+	}
+	fprintf(im->out, "%s    total drift:                         %13.6f %13.6f %13.6f\n\n", rule, drift[0], drift[1],
+	    drift[2]);
+	fprintf(im->out, "  FREE ENERGIE OF THE ION-ELECTRON SYSTEM (eV)\n  ---------------------------------------------------\n");
+	fprintf(im->out, "  free  energy   TOTEN  = %18.8f eV\n\n", e);
+	fprintf(im->out, "  energy  without entropy= %18.8f  energy(sigma->0) = %18.8f\n\n", e, e);
+	double rms = 0;
+	for (int i = 0; i < 3 * im->c.n; i++)
+		rms += f[i] * f[i];
+	fprintf(im->out, "  FORCES: max atom, RMS %12.6f %12.6f\n\n", max_atom_force(f, im->c.n), sqrt(rms / (3 * im->c.n)));
+	snprintf(line, sizeof(line), "%4d F= %.8E E0= %.8E  d E =%.6E", im->steps, e, e, e - prev);
+	fprintf(im->osz, "%s\n", line);
+	fflush(im->out);
+	fflush(im->osz);
+	im->e = e;
+	if (say) {
+		char msg[320];
+		snprintf(msg, sizeof(msg), "%s: %s", im->dir, line);
+		say(sctx, msg);
+	}
+}
+
+static double
+seconds_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+/* The end of a run: accuracy, timing, CONTCAR.  -1 when a file could not be written. */
+static int
+image_close(struct image *im, int relaxed, int stopped, double t0, struct hk_err *err)
+{
+	struct rusage ru;
+	struct sbuf con = SBUF_INIT;
+	char path[4300];
+	double inv[3][3];
+	int bad = 0;
+
+	if (stopped)
+		fprintf(im->out, "\n soft stop encountered!  aborting job\n");
+	if (relaxed)
+		fprintf(im->out, "\n reached required accuracy - stopping structural energy minimisation\n");
+	getrusage(RUSAGE_SELF, &ru);
+	fprintf(im->out, "\n\n General timing and accounting informations for this job:\n"
+	    " ========================================================\n\n");
+	fprintf(im->out, "                  Total CPU time used (sec): %12.3f\n",
+	    ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6);
+	fprintf(im->out, "                         Elapsed time (sec): %12.3f\n", seconds_now() - t0);
+	bad |= fclose(im->out) != 0;
+	bad |= fclose(im->osz) != 0;
+	im->out = im->osz = NULL;
+	if (bad) {
+		err_set(err, "%s: cannot write OUTCAR or OSZICAR: %s", im->dir, strerror(errno));
+		return -1;
+	}
+	lat_inverse(im->c.lattice, inv);
+	for (int i = 0; i < im->c.n; i++)
+		lat_cart_to_frac(inv, im->x + 3 * i, im->c.frac[i]);
+	poscar_write(&con, &im->c, im->title[0] ? im->title : "ff-calc CONTCAR");
+	snprintf(path, sizeof(path), "%s/CONTCAR", im->dir);
+	bad = file_write_atomic(path, con.s, con.len, err);
+	sbuf_release(&con);
+	return bad ? -1 : 0;
+}
+
+static int
+stopcar(const char *dir)
+{
+	char path[4300];
+
+	snprintf(path, sizeof(path), "%s/STOPCAR", dir);
+	return access(path, F_OK) == 0;
+}
+
+/* Oxidation states from "Ca=2,F=-1": -1 when an element is missing or the text is bad. */
+static int
+charges_given(const struct cell *c, const char *spec, int *q, struct hk_err *err)
+{
+	int known[ELEM_MAX + 1], has[ELEM_MAX + 1] = { 0 };
+	char *dup = xstrdup(spec), *save = NULL, *tok;
+	int rc = 0;
+
+	for (tok = strtok_r(dup, ", ", &save); tok && rc == 0; tok = strtok_r(NULL, ", ", &save)) {
+		char *eq = strchr(tok, '=');
+		long v;
+		int z;
+		if (eq)
+			*eq = 0;
+		if (eq == NULL || (z = elem_z(tok)) == 0 || num_parse_long(eq + 1, -8, 8, &v) == -1) {
+			err_set(err, "bad oxidation state '%s%s%s' (want EL=N, e.g. Ca=2,F=-1)", tok, eq ? "=" : "",
+			    eq ? eq + 1 : "");
+			rc = -1;
+			break;
+		}
+		known[z] = (int)v;
+		has[z] = 1;
+	}
+	for (int i = 0; i < c->n && rc == 0; i++) {
+		if (!has[c->z[i]]) {
+			err_set(err, "no oxidation state given for %s", elem_symbol(c->z[i]));
+			rc = -1;
+		} else
+			q[i] = known[c->z[i]];
+	}
+	free(dup);
+	return rc;
+}
+
+struct ctx {
+	const char *dir;	/* where VASP would look for a STOPCAR */
+	const struct ffcalc_opts *o;
+	const struct params *p;
+	const struct ff_model *m;
+	struct image *im;	/* the structure relaxed, or the band's images */
+	int nimg;
+	double ftol;		/* the criterion in force (EDIFFG < 0) or energy */
+	int climbing, stopped;
+};
+
+/* Energy of image im's atoms at x, forces into im->f (im->x is the last accepted point). */
+static double
+image_eval(struct ctx *c, struct image *im, const double *x)
+{
+	return ff_energy(c->m, x, im->f);
+}
+
+/* FIRE's callback for a relaxation: the measure is EDIFFG's. */
+static double
+relax_forces(void *ctx, const double *x, double *f, double *energy)
+{
+	struct ctx *c = ctx;
+	struct image *im = c->im;
+
+	*energy = image_eval(c, im, x);
+	memcpy(f, im->f, (size_t)im->c.n * 3 * sizeof(double));
+	if (c->p->ediffg < 0)
+		return max_atom_force(f, im->c.n);
+	return im->steps == 0 ? INFINITY : fabs(*energy - im->e);
+}
+
+/* An accepted step of a relaxation: written, and a STOPCAR obeyed. */
+static int
+relax_accept(void *ctx, const double *x, const double *f, double energy)
+{
+	struct ctx *c = ctx;
+
+	memcpy(c->im->x, x, (size_t)c->im->c.n * 3 * sizeof(double));
+	image_step(c->im, energy, f, c->o->say, c->o->say_ctx);
+	if (stopcar(c->dir))
+		c->stopped = 1;
+	return c->stopped;
+}
+
+static void
+fire_for(const struct params *p, struct fire_opts *fo, double *ftol)
+{
+	fire_opts_init(fo);
+	*ftol = fabs(p->ediffg);
+	fo->ftol = *ftol;
+	fo->maxiter = p->nsw > 0 ? p->nsw : 1;
+	fo->max_step = 0.1;
+}
+
+/* Relax (or, with NSW = 0 or IBRION = -1, evaluate once) the structure of im. */
+static int
+run_single(struct ctx *c, struct image *im, const char *what, double tighter, struct hk_err *err)
+{
+	struct fire_opts fo;
+	struct fire_result fr;
+	double t0 = seconds_now();
+	int relax = c->p->nsw > 0 && c->p->ibrion > 0;
+
+	if (image_open(im, c->p, c->m, what, err) == -1)
+		return -1;
+	c->im = im;
+	c->stopped = 0;
+	if (!relax) {
+		double e = image_eval(c, im, im->x);
+		image_step(im, e, im->f, c->o->say, c->o->say_ctx);
+		if (!isfinite(e)) {
+			err_set(err, "%s: the energy is not finite", im->dir);
+			return -1;
+		}
+		return image_close(im, 0, 0, t0, err);
+	}
+	fire_for(c->p, &fo, &c->ftol);
+	c->ftol = fo.ftol = c->ftol * tighter;
+	fo.monotone = 1;
+	fo.accept = relax_accept;
+	if (fire_minimize(im->x, (size_t)im->c.n * 3, relax_forces, c, &fo, &fr) == -1) {
+		err_set(err, "%s: the energy or forces are not finite", im->dir);
+		return -1;
+	}
+	return image_close(im, fr.converged, c->stopped, t0, err);
+}
+
+/* FIRE's callback for the band: every interior image, then the NEB forces. */
+static double
+band_forces(void *ctx, const double *x, double *f, double *energy)
+{
+	struct ctx *c = ctx;
+	int n = c->nimg, na = c->im[0].c.n, top = 1;
+	size_t dim = (size_t)na * 3;
+	double *all = xmalloc((size_t)n * dim * sizeof(double)), *e = xmalloc((size_t)n * sizeof(double)), mx = 0;
+
+	memcpy(all, c->im[0].x, dim * sizeof(double));
+	memcpy(all + (n - 1) * dim, c->im[n - 1].x, dim * sizeof(double));
+	memcpy(all + dim, x, (size_t)(n - 2) * dim * sizeof(double));
+	e[0] = c->im[0].e;
+	e[n - 1] = c->im[n - 1].e;
+	for (int k = 1; k + 1 < n; k++) {
+		e[k] = image_eval(c, &c->im[k], all + k * dim);
+		memcpy(c->im[k].x, all + k * dim, dim * sizeof(double));
+		image_step(&c->im[k], e[k], c->im[k].f, c->o->say, c->o->say_ctx);
+		memcpy(f + (k - 1) * dim, c->im[k].f, dim * sizeof(double));
+		if (!isfinite(e[k]))
+			mx = NAN;
+		if (e[k] > e[top])
+			top = k;
+	}
+	if (!isnan(mx)) {
+		neb_project(all, n, dim, e, fabs(c->p->spring), c->climbing ? top : 0, f);
+		for (int k = 0; k + 2 < n; k++)
+			mx = fmax(mx, max_atom_force(f + k * dim, na));
+		if (c->p->lclimb && !c->climbing && mx < c->ftol) {
+			c->climbing = 1;
+			if (c->o->say) {
+				char msg[128];
+				snprintf(msg, sizeof(msg), "climbing image on (image %02d)", top);
+				c->o->say(c->o->say_ctx, msg);
+			}
+			mx = INFINITY;	/* the forces change: not converged yet */
+		}
+	}
+	*energy = e[top];
+	free(all);
+	free(e);
+	if (stopcar(c->dir)) {
+		c->stopped = 1;
+		return -1;
+	}
+	return mx;
+}
+
+static int
+run_band(struct ctx *c, struct image *im, int n, struct hk_err *err)
+{
+	struct fire_opts fo;
+	struct fire_result fr;
+	double t0 = seconds_now(), *x0[2] = { NULL, NULL };
+	size_t dim = (size_t)im[0].c.n * 3;
+	int rc = -1;
+
+	/* the endpoints first, remembering where they started */
+	for (int k = 0; k < 2; k++) {
+		struct image *end = &im[k ? n - 1 : 0];
+		x0[k] = xmalloc(dim * sizeof(double));
+		memcpy(x0[k], end->x, dim * sizeof(double));
+		/* tighter than the band, so that no image can slip below them */
+		if (run_single(c, end, k ? "NEB endpoint (last), relaxed" : "NEB endpoint (first), relaxed", 0.1,
+		    err) == -1)
+			goto out;
+	}
+	for (int k = 1; k + 1 < n; k++) {
+		double t = (double)k / (n - 1);
+		for (size_t r = 0; r < dim; r++)
+			im[k].x[r] += (1 - t) * (im[0].x[r] - x0[0][r]) + t * (im[n - 1].x[r] - x0[1][r]);
+		if (image_open(&im[k], c->p, c->m, "NEB image", err) == -1)
+			goto out;
+	}
+	double *x = xmalloc((size_t)(n - 2) * dim * sizeof(double));
+	for (int k = 1; k + 1 < n; k++)
+		memcpy(x + (k - 1) * dim, im[k].x, dim * sizeof(double));
+	c->im = im;
+	c->nimg = n;
+	c->climbing = 0;
+	c->stopped = 0;
+	fire_for(c->p, &fo, &c->ftol);
+	if (c->p->ediffg > 0)
+		c->ftol = fo.ftol = 10 * c->p->ediffg;	/* a band has no energy criterion: VTST's practice */
+	int bad = fire_minimize(x, (size_t)(n - 2) * dim, band_forces, c, &fo, &fr);
+	free(x);
+	if (bad) {
+		err_set(err, "the band's energies or forces are not finite");
+		goto out;
+	}
+	rc = 0;
+	for (int k = 1; k + 1 < n && rc == 0; k++)
+		rc = image_close(&im[k], fr.converged, c->stopped, t0, err);
+out:
+	free(x0[0]);
+	free(x0[1]);
+	return rc;
+}
+
+/* The atoms that move more than 0.5 Å from a to b (minimum image). */
+static unsigned char *
+movers(const struct image *a, const struct image *b)
+{
+	unsigned char *m = xcalloc((size_t)a->c.n, 1);
+
+	for (int i = 0; i < a->c.n; i++) {
+		double f[3], r[3];
+		for (int k = 0; k < 3; k++)
+			f[k] = b->c.frac[i][k] - a->c.frac[i][k] - round(b->c.frac[i][k] - a->c.frac[i][k]);
+		lat_frac_to_cart(a->c.lattice, f, r);
+		m[i] = r[0] * r[0] + r[1] * r[1] + r[2] * r[2] > 0.25;
+	}
+	return m;
+}
+
+int
+ffcalc_run(const char *dir, const struct ffcalc_opts *o, struct hk_err *err)
+{
+	struct params p;
+	struct image *im = NULL;
+	struct bvse_tables t;
+	struct bv_tables bv;
+	struct ff_model m = FF_MODEL_INIT;
+	int n, rc = -1, *q = NULL, charge = 0, have_t = 0, have_bv = 0;
+
+	if (params_read(dir, &p, err) == -1)
+		return -1;
+	n = p.images > 0 ? p.images + 2 : 1;
+	im = xcalloc((size_t)n, sizeof(*im));
+	for (int k = 0; k < n; k++) {
+		char d[4200];
+		if (p.images > 0)
+			snprintf(d, sizeof(d), "%s/%02d", dir, k);
+		else
+			snprintf(d, sizeof(d), "%s", dir);
+		if (image_load(&im[k], d, err) == -1)
+			goto out;
+		if (im[k].c.n != im[0].c.n || memcmp(im[k].c.z, im[0].c.z, (size_t)im[0].c.n * sizeof(int)) != 0) {
+			err_set(err, "%s/POSCAR: not the atoms of %s/POSCAR in the same order", im[k].dir, im[0].dir);
+			goto out;
+		}
+	}
+	if (bvse_tables_load(&t, err) == -1)
+		goto out;
+	have_t = 1;
+	q = xcalloc((size_t)im[0].c.n, sizeof(int));
+	if (o->oxi) {
+		if (charges_given(&im[0].c, o->oxi, q, err) == -1)
+			goto out;
+	} else {
+		if (bv_tables_load(&bv, err) == -1)
+			goto out;
+		have_bv = 1;
+		if (ff_charges(&im[0].c, &bv, o->symprec, q, &charge, err) == -1) {
+			char msg[600];
+			snprintf(msg, sizeof(msg), "%s/POSCAR: oxidation states: %s (give them with --oxi)", im[0].dir, err->msg);
+			err_set(err, "%s", msg);
+			goto out;
+		}
+	}
+	if (ff_model_init(&m, &t, &im[0].c, q, o->rcut, err) == -1)
+		goto out;
+	if (o->tether > 0) {
+		unsigned char *loose = movers(&im[0], &im[n - 1]);
+		ff_tether(&m, o->tether, im[0].x, loose);
+		free(loose);
+	}
+	if (o->say) {
+		char msg[256];
+		snprintf(msg, sizeof(msg), "ff-calc (hopkit %s): %d atoms, net charge %+d, %s", HOPKIT_VERSION, m.n, charge,
+		    p.images ? "nudged elastic band" : p.nsw > 0 && p.ibrion > 0 ? "relaxation" : "single point");
+		o->say(o->say_ctx, msg);
+		if (p.isif != 2 && p.isif != 0 && p.isif != 1)
+			o->say(o->say_ctx, "ISIF asks for the cell to change; ff-calc moves the ions only");
+	}
+	struct ctx c = { dir, o, &p, &m, NULL, 0, 0, 0, 0 };
+	rc = p.images > 0 ? run_band(&c, im, n, err) : run_single(&c, &im[0], p.nsw > 0 && p.ibrion > 0 ?
+	    "relaxation of the ions" : "single point", 1, err);
+out:
+	for (int k = 0; im && k < n; k++)
+		image_release(&im[k]);
+	free(im);
+	free(q);
+	ff_model_release(&m);
+	if (have_t)
+		bvse_tables_release(&t);
+	if (have_bv)
+		bv_tables_release(&bv);
+	return rc;
+}

@@ -1,0 +1,53 @@
+/*
+ * ffcalc.h - a calculator with VASP's file interface, driven by the
+ * bond-valence force field (ff.h).
+ *
+ * Runs in a directory as VASP does.  Reads INCAR and POSCAR -- or, with
+ * IMAGES = N, the POSCARs of 00 ... N+1 -- and writes OSZICAR, OUTCAR (in
+ * VASP's layout: the lines collect and pymatgen read) and CONTCAR:
+ *   NSW = 0 or IBRION = -1: one single point.
+ *   IBRION = 1, 2 or 3 and NSW > 0: the ions relaxed by FIRE, at most NSW
+ *     steps, until EDIFFG is met (< 0: largest force, eV/Å; > 0: energy
+ *     change, eV; VASP's default 10 EDIFF).
+ *   IMAGES = N: the endpoints are relaxed first (their outputs in 00 and
+ *     N+1, as a VTST user supplies them), each interior image is moved by
+ *     the endpoints' displacements weighted by its place on the path, then
+ *     the band is relaxed by FIRE with NEB forces (SPRING, eV/Å^2, VASP's
+ *     sign) to EDIFFG; with LCLIMB the highest image then climbs, and the
+ *     band is relaxed on to EDIFFG (climbing from the start, on a band far
+ *     from the path, can chase a tangent that is not the path's).
+ *     The endpoints are relaxed to a tenth of the band's tolerance, so that
+ *     no image can slip below them.
+ * The cell never changes (other ISIF values are ignored, and said so);
+ * IBRION = 0 (molecular dynamics) is refused.  A STOPCAR stops the run
+ * after the current step, as in VASP.  Oxidation states come from a
+ * bond-valence analysis of the first structure (ff_charges) unless given.
+ * Every atom but the moving ones (those whose positions in 00 and N+1
+ * differ by more than 0.5 Å; none outside an NEB) is held to its place in
+ * the first POSCAR by a spring of tether eV/Å^2 (ff_tether).  Every file it
+ * writes says that it comes from ff-calc.
+ */
+#ifndef HK_FFCALC_H
+#define HK_FFCALC_H
+
+#include "err.h"
+
+#define FFCALC_TETHER 5.0	/* eV/Å^2 */
+
+typedef void (*ffcalc_say_fn)(void *ctx, const char *line);
+
+struct ffcalc_opts {
+	double rcut;		/* Å */
+	double tether;		/* eV/Å^2 (ff_tether); 0: none */
+	const char *oxi;	/* "Ca=2,F=-1", or NULL for bond valence */
+	double symprec;
+	ffcalc_say_fn say;	/* progress lines (VASP's standard output) */
+	void *say_ctx;
+};
+
+void ffcalc_opts_init(struct ffcalc_opts *o);
+
+/* Run the calculation in dir.  0 when it ran (converged or not), -1 with err. */
+int ffcalc_run(const char *dir, const struct ffcalc_opts *o, struct hk_err *err);
+
+#endif

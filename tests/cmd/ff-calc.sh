@@ -1,0 +1,76 @@
+#!/bin/sh
+# ff-calc: VASP's files in and out, single points, relaxations, NEBs, bad input.
+. "$(dirname "$0")/../lib.sh"
+
+S='$DATA/structures'
+# a job directory of one hop: HOP structure index kind [make-neb options]
+job() { echo "fetch-structures $S/$1 | find-paths -n $(($2 + 1)) | rank -w 'iindex >= 0' -b length -x /dev/null | tail -n 1 | make-neb -q $3 > jobs.jsonl"; }
+CAF2_STATIC=$(job mp-2741_CaF2.cif 0 "")
+RELAX="$CAF2_STATIC && cd calcs/mp-2741.F.0/start && printf 'NSW = 400\nIBRION = 2\nEDIFFG = -0.01\n' > INCAR"
+# energies of an OSZICAR, one per line
+E0="awk '{ print \$5 }' OSZICAR"
+
+expect help 0 'ff-calc --help' '~^usage: ff-calc' ''
+expect version 0 'ff-calc --version' '~^ff-calc \(hopkit\) [0-9]' ''
+expect bad-option 2 'ff-calc --frobnicate' '' '~unknown option'
+expect argument 2 'ff-calc extra' '' "~unexpected argument 'extra'"
+expect bad-cutoff 2 'ff-calc -c 1' '' '~--cutoff'
+expect no-incar 2 'ff-calc' '' '~^ff-calc: ./INCAR: No such file or directory$'
+expect no-poscar 2 'echo NSW=0 > INCAR; ff-calc' '' '~^ff-calc: ./POSCAR: No such file or directory$'
+expect bad-tag 2 "$CAF2_STATIC && cd calcs/*/start && echo 'NSW = many' >> INCAR && ff-calc" '' \
+	'~INCAR: NSW = many is not an integer'
+expect md-refused 2 "$CAF2_STATIC && cd calcs/*/start && printf 'NSW = 5\nIBRION = 0\n' >> INCAR && ff-calc" '' \
+	'~IBRION = 0 asks for molecular dynamics'
+expect bad-oxi 2 "$CAF2_STATIC && ff-calc -C calcs/mp-2741.F.0/start --oxi Ca2" '' "~bad oxidation state 'Ca2'"
+expect oxi-missing 2 "$CAF2_STATIC && ff-calc -C calcs/mp-2741.F.0/start --oxi Ca=2" '' '~no oxidation state given for F'
+expect images-differ 2 "$(job mp-2741_CaF2.cif 0 '-t neb -i 3') && cd calcs/*/ && sed -i '7s/.*/13 22/' 02/POSCAR && ff-calc -q" '' \
+	'~02/POSCAR: not the atoms of'
+
+# A single point: one step, the files VASP writes, a result collect reads.
+expect static 0 "$CAF2_STATIC && (cd calcs/mp-2741.F.0/start && ff-calc -q && ls && wc -l < OSZICAR && grep -c 'this is not VASP' OUTCAR) && collect calcs | grep -o '\"energies\":\[[^,]*' | cut -c1-14" 'CONTCAR
+INCAR
+KPOINTS
+OSZICAR
+OUTCAR
+POSCAR
+POTCAR.spec
+1
+1
+"energies":[-3
+' ''
+expect static-energy-agrees 0 "$CAF2_STATIC && cd calcs/mp-2741.F.0/start && ff-calc -q && e=\$($E0) && awk -v e=\$e '/energy\\(sigma->0\\)/ { d = \$NF - e; print (d < 1e-6 && d > -1e-6) ? \"ok\" : d }' OUTCAR" 'ok
+' ''
+expect says-so 0 "$CAF2_STATIC && cd calcs/mp-2741.F.0/start && ff-calc | head -1" \
+	'~ff-calc \(hopkit [0-9.]+\): 35 atoms, net charge \+1, single point' ''
+expect given-oxi 0 "$CAF2_STATIC && cd calcs/mp-2741.F.0/start && ff-calc -q && a=\$($E0) && ff-calc -q --oxi Ca=2,F=-1 && [ \"\$a\" = \"\$($E0)\" ] && echo same" 'same
+' ''
+
+# A relaxation: energies never rise, and it stops at the force tolerance.
+expect relax 0 "$RELAX && ff-calc -q && $E0 | awk 'NR > 1 && \$1 > last { bad = 1 } { last = \$1 } END { print (NR > 5 && !bad) ? \"descends\" : \"rose\" }' && grep -c 'reached required accuracy' OUTCAR && grep 'FORCES: max atom' OUTCAR | tail -n 1 | awk '{ print (\$5 < 0.01) }'" 'descends
+1
+1
+' ''
+expect relax-untethered 0 "$RELAX && ff-calc -q -k 0 && { grep -c 'held to the first POSCAR' OUTCAR || true; }" '0
+' ''
+expect stopcar 0 "$RELAX && echo 'LSTOP = .TRUE.' > STOPCAR && ff-calc -q && wc -l < OSZICAR && grep -c 'soft stop encountered' OUTCAR" '1
+1
+' ''
+expect contcar-reads 0 "$RELAX && ff-calc -q && fetch-structures --csv CONTCAR | tail -n 1 | cut -d, -f2,3" 'Ca12F23,35
+' ''
+
+# NEB: endpoints relaxed, band converged, a positive barrier of sensible size.
+for hop in "mp-2741_CaF2.cif 0" "mp-2741_CaF2.cif 1" "mp-1138_LiF.cif 0"; do
+	set -- $hop
+	expect "neb-$1-$2" 0 "$(job $1 $2 '-t neb -i 5 --idpp') && (cd calcs/* && ff-calc -q) && collect --csv calcs | awk -F, 'NR == 2 { print \$9, (\$7 > 0.1 && \$7 < 1.5) ? \"sensible\" : \$7 }'" 'true sensible
+' ''
+done
+expect neb-climb 0 "$(job mp-2741_CaF2.cif 0 '-t neb -i 5 --idpp --climb') && cd calcs/* && ff-calc | grep -c 'climbing image on' && grep -c 'reached required' 03/OUTCAR" '1
+1
+' ''
+expect neb-endpoints-written 0 "$(job mp-2741_CaF2.cif 0 '-t neb -i 3') && cd calcs/* && ff-calc -q && ls 00 04 | grep -c OUTCAR" '2
+' ''
+
+# run-vasp drives it like VASP, and collect cannot tell the difference.
+expect under-run-vasp 0 "$(job mp-2741_CaF2.cif 0 '-t neb -i 3 --idpp') && run-vasp add jobs.jsonl 2>/dev/null && run-vasp topup -n 1 -c 'ff-calc -q' 2>/dev/null && for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do run-vasp status | grep -q '^done 1' && break; sleep 1; done; run-vasp status | head -4 | tr '\n' ' '; collect --csv calcs | cut -d, -f2,9 | tail -n 1" 'ready 0 queued 0 running 0 done 1 done,true
+' ''
+finish
