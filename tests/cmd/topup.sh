@@ -1,0 +1,32 @@
+#!/bin/sh
+# scripts/topup and scripts/pipeline.mk: the cron loop drains the queue,
+# never runs a job twice, widens through the tiers, logs one line per round.
+. "$(dirname "$0")/../lib.sh"
+
+# a study of three example fluorides, the first tier two hops, then wider
+STUDY="mkdir structures && cp $TOP/examples/mp-2741_CaF2.cif $TOP/examples/mp-1138_LiF.cif $TOP/examples/mp-315_PbF2.cif structures &&
+	printf '# wider\nLIMIT=4\nCUTOFF=4.5 LIMIT=8\n' > tiers"
+VARS="LIMIT=2 MAX_ACTIVE=2 CUTOFF=4"
+T="$TOP/scripts/topup"
+# 20 rounds in a row, and two more started at the same moment (one of
+# which usually finds the lock held and logs "skipped")
+ROUNDS="for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do $T $VARS || exit 1; [ \$i = 5 ] && { $T $VARS & $T $VARS; wait; }; sleep 0.3; done"
+# finished: every job done once, the ids unique
+CHECK="run-vasp list | awk 'NR > 1 { n++; if (\$2 != \"done\" || \$3 != 1) bad++ } END { print n \" jobs, \" bad + 0 \" not done once\" }' &&
+	awk -F'\"id\":\"' '{ split(\$2, a, \"\\\"\"); print a[1] }' results.jsonl | sort | uniq -d | wc -l"
+
+expect drains-and-widens 0 "$STUDY && $ROUNDS && $CHECK && cat .tier && wc -l < topup.log && grep -c 'widened to tier' topup.log" \
+	'~^[0-9]+ jobs, 0 not done once
+0
+2
+22
+2
+$' ''
+expect log-line 0 "$STUDY && $T $VARS && cat topup.log" \
+	'~^20[0-9-]+T[0-9:]+Z tier 0: (queued|running|ready|done)=[0-9].*; started 2, collected [0-9]+$' ''
+expect no-more-tiers 0 "$STUDY && : > tiers && for i in 1 2 3 4 5 6 7 8 9 10; do $T $VARS; sleep 0.3; done; tail -n 1 topup.log" \
+	'~tier 0: done=2; started 0, collected 0; queue drained, no wider tier in tiers$' ''
+expect bad-option 2 "$T -x" '' '~^usage: topup'
+expect queue-fails 0 "mkdir structures && echo 'not a crystal' > structures/x.cif && { $T; echo \$?; cat topup.log; }" \
+	'~tier 0: building the queue failed' ''
+finish
