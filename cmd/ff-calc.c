@@ -20,7 +20,7 @@ static const char help[] =
     "  -C, --directory DIR   run in DIR (default: the current directory)\n"
     "  -c, --cutoff A        pair cutoff in Å (default 10)\n"
     "  -k, --tether K        springs holding the atoms that do not hop to the first\n"
-    "                        POSCAR, eV/Å^2 (default 5; 0: none)\n"
+    "                        POSCAR, eV/Å^2 (default 1; 0: none)\n"
     "      --oxi EL=N,...    oxidation states (default: bond-valence analysis)\n"
     "      --symprec TOL     symmetry tolerance for that analysis, Å (default 0.1)\n"
     "  -q, --quiet           no step lines on standard output\n"

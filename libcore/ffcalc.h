@@ -32,7 +32,7 @@
 
 #include "err.h"
 
-#define FFCALC_TETHER 5.0	/* eV/Å^2 */
+#define FFCALC_TETHER 1.0	/* eV/Å^2 */
 
 typedef void (*ffcalc_say_fn)(void *ctx, const char *line);
 
