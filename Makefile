@@ -78,7 +78,7 @@ $(B)/bench/%: bench/%.c $(B)/libcore.a config.mk
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libcore.a $(PKG_LIBS) -lz
 
-bench: all $(B)/bench/symmetry-only
+bench: all $(B)/bench/symmetry-only $(B)/bench/idpp-time
 	$(Q)BENCH_BIN=$(B)/bench bench/run
 
 lint:

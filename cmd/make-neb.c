@@ -13,7 +13,7 @@
 #include "sbuf.h"
 
 static const char usage[] =
-    "make-neb [-fkq] [--idpp] [--climb] [-d dir] [-t static3|neb] [-i images] [-p preset]\n"
+    "make-neb [-fkq] [--idpp] [--idpp-steepest] [--climb] [-d dir] [-t static3|neb] [-i images] [-p preset]\n"
     "                [-I key=value ...] [--kppa n] [--min-distance angstrom] [--view file]\n"
     "                [-o file] [file ...]";
 
@@ -26,6 +26,7 @@ static const char help[] =
     "                          neb: one NEB calculation, images 00 ... N+1\n"
     "  -i, --images N          interior images for neb (default 5)\n"
     "      --idpp              relax the images with IDPP (else linear)\n"
+    "      --idpp-steepest     ... by IDPPSolver's steepest descent, not FIRE\n"
     "      --climb             climbing image (LCLIMB) for neb\n"
     "  -p, --preset NAME       INCAR preset from share/presets (default by kind)\n"
     "  -I, --incar KEY=VALUE   override an INCAR tag (repeatable)\n"
@@ -38,13 +39,14 @@ static const char help[] =
     "  -q, --quiet             no progress, no notes\n"
     "  -h, --help, -V, --version\n";
 
-enum { O_IDPP = 256, O_CLIMB, O_KPPA, O_MINDIST, O_VIEW };
+enum { O_IDPP = 256, O_IDPP_SD, O_CLIMB, O_KPPA, O_MINDIST, O_VIEW };
 
 static const struct option longopts[] = {
 	{ "climb", no_argument, NULL, O_CLIMB },
 	{ "force", no_argument, NULL, 'f' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "idpp", no_argument, NULL, O_IDPP },
+	{ "idpp-steepest", no_argument, NULL, O_IDPP_SD },
 	{ "images", required_argument, NULL, 'i' },
 	{ "incar", required_argument, NULL, 'I' },
 	{ "keep-going", no_argument, NULL, 'k' },
@@ -159,6 +161,11 @@ main(int argc, char *argv[])
 			break;
 		case 'V': cli_version(&r.cli);
 		case O_IDPP: r.o.idpp = 1; break;
+		case O_IDPP_SD:
+			r.o.idpp = 1;
+			r.o.idpp_opts.steepest = 1;
+			r.o.idpp_opts.maxiter = 2000000;	/* its steps are small */
+			break;
 		case O_CLIMB: r.o.climb = 1; break;
 		case O_KPPA: r.o.kppa = cli_double(&r.cli, "--kppa", optarg, 1, 1e7); break;
 		case O_MINDIST: r.o.min_distance = cli_double(&r.cli, "--min-distance", optarg, 0, 10); break;

@@ -16,6 +16,8 @@ idpp_opts_init(struct idpp_opts *o)
 	o->maxiter = 20000;
 	o->spring = 5.0;
 	o->max_step = 0.05;
+	o->steepest = 0;
+	o->step_size = 0.05;
 }
 
 /* Minimum-image displacement from a to b (Cartesian), searched over the
@@ -53,12 +55,17 @@ mic_vector(const struct mic *m, const double a[3], const double b[3], double out
 	return sqrt(best);
 }
 
+/* What the objective holds fixed for one pair of one image. */
+struct pair {
+	double t[3];		/* frozen image offset, Cartesian */
+	double target, w;
+};
+
 struct idpp {
 	int n;			/* atoms */
 	int ni;			/* interior images */
-	double *target;		/* ni * n * n */
-	double *w;		/* ni * n * n */
-	double *trans;		/* ni * n * n * 3: frozen image offsets, Cartesian */
+	size_t npair;		/* n (n - 1) / 2 */
+	struct pair *pair;	/* ni * npair, pairs i < j in loop order: read in sequence */
 	double *x;		/* (ni + 2) * n * 3 Cartesian coordinates */
 };
 
@@ -72,26 +79,26 @@ coord(const struct idpp *p, int k, int a)
 static double
 image_force(const struct idpp *p, int k, double *f)
 {
-	size_t base = (size_t)(k - 1) * p->n * p->n;
+	const struct pair *pp = p->pair + (size_t)(k - 1) * p->npair;
 	double func = 0;
 
 	memset(f, 0, (size_t)p->n * 3 * sizeof(double));
 	for (int i = 0; i < p->n; i++) {
 		const double *xi = coord(p, k, i);
-		for (int j = i + 1; j < p->n; j++) {
-			const double *xj = coord(p, k, j), *t = p->trans + (base + (size_t)i * p->n + j) * 3;
-			double v[3] = { xi[0] - xj[0] - t[0], xi[1] - xj[1] - t[1], xi[2] - xj[2] - t[2] };
-			double d = sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
-			double diff = d - p->target[base + (size_t)i * p->n + j];
-			double w = p->w[base + (size_t)i * p->n + j];
+		/* atom i's force in registers: f[j] may not alias it */
+		double fx = 0, fy = 0, fz = 0;
+		for (int j = i + 1; j < p->n; j++, pp++) {
+			const double *xj = coord(p, k, j), *t = pp->t;
+			double vx = xi[0] - xj[0] - t[0], vy = xi[1] - xj[1] - t[1], vz = xi[2] - xj[2] - t[2];
+			double d = sqrt(vx * vx + vy * vy + vz * vz);
+			double diff = d - pp->target;
 			/* the pair counts twice in the double sum: f = sum_i<j w diff^2 */
-			func += w * diff * diff;
-			double g = 2 * w * diff / d;
-			for (int r = 0; r < 3; r++) {
-				f[i * 3 + r] -= g * v[r];
-				f[j * 3 + r] += g * v[r];
-			}
+			func += pp->w * diff * diff;
+			double g = 2 * pp->w * diff / d;
+			fx -= g * vx, fy -= g * vy, fz -= g * vz;
+			f[j * 3] += g * vx, f[j * 3 + 1] += g * vy, f[j * 3 + 2] += g * vz;
 		}
+		f[i * 3] += fx, f[i * 3 + 1] += fy, f[i * 3 + 2] += fz;
 	}
 	return func;
 }
@@ -124,6 +131,33 @@ total_forces(void *ctx, const double *x, double *F, double *energy)
 			maxf = fabs(F[i]);
 	}
 	return maxf;
+}
+
+/* IDPPSolver's iteration: move by step x force (clamped), then test those forces. */
+static int
+steepest_descent(struct idpp_run *run, double *x, size_t dim, const struct idpp_opts *o,
+    struct idpp_result *res)
+{
+	double *F = xmalloc(dim * sizeof(double)), e;
+	int rc = 0;
+
+	for (int it = 0; it < o->maxiter; it++) {
+		double m = total_forces(run, x, F, &e);
+		res->iterations = it;
+		res->max_force = m;
+		if (isnan(m)) {
+			rc = -1;
+			break;
+		}
+		for (size_t r = 0; r < dim; r++)
+			x[r] += fmax(-o->max_step, fmin(o->max_step, o->step_size * F[r]));
+		if (m < o->ftol) {
+			res->converged = 1;
+			break;
+		}
+	}
+	free(F);
+	return rc;
 }
 
 int
@@ -163,13 +197,12 @@ idpp_relax(struct cell *img, int nimg, const struct idpp_opts *o, struct idpp_re
 			d0[(size_t)i * n + j] = i == j ? 0 : mic_vector(&mic, coord(&p, 0, i), coord(&p, 0, j), tmp);
 			d1[(size_t)i * n + j] = i == j ? 0 : mic_vector(&mic, coord(&p, nimg - 1, i), coord(&p, nimg - 1, j), tmp);
 		}
-	p.target = xmalloc((size_t)p.ni * nn * sizeof(double));
-	p.w = xmalloc((size_t)p.ni * nn * sizeof(double));
-	p.trans = xcalloc((size_t)p.ni * nn * 3, sizeof(double));
+	p.npair = (size_t)n * (n - 1) / 2;
+	p.pair = xmalloc((size_t)p.ni * p.npair * sizeof(*p.pair));
 	for (int k = 1; k <= p.ni; k++) {
-		size_t base = (size_t)(k - 1) * nn;
+		struct pair *pp = p.pair + (size_t)(k - 1) * p.npair;
 		for (int i = 0; i < n; i++)
-			for (int j = i + 1; j < n; j++) {
+			for (int j = i + 1; j < n; j++, pp++) {
 				double vij[3], di, tgt;
 				size_t ij = (size_t)i * n + j;
 				tgt = d0[ij] + (double)k / (p.ni + 1) * (d1[ij] - d0[ij]);
@@ -181,13 +214,19 @@ idpp_relax(struct cell *img, int nimg, const struct idpp_opts *o, struct idpp_re
 				}
 				/* vec_ij = x_i - x_j - T_ij must equal -vij: T_ij = x_i - x_j + vij */
 				for (int r = 0; r < 3; r++)
-					p.trans[(base + ij) * 3 + r] = coord(&p, k, i)[r] - coord(&p, k, j)[r] + vij[r];
-				p.target[base + ij] = tgt;
+					pp->t[r] = coord(&p, k, i)[r] - coord(&p, k, j)[r] + vij[r];
+				pp->target = tgt;
 				double avg = (tgt + di) / 2;
-				p.w[base + ij] = 1.0 / (avg * avg * avg * avg);
+				pp->w = 1.0 / (avg * avg * avg * avg);
 			}
 	}
-	{
+	if (o->steepest) {
+		struct idpp_run run = { &p, o->spring, o->movable };
+		if (steepest_descent(&run, p.x + m, (size_t)p.ni * m, o, res) == -1) {
+			err_set(err, "IDPP produced non-finite coordinates");
+			goto out;
+		}
+	} else {
 		struct idpp_run run = { &p, o->spring, o->movable };
 		struct fire_opts fo;
 		struct fire_result fr;
@@ -215,9 +254,7 @@ idpp_relax(struct cell *img, int nimg, const struct idpp_opts *o, struct idpp_re
 out:
 	free(d0);
 	free(d1);
-	free(p.target);
-	free(p.w);
-	free(p.trans);
+	free(p.pair);
 	free(p.x);
 	return rc;
 }

@@ -11,7 +11,12 @@
  * The images are coupled NEB-style (bisector tangent, spring force
  * k (|x+1 - x| - |x - x-1|) along it, true force perpendicular to it) and
  * relaxed with FIRE until no force component exceeds ftol.  Endpoints do
- * not move.
+ * not move.  With steepest set, IDPPSolver's own descent instead: each
+ * step moves every coordinate by step_size times its force, clamped to
+ * max_step, and stops when the forces it moved by were below ftol.  FIRE
+ * reaches lower minima of this objective, which has several; steepest
+ * descent reproduces IDPPSolver's images (on a symmetric hop it keeps the
+ * straight path, a saddle of the objective, as IDPPSolver does).
  */
 #ifndef HK_IDPP_H
 #define HK_IDPP_H
@@ -24,7 +29,9 @@ struct idpp_opts {
 	double ftol;		/* largest force component at convergence */
 	int maxiter;
 	double spring;		/* spring constant (pymatgen: 5) */
-	double max_step;	/* Å per atom per step */
+	double max_step;	/* Å per atom per step (FIRE), per component (steepest) */
+	int steepest;		/* steepest descent as IDPPSolver, not FIRE */
+	double step_size;	/* steepest: displacement per unit force (pymatgen: 0.05) */
 };
 
 void idpp_opts_init(struct idpp_opts *o);

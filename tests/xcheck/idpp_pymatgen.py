@@ -3,7 +3,7 @@
 record: PYTHONPATH=<pymatgen-analysis-diffusion> idpp_pymatgen.py --record JOBS.jsonl REF.json
 check:  idpp_pymatgen.py JOBS.jsonl REF.json
 
-JOBS.jsonl: make-neb --kind neb --idpp job records.  To record, the
+JOBS.jsonl: make-neb --kind neb --idpp (or --idpp-steepest) job records.  To record, the
 endpoints 00 and N+1 of each job are read back with pymatgen, interpolated
 linearly (pbc=False, as make-neb does), and relaxed with
 IDPPSolver.run(maxiter=2000000, tol=1e30, gtol=1e-5): stopped, like
