@@ -2,6 +2,7 @@
  * ff-calc - a bond-valence force field that reads and writes VASP's files.
  */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -9,7 +10,7 @@
 #include "ffcalc.h"
 
 static const char usage[] =
-    "ff-calc [-q] [-C dir] [-c cutoff] [-k tether] [--oxi EL=N,...] [--symprec tol]";
+    "ff-calc [-q] [--frozen] [-C dir] [-c cutoff] [-k tether] [--oxi EL=N,...] [--symprec tol]";
 
 static const char help[] =
     "Compute like VASP in a job directory, with a bond-valence force field:\n"
@@ -21,16 +22,18 @@ static const char help[] =
     "  -c, --cutoff A        pair cutoff in Å (default 10)\n"
     "  -k, --tether K        springs holding the atoms that do not hop to the first\n"
     "                        POSCAR, eV/Å^2 (default 1; 0: none)\n"
+    "      --frozen            ... fixed instead: in an NEB only the hopping ion moves\n"
     "      --oxi EL=N,...    oxidation states (default: bond-valence analysis)\n"
     "      --symprec TOL     symmetry tolerance for that analysis, Å (default 0.1)\n"
     "  -q, --quiet           no step lines on standard output\n"
     "  -h, --help, -V, --version\n";
 
-enum { O_OXI = 256, O_SYMPREC };
+enum { O_OXI = 256, O_SYMPREC, O_FROZEN };
 
 static const struct option longopts[] = {
 	{ "cutoff", required_argument, NULL, 'c' },
 	{ "directory", required_argument, NULL, 'C' },
+	{ "frozen", no_argument, NULL, O_FROZEN },
 	{ "help", no_argument, NULL, 'h' },
 	{ "oxi", required_argument, NULL, O_OXI },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -66,6 +69,7 @@ main(int argc, char *argv[])
 		case 'c': o.rcut = cli_double(&cli, "--cutoff", optarg, 3, 30); break;
 		case 'h': cli_help(&cli, help);
 		case 'k': o.tether = cli_double(&cli, "--tether", optarg, 0, 1e4); break;
+		case O_FROZEN: o.tether = INFINITY; break;
 		case O_OXI: o.oxi = optarg; break;
 		case 'q': o.say = NULL; break;
 		case O_SYMPREC: o.symprec = cli_double(&cli, "--symprec", optarg, 1e-5, 1); break;

@@ -111,6 +111,12 @@ tether_energy(const struct ff_model *m, const double *x, double *f)
 		double d[3], fr[3];
 		if (m->loose[i])
 			continue;
+		if (isinf(m->tether)) {
+			/* frozen: the atom feels no force, so it never moves */
+			if (f)
+				f[3 * i] = f[3 * i + 1] = f[3 * i + 2] = 0;
+			continue;
+		}
 		for (int k = 0; k < 3; k++)
 			d[k] = x[3 * i + k] - m->anchor[3 * i + k];
 		lat_cart_to_frac(m->inv, d, fr);

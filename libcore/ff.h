@@ -57,7 +57,8 @@ int ff_charges(const struct cell *c, const struct bv_tables *bv, double symprec,
  * k/2 |x - anchor|^2 (minimum image) per atom.  A force field that does not
  * hold a DFT structure exactly would otherwise distort the whole framework,
  * and its relaxation energy would swamp a barrier; with k large the
- * framework is frozen, as measure's bvse_barrier has it.
+ * framework is frozen, as measure's bvse_barrier has it; k = INFINITY
+ * freezes it exactly (those atoms feel no force, so they never move).
  */
 void ff_tether(struct ff_model *m, double k, const double *anchor, const unsigned char *loose);
 

@@ -225,7 +225,9 @@ image_open(struct image *im, const struct params *p, const struct ff_model *m, c
 	fprintf(im->out, " calculation: %s\n", what);
 	fprintf(im->out, " model: softBV Morse between cation and anion, screened Coulomb between like ions,"
 	    " cutoff %.2f A\n", m->rcut);
-	if (m->tether > 0)
+	if (isinf(m->tether))
+		fprintf(im->out, " atoms fixed where the POSCAR has them (the moving ones free)\n");
+	else if (m->tether > 0)
 		fprintf(im->out, " atoms held to the first POSCAR by springs of %.3g eV/A^2 (the moving ones free)\n",
 		    m->tether);
 	fprintf(im->out, " POSCAR = %s\n ions and oxidation states:", im->title);
@@ -511,6 +513,12 @@ band_forces(void *ctx, const double *x, double *f, double *energy)
 	}
 	if (!isnan(mx)) {
 		neb_project(all, n, dim, e, fabs(c->p->spring), c->climbing ? top : 0, f);
+		/* the projection puts tangent components on every atom: not on fixed ones */
+		if (isinf(c->m->tether))
+			for (int k = 0; k + 2 < n; k++)
+				for (int i = 0; i < na; i++)
+					if (!c->m->loose[i])
+						memset(f + k * dim + 3 * i, 0, 3 * sizeof(double));
 		for (int k = 0; k + 2 < n; k++)
 			mx = fmax(mx, max_atom_force(f + k * dim, na));
 		if (c->p->lclimb && !c->climbing && mx < c->ftol) {

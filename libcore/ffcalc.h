@@ -24,7 +24,9 @@
  * bond-valence analysis of the first structure (ff_charges) unless given.
  * Every atom but the moving ones (those whose positions in 00 and N+1
  * differ by more than 0.5 Å; none outside an NEB) is held to its place in
- * the first POSCAR by a spring of tether eV/Å^2 (ff_tether).  Every file it
+ * the first POSCAR by a spring of tether eV/Å^2 (ff_tether); with tether
+ * INFINITY they stay exactly where each POSCAR has them (a rigid-framework
+ * band: only the hopping ion moves, as in measure's bvse_barrier).  Every file it
  * writes says that it comes from ff-calc.
  */
 #ifndef HK_FFCALC_H
@@ -38,7 +40,7 @@ typedef void (*ffcalc_say_fn)(void *ctx, const char *line);
 
 struct ffcalc_opts {
 	double rcut;		/* Å */
-	double tether;		/* eV/Å^2 (ff_tether); 0: none */
+	double tether;		/* eV/Å^2 (ff_tether); 0: none; INFINITY: fixed */
 	const char *oxi;	/* "Ca=2,F=-1", or NULL for bond valence */
 	double symprec;
 	ffcalc_say_fn say;	/* progress lines (VASP's standard output) */

@@ -64,6 +64,15 @@ for hop in "mp-2741_CaF2.cif 0" "mp-2741_CaF2.cif 1" "mp-1138_LiF.cif 0"; do
 	expect "neb-$1-$2" 0 "$(job $1 $2 '-t neb -i 5 --idpp') && (cd calcs/* && ff-calc -q) && collect --csv calcs | awk -F, 'NR == 2 { print \$9, (\$7 > 0.1 && \$7 < 1.5) ? \"sensible\" : \$7 }'" 'true sensible
 ' ''
 done
+# A rigid framework: only the hopping ion moves, every other atom stays put.
+expect neb-frozen 0 "$(job mp-2741_CaF2.cif 0 '-t neb -i 5 --idpp') && (cd calcs/* && ff-calc -q --frozen && grep -c 'atoms fixed' 03/OUTCAR) && collect --csv calcs | awk -F, 'NR == 2 { print \$9, (\$7 > 0.1 && \$7 < 1) ? \"sensible\" : \$7 }'" '1
+true sensible
+' ''
+expect frozen-atoms-stay 0 "$(job mp-2741_CaF2.cif 0 '-t neb -i 3') && cd calcs/* && ff-calc -q --frozen && m=\$(grep -o '\"mover\":[0-9]*' job.json | cut -d: -f2) &&
+	for k in 00 02 04; do paste \$k/POSCAR \$k/CONTCAR | awk -v m=\$m -v k=\$k 'NR > 8 && NF == 6 { d = 0; for (i = 1; i <= 3; i++) { x = \$i - \$(i + 3); d += x * x } if (NR - 9 != m && d > 1e-18) bad++ } END { print k, bad + 0, \"other atoms moved\" }'; done" '00 0 other atoms moved
+02 0 other atoms moved
+04 0 other atoms moved
+' ''
 expect neb-climb 0 "$(job mp-2741_CaF2.cif 0 '-t neb -i 5 --idpp --climb') && cd calcs/* && ff-calc | grep -c 'climbing image on' && grep -c 'reached required' 03/OUTCAR" '1
 1
 ' ''

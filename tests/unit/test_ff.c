@@ -238,7 +238,7 @@ same_model_as_bvse(void **state)
 	cell_release(&c);
 }
 
-/* Springs: energy k/2 d^2 on every atom but the loose ones, forces consistent. */
+/* Springs: energy k/2 d^2 on every atom but the loose ones; k = inf fixes them. */
 static void
 tethers(void **state)
 {
@@ -263,6 +263,16 @@ tethers(void **state)
 	e1 = ff_energy(&md.m, md.x, NULL);
 	md.m.tether = 0;
 	assert_near(e1, ff_energy(&md.m, md.x, NULL), 1e-12);
+	/* frozen: no spring energy, no force but on the loose atom */
+	double *f = malloc((size_t)c.n * 3 * sizeof(double)), e3;
+	md.m.tether = INFINITY;
+	e3 = ff_energy(&md.m, md.x, f);
+	assert_near(e3, e1, 1e-12);
+	for (int i = 0; i < c.n; i++)
+		if (i != 1)
+			assert_true(f[3 * i] == 0 && f[3 * i + 1] == 0 && f[3 * i + 2] == 0);
+	assert_true(fabs(f[3]) + fabs(f[4]) + fabs(f[5]) > 0);
+	free(f);
 	free(loose);
 	model_release(&md);
 	cell_release(&c);
