@@ -149,8 +149,10 @@ steepest_descent(struct idpp_run *run, double *x, size_t dim, const struct idpp_
 			rc = -1;
 			break;
 		}
-		for (size_t r = 0; r < dim; r++)
-			x[r] += fmax(-o->max_step, fmin(o->max_step, o->step_size * F[r]));
+		for (size_t r = 0; r < dim; r++) {
+			double dx = o->step_size * F[r];
+			x[r] += dx > o->max_step ? o->max_step : dx < -o->max_step ? -o->max_step : dx;
+		}
 		if (m < o->ftol) {
 			res->converged = 1;
 			break;
@@ -192,10 +194,11 @@ idpp_relax(struct cell *img, int nimg, const struct idpp_opts *o, struct idpp_re
 	d0 = xmalloc(nn * sizeof(double));
 	d1 = xmalloc(nn * sizeof(double));
 	for (int i = 0; i < n; i++)
-		for (int j = 0; j < n; j++) {
+		for (int j = i + 1; j < n; j++) {
 			double tmp[3];
-			d0[(size_t)i * n + j] = i == j ? 0 : mic_vector(&mic, coord(&p, 0, i), coord(&p, 0, j), tmp);
-			d1[(size_t)i * n + j] = i == j ? 0 : mic_vector(&mic, coord(&p, nimg - 1, i), coord(&p, nimg - 1, j), tmp);
+			/* only i < j is read */
+			d0[(size_t)i * n + j] = mic_vector(&mic, coord(&p, 0, i), coord(&p, 0, j), tmp);
+			d1[(size_t)i * n + j] = mic_vector(&mic, coord(&p, nimg - 1, i), coord(&p, nimg - 1, j), tmp);
 		}
 	p.npair = (size_t)n * (n - 1) / 2;
 	p.pair = xmalloc((size_t)p.ni * p.npair * sizeof(*p.pair));
