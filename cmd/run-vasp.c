@@ -28,6 +28,7 @@ static const char help[] =
     "\n"
     "  add [jobs.jsonl ...]           register jobs, in this priority order (idempotent)\n"
     "  topup -n N [-e local|slurm]    start ready jobs until N are queued or running\n"
+    "        [--wait]                 ... and again, until the queue is drained\n"
     "  run ID                         run a job here (what the executors start)\n"
     "  status [ID ...]                counts per state, or the named jobs\n"
     "  list [--state S] [--csv]       one line per job\n"
@@ -121,6 +122,76 @@ self_path(char *out, size_t n)
 	out[k > 0 ? k : 0] = '\0';
 }
 
+/* Start ready jobs until max are active.  Counts into *started, *active (after), *ready (left); 1 if a job failed to start. */
+static int
+topup_once(struct ctx *c, const struct exec_opts *eo, long max, int *started, int *active, int *ready)
+{
+	struct hk_err e = HK_ERR_INIT;
+	char **list;
+	int lock, bad = 0, nready;
+
+	*started = 0;
+	if ((lock = js_lock(c->root, &e)) < 0)
+		cli_fatal(&c->cli, "%s", e.msg);
+	js_list(c->root, JS_ACTIVE, &list, active);
+	for (int i = 0; i < *active; i++)
+		free(list[i]);
+	free(list);
+	js_list(c->root, JS_READY, &list, &nready);
+	for (int i = 0; i < nready; i++) {
+		char id[300], path[PATH_MAX * 2];
+		json_t *rec;
+		int hold;
+		if (*active + *started >= max) {
+			free(list[i]);
+			continue;
+		}
+		js_id_of(list[i], JS_READY, id, sizeof(id));
+		if (js_move_file(c->root, list[i], JS_READY, JS_ACTIVE, 0, &e) == -1) {
+			cli_diag(&c->cli, &e);
+			free(list[i]);
+			bad = 1;
+			continue;
+		}
+		snprintf(path, sizeof(path), "%s/active/%s.json", c->root, id);
+		if ((rec = js_load(path, &e)) == NULL) {
+			cli_diag(&c->cli, &e);
+			free(list[i]);
+			bad = 1;
+			continue;
+		}
+		json_object_set_new(rec, "state", json_string("queued"));
+		if (exec_start(eo, rec, &hold, &e) == -1) {
+			/* back in its place in line; what failed (a partition, sbatch
+			 * itself) would fail for the next job too: stop here */
+			struct hk_err e2 = HK_ERR_INIT;
+			cli_warn(&c->cli, "%s: not started: %s", id, e.msg);
+			json_decref(rec);
+			if (js_unclaim(c->root, list[i], &e2) == -1)
+				cli_diag(&c->cli, &e2);
+			for (int j = i; j < nready; j++)
+				free(list[j]);
+			bad = 1;
+			break;
+		}
+		free(list[i]);
+		if (js_save(path, rec, &e) == -1) {
+			cli_diag(&c->cli, &e);
+			bad = 1;
+		}
+		exec_release(hold);
+		json_decref(rec);
+		++*started;
+	}
+	free(list);
+	js_unlock(lock);
+	*active += *started;
+	*ready = nready - *started;
+	return bad;
+}
+
+static int sync_once(struct ctx *c);
+
 static int
 cmd_topup(struct ctx *c, int argc, char **argv)
 {
@@ -129,16 +200,14 @@ cmd_topup(struct ctx *c, int argc, char **argv)
 		{ "calculator", required_argument, NULL, 'c' }, { "walltime", required_argument, NULL, 'w' },
 		{ "frozen-after", required_argument, NULL, 'f' }, { "max-errors", required_argument, NULL, 'm' },
 		{ "slurm-config", required_argument, NULL, 'S' }, { "poll", required_argument, NULL, 'p' },
-		{ NULL, 0, NULL, 0 } };
-	const char *u = "topup -n N [-e local|slurm] [-c cmd] [--walltime s] [--frozen-after min]\n"
+		{ "wait", no_argument, NULL, 'W' }, { NULL, 0, NULL, 0 } };
+	const char *u = "topup -n N [--wait] [-e local|slurm] [-c cmd] [--walltime s] [--frozen-after min]\n"
 	    "              [--max-errors n] [--poll s] [--slurm-config file]";
 	struct runjob_opts ro;
 	struct exec_opts eo = { "local", c->root, NULL, NULL, 0, 0, 5, NULL, 1 };
-	struct hk_err e = HK_ERR_INIT;
 	char self[PATH_MAX];
 	long max = -1;
-	int ch, lock, bad = 0, active, ready, started = 0;
-	char **list;
+	int ch, wait = 0, bad, started, active, ready, total = 0;
 
 	runjob_opts_init(&ro);
 	eo.calculator = ro.calculator;
@@ -158,72 +227,35 @@ cmd_topup(struct ctx *c, int argc, char **argv)
 		case 'm': eo.max_errors = (int)cli_long(&c->cli, "--max-errors", optarg, 0, 1000); break;
 		case 'S': eo.slurm_conf_path = optarg; break;
 		case 'p': eo.poll = cli_double(&c->cli, "--poll", optarg, 0.01, 3600); break;
+		case 'W': wait = 1; break;
 		default: sub_usage(c, u);
 		}
 	}
-	if (max < 0)
+	if (max < 0 || (wait && max == 0))
 		sub_usage(c, u);
 	self_path(self, sizeof(self));
 	eo.self = self;
-	if ((lock = js_lock(c->root, &e)) < 0)
-		cli_fatal(&c->cli, "%s", e.msg);
-	js_list(c->root, JS_ACTIVE, &list, &active);
-	for (int i = 0; i < active; i++)
-		free(list[i]);
-	free(list);
-	js_list(c->root, JS_READY, &list, &ready);
-	for (int i = 0; i < ready; i++) {
-		char id[300], path[PATH_MAX * 2];
-		json_t *rec;
-		int hold;
-		if (active + started >= max) {
-			free(list[i]);
-			continue;
-		}
-		js_id_of(list[i], JS_READY, id, sizeof(id));
-		if (js_move_file(c->root, list[i], JS_READY, JS_ACTIVE, 0, &e) == -1) {
-			cli_diag(&c->cli, &e);
-			free(list[i]);
-			bad = 1;
-			continue;
-		}
-		snprintf(path, sizeof(path), "%s/active/%s.json", c->root, id);
-		if ((rec = js_load(path, &e)) == NULL) {
-			cli_diag(&c->cli, &e);
-			free(list[i]);
-			bad = 1;
-			continue;
-		}
-		json_object_set_new(rec, "state", json_string("queued"));
-		if (exec_start(&eo, rec, &hold, &e) == -1) {
-			/* back in its place in line; what failed (a partition, sbatch
-			 * itself) would fail for the next job too: stop here */
-			struct hk_err e2 = HK_ERR_INIT;
-			cli_warn(&c->cli, "%s: not started: %s", id, e.msg);
-			json_decref(rec);
-			if (js_unclaim(c->root, list[i], &e2) == -1)
-				cli_diag(&c->cli, &e2);
-			for (int j = i; j < ready; j++)
-				free(list[j]);
-			bad = 1;
-			break;
-		}
-		free(list[i]);
-		if (js_save(path, rec, &e) == -1) {
-			cli_diag(&c->cli, &e);
-			bad = 1;
-		}
-		exec_release(hold);
-		json_decref(rec);
-		started++;
+	if (!wait) {
+		bad = topup_once(c, &eo, max, &started, &active, &ready);
+		if (!c->cli.quiet)
+			cli_warn(&c->cli, "%d started, %d active, %d ready", started, active, ready);
+		if (bad)
+			return 1;
+		return ready > 0 || started > 0 ? 0 : 3;
 	}
-	free(list);
-	js_unlock(lock);
+	/* until the queue is drained: sync, top up, look again (Slurm less often) */
+	for (;;) {
+		sync_once(c);
+		if (topup_once(c, &eo, max, &started, &active, &ready))
+			return 1;
+		total += started;
+		if (ready == 0 && active == 0)
+			break;
+		sleep(strcmp(eo.kind, "slurm") == 0 ? 30 : 1);
+	}
 	if (!c->cli.quiet)
-		cli_warn(&c->cli, "%d started, %d active, %d ready", started, active + started, ready - started);
-	if (bad)
-		return 1;
-	return ready - started > 0 || ready > 0 ? 0 : 3;
+		cli_warn(&c->cli, "%d started, queue drained", total);
+	return 0;
 }
 
 static int
@@ -506,8 +538,9 @@ cmd_forget(struct ctx *c, int argc, char **argv)
 	return bad;
 }
 
+/* Reconcile active jobs with what really runs; the number of lost runs. */
 static int
-cmd_sync(struct ctx *c, int argc, char **argv)
+sync_once(struct ctx *c)
 {
 	struct hk_err e = HK_ERR_INIT;
 	char **list;
@@ -551,6 +584,14 @@ cmd_sync(struct ctx *c, int argc, char **argv)
 	js_unlock(lock);
 	if (!c->cli.quiet && lost)
 		cli_warn(&c->cli, "%d lost runs marked failed", lost);
+	return lost;
+}
+
+static int
+cmd_sync(struct ctx *c, int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	sync_once(c);
 	return 0;
 }
 
@@ -560,8 +601,9 @@ static const struct {
 	const char *help;
 } commands[] = {
 	{ "add", cmd_add, "add [jobs.jsonl ...]: register make-neb job records as ready, in order; known ids are left alone." },
-	{ "topup", cmd_topup, "topup -n N [-e local|slurm] [-c cmd] [--walltime s] [--frozen-after min] [--max-errors n] [--poll s]\n"
-	    "  [--slurm-config file]: start the first ready jobs until N are queued or running.  Exit 3 when no job is ready." },
+	{ "topup", cmd_topup, "topup -n N [--wait] [-e local|slurm] [-c cmd] [--walltime s] [--frozen-after min] [--max-errors n]\n"
+	    "  [--poll s] [--slurm-config file]: start the first ready jobs until N are queued or running.  Exit 3 when no\n"
+	    "  job is ready.  --wait: sync and top up again (every second; 30 s for Slurm) until nothing is ready or active." },
 	{ "run", cmd_run, "run [-c cmd] [--walltime s] [--frozen-after min] [--max-errors n] ID: run a queued job here." },
 	{ "status", cmd_status, "status [ID ...]: counts per state; with ids, each job's state record (and Slurm's state)." },
 	{ "list", cmd_list, "list [--state S] [--csv]: one line per job." },

@@ -85,14 +85,7 @@ run: jobs.jsonl
 	$(TOPUP) || [ $$? -eq 3 ]
 
 drain: jobs.jsonl
-	@while :; do \
-		run-vasp -s $(STATE) sync || exit 2; \
-		rc=0; $(TOPUP) >/dev/null 2>&1 || rc=$$?; \
-		[ $$rc -eq 0 ] || [ $$rc -eq 3 ] || { $(TOPUP); exit 2; }; \
-		busy=$$(run-vasp -s $(STATE) status | awk '$$1 == "queued" || $$1 == "running" { n += $$2 } END { print n + 0 }'); \
-		[ $$rc -eq 3 ] && [ $$busy -eq 0 ] && break; \
-		sleep 1; \
-	done
+	$(TOPUP) --wait
 	run-vasp -s $(STATE) status
 
 # run-vasp files each finished job in $(STATE)/done: its time says when.

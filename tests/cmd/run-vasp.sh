@@ -37,6 +37,13 @@ aborted 0
 expect topup-none-ready 3 "$MK && run-vasp forget mp-2741.F.0 mp-2741.F.1 && run-vasp topup -n 4" '' 'run-vasp: 0 started, 0 active, 0 ready
 '
 
+# --wait: top up until nothing is ready or active, one job at a time
+expect wait-drains 0 "$MK && run-vasp topup --wait -n 1 --poll 0.05 -c $FAKE && run-vasp status | head -n 5 | tr '\n' ' '" \
+	'ready 0 queued 0 running 0 done 2 failed 0 ' '~run-vasp: 2 started, queue drained$'
+expect wait-failures 0 "$MK && run-vasp -q topup --wait -n 2 --poll 0.05 -c false && run-vasp status | sed -n 4,5p | tr '\n' ' '" \
+	'done 0 failed 2 ' ''
+expect wait-needs-room 2 'run-vasp topup --wait -n 0' '' '~usage: run-vasp topup'
+
 # a clean run ends done, and collect reads it
 expect clean-run 0 "$MK && run-vasp topup -n 1 --poll 0.05 -c $FAKE 2>/dev/null && $WAIT && ls jobs/done &&
 	run-vasp list --csv | cut -d, -f1-3 && collect -q calcs/mp-2741.F.0 | grep -o '\"state\":\"done\"'" 'mp-2741.F.0.json

@@ -26,6 +26,10 @@ expect log-line 0 "$STUDY && $T $VARS && cat topup.log" \
 	'~^20[0-9-]+T[0-9:]+Z tier 0: (queued|running|ready|done)=[0-9].*; started 2, collected [0-9]+$' ''
 expect no-more-tiers 0 "$STUDY && : > tiers && for i in 1 2 3 4 5 6 7 8 9 10; do $T $VARS; sleep 0.3; done; tail -n 1 topup.log" \
 	'~tier 0: done=2; started 0, collected 0; queue drained, no wider tier in tiers$' ''
+expect make-drain-table 0 "$STUDY && make -s -f $TOP/scripts/pipeline.mk $VARS drain > /dev/null 2>&1 && make -s -f $TOP/scripts/pipeline.mk $VARS table | cut -d, -f2,7 | sort" 'id,converged
+mp-2741.F.1,true
+mp-315.F.0,true
+' ''
 expect bad-option 2 "$T -x" '' '~^usage: topup'
 expect queue-fails 0 "mkdir structures && echo 'not a crystal' > structures/x.cif && { $T; echo \$?; cat topup.log; }" \
 	'~tier 0: building the queue failed' ''
