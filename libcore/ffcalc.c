@@ -39,52 +39,6 @@ struct params {
 };
 
 static int
-tag_long(const struct incar *in, const char *key, long lo, long hi, long dflt, long *out, struct hk_err *err)
-{
-	const char *v = incar_get(in, key);
-
-	*out = dflt;
-	if (v && num_parse_long(v, lo, hi, out) == -1) {
-		err_set(err, "INCAR: %s = %s is not an integer in [%ld, %ld]", key, v, lo, hi);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-tag_double(const struct incar *in, const char *key, double dflt, double *out, struct hk_err *err)
-{
-	const char *v = incar_get(in, key);
-
-	*out = dflt;
-	if (v && num_parse_double(v, out) == -1) {
-		err_set(err, "INCAR: %s = %s is not a number", key, v);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-tag_bool(const struct incar *in, const char *key, int dflt, int *out, struct hk_err *err)
-{
-	const char *v = incar_get(in, key);
-
-	*out = dflt;
-	if (v == NULL)
-		return 0;
-	const char *p = v + (*v == '.');
-	if (*p == 'T' || *p == 't')
-		*out = 1;
-	else if (*p == 'F' || *p == 'f')
-		*out = 0;
-	else {
-		err_set(err, "INCAR: %s = %s is not .TRUE. or .FALSE.", key, v);
-		return -1;
-	}
-	return 0;
-}
-
-static int
 params_read(const char *dir, struct params *p, struct hk_err *err)
 {
 	struct incar in = INCAR_INIT;
@@ -100,15 +54,15 @@ params_read(const char *dir, struct params *p, struct hk_err *err)
 	}
 	if (incar_parse(&in, text.s ? text.s : "", path, err) == -1)
 		goto out;
-	if (tag_long(&in, "NSW", 0, 1000000, 0, &nsw, err) == -1 ||
-	    tag_long(&in, "IBRION", -1, 100, nsw > 0 ? 0 : -1, &ibrion, err) == -1 ||
-	    tag_long(&in, "ISIF", 0, 7, 2, &isif, err) == -1 ||
-	    tag_long(&in, "IMAGES", 0, MAX_IMAGES, 0, &images, err) == -1 ||
-	    tag_double(&in, "EDIFF", 1e-4, &p->ediff, err) == -1 ||
-	    tag_double(&in, "SPRING", -5, &p->spring, err) == -1 ||
-	    tag_bool(&in, "LCLIMB", 1, &p->lclimb, err) == -1)
+	if (incar_get_long(&in, "NSW", 0, 1000000, 0, &nsw, err) == -1 ||
+	    incar_get_long(&in, "IBRION", -1, 100, nsw > 0 ? 0 : -1, &ibrion, err) == -1 ||
+	    incar_get_long(&in, "ISIF", 0, 7, 2, &isif, err) == -1 ||
+	    incar_get_long(&in, "IMAGES", 0, MAX_IMAGES, 0, &images, err) == -1 ||
+	    incar_get_double(&in, "EDIFF", 1e-4, &p->ediff, err) == -1 ||
+	    incar_get_double(&in, "SPRING", -5, &p->spring, err) == -1 ||
+	    incar_get_bool(&in, "LCLIMB", 1, &p->lclimb, err) == -1)
 		goto out;
-	if (tag_double(&in, "EDIFFG", 10 * p->ediff, &p->ediffg, err) == -1)
+	if (incar_get_double(&in, "EDIFFG", 10 * p->ediff, &p->ediffg, err) == -1)
 		goto out;
 	p->nsw = (int)nsw;
 	p->ibrion = (int)ibrion;
@@ -410,13 +364,6 @@ struct ctx {
 	int climbing, stopped;
 };
 
-/* Energy of image im's atoms at x, forces into im->f (im->x is the last accepted point). */
-static double
-image_eval(struct ctx *c, struct image *im, const double *x)
-{
-	return ff_energy(c->m, x, im->f);
-}
-
 /* FIRE's callback for a relaxation: the measure is EDIFFG's. */
 static double
 relax_forces(void *ctx, const double *x, double *f, double *energy)
@@ -424,7 +371,7 @@ relax_forces(void *ctx, const double *x, double *f, double *energy)
 	struct ctx *c = ctx;
 	struct image *im = c->im;
 
-	*energy = image_eval(c, im, x);
+	*energy = ff_energy(c->m, x, im->f);
 	memcpy(f, im->f, (size_t)im->c.n * 3 * sizeof(double));
 	if (c->p->ediffg < 0)
 		return max_atom_force(f, im->c.n);
@@ -468,7 +415,7 @@ run_single(struct ctx *c, struct image *im, const char *what, double tighter, st
 	c->im = im;
 	c->stopped = 0;
 	if (!relax) {
-		double e = image_eval(c, im, im->x);
+		double e = ff_energy(c->m, im->x, im->f);
 		image_step(im, e, im->f, c->o->say, c->o->say_ctx);
 		if (!isfinite(e)) {
 			err_set(err, "%s: the energy is not finite", im->dir);
@@ -502,7 +449,7 @@ band_forces(void *ctx, const double *x, double *f, double *energy)
 	e[0] = c->im[0].e;
 	e[n - 1] = c->im[n - 1].e;
 	for (int k = 1; k + 1 < n; k++) {
-		e[k] = image_eval(c, &c->im[k], all + k * dim);
+		e[k] = ff_energy(c->m, all + k * dim, c->im[k].f);
 		memcpy(c->im[k].x, all + k * dim, dim * sizeof(double));
 		image_step(&c->im[k], e[k], c->im[k].f, c->o->say, c->o->say_ctx);
 		memcpy(f + (k - 1) * dim, c->im[k].f, dim * sizeof(double));

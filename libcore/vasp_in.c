@@ -61,6 +61,53 @@ incar_get(const struct incar *in, const char *key)
 	return i >= 0 ? in->val[i] : NULL;
 }
 
+int
+incar_get_long(const struct incar *in, const char *key, long lo, long hi, long dflt, long *out,
+    struct hk_err *err)
+{
+	const char *v = incar_get(in, key);
+
+	*out = dflt;
+	if (v && num_parse_long(v, lo, hi, out) == -1) {
+		err_set(err, "INCAR: %s = %s is not an integer in [%ld, %ld]", key, v, lo, hi);
+		return -1;
+	}
+	return 0;
+}
+
+int
+incar_get_double(const struct incar *in, const char *key, double dflt, double *out, struct hk_err *err)
+{
+	const char *v = incar_get(in, key);
+
+	*out = dflt;
+	if (v && num_parse_double(v, out) == -1) {
+		err_set(err, "INCAR: %s = %s is not a number", key, v);
+		return -1;
+	}
+	return 0;
+}
+
+int
+incar_get_bool(const struct incar *in, const char *key, int dflt, int *out, struct hk_err *err)
+{
+	const char *v = incar_get(in, key);
+
+	*out = dflt;
+	if (v == NULL)
+		return 0;
+	const char *p = v + (*v == '.');
+	if (*p == 'T' || *p == 't')
+		*out = 1;
+	else if (*p == 'F' || *p == 'f')
+		*out = 0;
+	else {
+		err_set(err, "INCAR: %s = %s is not .TRUE. or .FALSE.", key, v);
+		return -1;
+	}
+	return 0;
+}
+
 void
 incar_unset(struct incar *in, const char *key)
 {

@@ -30,6 +30,16 @@ void incar_release(struct incar *in);
 void incar_set(struct incar *in, const char *key, const char *val);
 const char *incar_get(const struct incar *in, const char *key);
 void incar_unset(struct incar *in, const char *key);
+
+/*
+ * A tag's value as an integer in [lo, hi], a number, or a logical (.TRUE.,
+ * T, .FALSE., F): dflt into *out when the tag is absent; -1 with err
+ * naming the tag when its value is not one.
+ */
+int incar_get_long(const struct incar *in, const char *key, long lo, long hi, long dflt, long *out,
+    struct hk_err *err);
+int incar_get_double(const struct incar *in, const char *key, double dflt, double *out, struct hk_err *err);
+int incar_get_bool(const struct incar *in, const char *key, int dflt, int *out, struct hk_err *err);
 /* Parse INCAR text ("KEY = VALUE", comments with # or !, ; separated). */
 int incar_parse(struct incar *in, const char *text, const char *name, struct hk_err *err);
 /* Parse "KEY=VALUE" from the command line. */
