@@ -63,6 +63,8 @@ main(int argc, char *argv[])
 	o.ftol = ftol;
 	o.maxiter = (int)maxiter;
 	o.steepest = strcmp(argv[1], "steepest") == 0;
+	if (o.steepest)
+		o.model = IDPP_FIXED_WEIGHTS;
 	for (int j = 4; j < argc; j++) {
 		struct cell img[102];
 		struct stat st;

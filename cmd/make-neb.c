@@ -25,8 +25,8 @@ static const char help[] =
     "  -t, --kind KIND         static3: start/mid/end single points (default);\n"
     "                          neb: one NEB calculation, images 00 ... N+1\n"
     "  -i, --images N          interior images for neb (default 5)\n"
-    "      --idpp              relax the images with IDPP (else linear)\n"
-    "      --idpp-steepest     ... by IDPPSolver's steepest descent, not FIRE\n"
+    "      --idpp              relax the images with IDPP, the paper's objective (else linear)\n"
+    "      --idpp-steepest     ... with IDPPSolver's objective and steepest descent\n"
     "      --climb             climbing image (LCLIMB) for neb\n"
     "  -p, --preset NAME       INCAR preset from share/presets (default by kind)\n"
     "  -I, --incar KEY=VALUE   override an INCAR tag (repeatable)\n"
@@ -164,6 +164,7 @@ main(int argc, char *argv[])
 		case O_IDPP_SD:
 			r.o.idpp = 1;
 			r.o.idpp_opts.steepest = 1;
+			r.o.idpp_opts.model = IDPP_FIXED_WEIGHTS;
 			r.o.idpp_opts.maxiter = 2000000;	/* its steps are small */
 			break;
 		case O_CLIMB: r.o.climb = 1; break;

@@ -18,6 +18,7 @@ idpp_opts_init(struct idpp_opts *o)
 	o->max_step = 0.05;
 	o->steepest = 0;
 	o->step_size = 0.05;
+	o->model = IDPP_PAPER;
 }
 
 /* Minimum-image displacement from a to b (Cartesian), searched over the
@@ -55,10 +56,23 @@ mic_vector(const struct mic *m, const double a[3], const double b[3], double out
 	return sqrt(best);
 }
 
-/* What the objective holds fixed for one pair of one image. */
+/*
+ * Images of a pair within this much (Å) of its nearest are candidates, and
+ * the candidates are rebuilt once an atom has moved half as far: until
+ * then no other image can become the nearest, so the paper's objective
+ * follows the true minimum image without a 27-image search per pair.
+ */
+#define MIC_MARGIN 0.5
+
 struct pair {
-	double t[3];		/* frozen image offset, Cartesian */
-	double target, w;
+	double t[3];		/* offset of the nearest image at the last build, Cartesian */
+	double target, w;	/* w: the frozen weight, fixed-weights model only */
+	unsigned alt, nalt;	/* further candidates: alt[alt .. alt + nalt) of the image */
+};
+
+struct alts {
+	double (*t)[3];
+	size_t n, cap;
 };
 
 struct idpp {
@@ -67,6 +81,10 @@ struct idpp {
 	size_t npair;		/* n (n - 1) / 2 */
 	struct pair *pair;	/* ni * npair, pairs i < j in loop order: read in sequence */
 	double *x;		/* (ni + 2) * n * 3 Cartesian coordinates */
+	struct mic mic;
+	int follow;		/* follow the minimum image (paper) rather than freeze it */
+	struct alts *alt;	/* per interior image */
+	double *ref;		/* per interior image: coordinates at the last build */
 };
 
 static double *
@@ -75,9 +93,86 @@ coord(const struct idpp *p, int k, int a)
 	return p->x + ((size_t)k * p->n + a) * 3;
 }
 
-/* Objective of interior image k (1-based) and its true force, -grad. */
+static void
+alts_push(struct alts *a, const double t[3])
+{
+	if (a->n == a->cap) {
+		a->cap = a->cap ? 2 * a->cap : 64;
+		a->t = xrealloc(a->t, a->cap * sizeof(*a->t));
+	}
+	memcpy(a->t[a->n++], t, 3 * sizeof(double));
+}
+
+/*
+ * Image offsets of pair (i, j) in image k: the nearest into pp->t, and with
+ * follow set those within 2 MIC_MARGIN of it into the image's alternates.
+ * Returns the nearest distance.
+ */
 static double
-image_force(const struct idpp *p, int k, double *f)
+pair_images(struct idpp *p, int k, int i, int j, struct pair *pp)
+{
+	const double *xi = coord(p, k, i), *xj = coord(p, k, j);
+	double d[3] = { xj[0] - xi[0], xj[1] - xi[1], xj[2] - xi[2] }, f[3], r[27][3], l2[27];
+	int best = 0, c = 0;
+
+	lat_cart_to_frac(p->mic.inv, d, f);
+	for (int q = 0; q < 3; q++)
+		f[q] -= round(f[q]);
+	for (int a = -1; a <= 1; a++)
+	for (int b = -1; b <= 1; b++)
+	for (int e = -1; e <= 1; e++, c++) {
+		double g[3] = { f[0] + a, f[1] + b, f[2] + e };
+		lat_frac_to_cart(p->mic.red, g, r[c]);
+		l2[c] = r[c][0] * r[c][0] + r[c][1] * r[c][1] + r[c][2] * r[c][2];
+		if (l2[c] < l2[best])
+			best = c;
+	}
+	/* x_i - x_j - T must be -r: T = x_i - x_j + r */
+	for (int q = 0; q < 3; q++)
+		pp->t[q] = xi[q] - xj[q] + r[best][q];
+	pp->nalt = 0;
+	if (p->follow) {
+		struct alts *al = &p->alt[k - 1];
+		double lim = sqrt(l2[best]) + 2 * MIC_MARGIN;
+		pp->alt = (unsigned)al->n;
+		for (c = 0; c < 27; c++)
+			if (c != best && l2[c] <= lim * lim) {
+				double t[3] = { xi[0] - xj[0] + r[c][0], xi[1] - xj[1] + r[c][1], xi[2] - xj[2] + r[c][2] };
+				alts_push(al, t);
+				pp->nalt++;
+			}
+	}
+	return sqrt(l2[best]);
+}
+
+/* Rebuild image k's candidates once an atom has moved MIC_MARGIN / 2 since the last build. */
+static void
+follow_images(struct idpp *p, int k)
+{
+	double *ref = p->ref + (size_t)(k - 1) * p->n * 3, lim = MIC_MARGIN * MIC_MARGIN / 4;
+	const double *x = coord(p, k, 0);
+	int moved = 0;
+
+	for (int a = 0; a < p->n && !moved; a++) {
+		double dx = x[a * 3] - ref[a * 3], dy = x[a * 3 + 1] - ref[a * 3 + 1], dz = x[a * 3 + 2] - ref[a * 3 + 2];
+		moved = dx * dx + dy * dy + dz * dz > lim;
+	}
+	if (!moved)
+		return;
+	struct pair *pp = p->pair + (size_t)(k - 1) * p->npair;
+	p->alt[k - 1].n = 0;
+	for (int i = 0; i < p->n; i++)
+		for (int j = i + 1; j < p->n; j++, pp++)
+			pair_images(p, k, i, j, pp);
+	memcpy(ref, x, (size_t)p->n * 3 * sizeof(double));
+}
+
+/*
+ * Objective of interior image k (1-based) and its true force, -grad, with
+ * the weights frozen at the start (IDPPSolver's formulation).
+ */
+static double
+image_force_fixed(const struct idpp *p, int k, double *f)
 {
 	const struct pair *pp = p->pair + (size_t)(k - 1) * p->npair;
 	double func = 0;
@@ -103,25 +198,99 @@ image_force(const struct idpp *p, int k, double *f)
 	return func;
 }
 
+/*
+ * The same with the paper's weight 1/d^4 of the current distance:
+ * d/dd (d - D)^2 / d^4 = 2 (d - D) (1 - 2 (d - D) / d) / d^4.
+ */
+static double
+image_force_paper(const struct idpp *p, int k, double *f)
+{
+	const struct pair *pp = p->pair + (size_t)(k - 1) * p->npair;
+	const double (*alt)[3] = (const double (*)[3])p->alt[k - 1].t;
+	double func = 0;
+
+	memset(f, 0, (size_t)p->n * 3 * sizeof(double));
+	for (int i = 0; i < p->n; i++) {
+		const double *xi = coord(p, k, i);
+		double fx = 0, fy = 0, fz = 0;
+		for (int j = i + 1; j < p->n; j++, pp++) {
+			const double *xj = coord(p, k, j), *t = pp->t;
+			double vx = xi[0] - xj[0] - t[0], vy = xi[1] - xj[1] - t[1], vz = xi[2] - xj[2] - t[2];
+			double d2 = vx * vx + vy * vy + vz * vz;
+			for (unsigned c = 0; c < pp->nalt; c++) {
+				const double *u = alt[pp->alt + c];
+				double wx = xi[0] - xj[0] - u[0], wy = xi[1] - xj[1] - u[1], wz = xi[2] - xj[2] - u[2];
+				double w2 = wx * wx + wy * wy + wz * wz;
+				if (w2 < d2)
+					d2 = w2, vx = wx, vy = wy, vz = wz;
+			}
+			double d = sqrt(d2), inv4 = 1 / (d2 * d2), diff = d - pp->target;
+			func += diff * diff * inv4;
+			double g = 2 * diff * (1 - 2 * diff / d) * inv4 / d;
+			fx -= g * vx, fy -= g * vy, fz -= g * vz;
+			f[j * 3] += g * vx, f[j * 3 + 1] += g * vy, f[j * 3 + 2] += g * vz;
+		}
+		f[i * 3] += fx, f[i * 3 + 1] += fy, f[i * 3 + 2] += fz;
+	}
+	return func;
+}
+
 struct idpp_run {
-	const struct idpp *p;
-	double spring;
+	struct idpp *p;
+	double spring, ftol;
 	const unsigned char *movable;
+	enum idpp_model model;
+	double *e;		/* ni + 2 objective values: the upwind tangent's */
+	double *snap;		/* interior coordinates STALL_CALLS evaluations ago */
+	int calls, stalled;
+	double last;		/* the largest force component at the last evaluation */
 };
+
+/*
+ * Where two images of a pair are equally near, the followed minimum image
+ * puts a kink in the objective; a minimum on the kink has no zero force and
+ * FIRE's time step collapses there.  The band has then stopped: no
+ * coordinate moving STALL_TOL Å in STALL_CALLS evaluations ends the run.
+ */
+#define STALL_CALLS 200
+#define STALL_TOL 1e-9
+
+static int
+band_stalled(struct idpp_run *r, const double *x, size_t dim)
+{
+	int still = 1;
+
+	if (++r->calls % STALL_CALLS != 0)
+		return 0;
+	for (size_t i = 0; i < dim && still; i++)
+		still = fabs(x[i] - r->snap[i]) < STALL_TOL;
+	memcpy(r->snap, x, dim * sizeof(double));
+	return still && r->calls > STALL_CALLS;
+}
 
 /* The NEB force on every interior image; the largest component. */
 static double
 total_forces(void *ctx, const double *x, double *F, double *energy)
 {
-	const struct idpp_run *r = ctx;
+	struct idpp_run *r = ctx;
 	size_t m = (size_t)r->p->n * 3, dim = (size_t)r->p->ni * m;
 	double maxf = 0;
 
 	(void)x;	/* the interior of p->x */
 	*energy = 0;	/* NEB forces are no gradient: FIRE is not asked to descend */
-	for (int k = 1; k <= r->p->ni; k++)
-		image_force(r->p, k, F + (size_t)(k - 1) * m);
-	neb_project(r->p->x, r->p->ni + 2, m, NULL, r->spring, 0, F);
+	if (r->model == IDPP_PAPER) {
+		/* the endpoints sit at their targets: objective 0 */
+		r->e[0] = r->e[r->p->ni + 1] = 0;
+		for (int k = 1; k <= r->p->ni; k++) {
+			follow_images(r->p, k);
+			r->e[k] = image_force_paper(r->p, k, F + (size_t)(k - 1) * m);
+		}
+		neb_project(r->p->x, r->p->ni + 2, m, r->e, r->spring, 0, F);
+	} else {
+		for (int k = 1; k <= r->p->ni; k++)
+			image_force_fixed(r->p, k, F + (size_t)(k - 1) * m);
+		neb_project(r->p->x, r->p->ni + 2, m, NULL, r->spring, 0, F);
+	}
 	for (size_t i = 0; i < dim; i++) {
 		if (r->movable && !r->movable[(i % m) / 3])
 			F[i] = 0;
@@ -129,6 +298,11 @@ total_forces(void *ctx, const double *x, double *F, double *energy)
 			return NAN;
 		if (fabs(F[i]) > maxf)
 			maxf = fabs(F[i]);
+	}
+	r->last = maxf;
+	if (r->snap && maxf >= r->ftol && band_stalled(r, x, dim)) {
+		r->stalled = 1;
+		return -1;
 	}
 	return maxf;
 }
@@ -167,8 +341,7 @@ idpp_relax(struct cell *img, int nimg, const struct idpp_opts *o, struct idpp_re
     struct hk_err *err)
 {
 	struct idpp p = { 0 };
-	struct mic mic;
-	double *d0 = NULL, *d1 = NULL;
+	double *d0 = NULL, *d1 = NULL, *e = NULL, *snap = NULL;
 	int n = img[0].n, rc = -1;
 	size_t nn, m;
 
@@ -184,9 +357,10 @@ idpp_relax(struct cell *img, int nimg, const struct idpp_opts *o, struct idpp_re
 		}
 	p.n = n;
 	p.ni = nimg - 2;
+	p.follow = o->model == IDPP_PAPER;
 	nn = (size_t)n * n;
 	m = (size_t)n * 3;
-	mic_init(&mic, img[0].lattice);
+	mic_init(&p.mic, img[0].lattice);
 	p.x = xmalloc((size_t)nimg * m * sizeof(double));
 	for (int k = 0; k < nimg; k++)
 		for (int a = 0; a < n; a++)
@@ -197,40 +371,41 @@ idpp_relax(struct cell *img, int nimg, const struct idpp_opts *o, struct idpp_re
 		for (int j = i + 1; j < n; j++) {
 			double tmp[3];
 			/* only i < j is read */
-			d0[(size_t)i * n + j] = mic_vector(&mic, coord(&p, 0, i), coord(&p, 0, j), tmp);
-			d1[(size_t)i * n + j] = mic_vector(&mic, coord(&p, nimg - 1, i), coord(&p, nimg - 1, j), tmp);
+			d0[(size_t)i * n + j] = mic_vector(&p.mic, coord(&p, 0, i), coord(&p, 0, j), tmp);
+			d1[(size_t)i * n + j] = mic_vector(&p.mic, coord(&p, nimg - 1, i), coord(&p, nimg - 1, j), tmp);
 		}
 	p.npair = (size_t)n * (n - 1) / 2;
 	p.pair = xmalloc((size_t)p.ni * p.npair * sizeof(*p.pair));
+	p.alt = xcalloc((size_t)p.ni, sizeof(*p.alt));
+	p.ref = xmalloc((size_t)p.ni * m * sizeof(double));
+	memcpy(p.ref, coord(&p, 1, 0), (size_t)p.ni * m * sizeof(double));
 	for (int k = 1; k <= p.ni; k++) {
 		struct pair *pp = p.pair + (size_t)(k - 1) * p.npair;
 		for (int i = 0; i < n; i++)
 			for (int j = i + 1; j < n; j++, pp++) {
-				double vij[3], di, tgt;
 				size_t ij = (size_t)i * n + j;
-				tgt = d0[ij] + (double)k / (p.ni + 1) * (d1[ij] - d0[ij]);
-				/* nearest image of j seen from i in the initial guess, frozen */
-				di = mic_vector(&mic, coord(&p, k, i), coord(&p, k, j), vij);
+				double tgt = d0[ij] + (double)k / (p.ni + 1) * (d1[ij] - d0[ij]);
+				double di = pair_images(&p, k, i, j, pp);
 				if (di < 1e-6) {
 					err_set(err, "atoms %d and %d coincide in image %d of the initial path", i + 1, j + 1, k);
 					goto out;
 				}
-				/* vec_ij = x_i - x_j - T_ij must equal -vij: T_ij = x_i - x_j + vij */
-				for (int r = 0; r < 3; r++)
-					pp->t[r] = coord(&p, k, i)[r] - coord(&p, k, j)[r] + vij[r];
 				pp->target = tgt;
 				double avg = (tgt + di) / 2;
 				pp->w = 1.0 / (avg * avg * avg * avg);
 			}
 	}
+	e = xmalloc((size_t)nimg * sizeof(double));
+	struct idpp_run run = { .p = &p, .spring = o->spring, .ftol = o->ftol, .movable = o->movable,
+		.model = o->model, .e = e };
+	if (p.follow && !o->steepest)
+		run.snap = snap = xcalloc((size_t)p.ni * m, sizeof(double));
 	if (o->steepest) {
-		struct idpp_run run = { &p, o->spring, o->movable };
 		if (steepest_descent(&run, p.x + m, (size_t)p.ni * m, o, res) == -1) {
 			err_set(err, "IDPP produced non-finite coordinates");
 			goto out;
 		}
 	} else {
-		struct idpp_run run = { &p, o->spring, o->movable };
 		struct fire_opts fo;
 		struct fire_result fr;
 		fire_opts_init(&fo);
@@ -239,8 +414,9 @@ idpp_relax(struct cell *img, int nimg, const struct idpp_opts *o, struct idpp_re
 		fo.max_step = o->max_step;
 		int bad = fire_minimize(p.x + m, (size_t)p.ni * m, total_forces, &run, &fo, &fr);
 		res->iterations = fr.iterations;
-		res->max_force = fr.measure;
+		res->max_force = run.last;
 		res->converged = fr.converged;
+		res->stalled = run.stalled;
 		if (bad) {
 			err_set(err, "IDPP produced non-finite coordinates");
 			goto out;
@@ -255,6 +431,12 @@ idpp_relax(struct cell *img, int nimg, const struct idpp_opts *o, struct idpp_re
 	}
 	rc = 0;
 out:
+	free(snap);
+	for (int k = 0; p.alt && k < p.ni; k++)
+		free(p.alt[k].t);
+	free(p.alt);
+	free(p.ref);
+	free(e);
 	free(d0);
 	free(d1);
 	free(p.pair);

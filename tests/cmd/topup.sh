@@ -27,7 +27,7 @@ expect log-line 0 "$STUDY && $T $VARS && cat topup.log" \
 expect no-more-tiers 0 "$STUDY && : > tiers && for i in 1 2 3 4 5 6 7 8 9 10; do $T $VARS; sleep 0.3; done; tail -n 1 topup.log" \
 	'~tier 0: done=2; started 0, collected 0; queue drained, no wider tier in tiers$' ''
 expect make-drain-table 0 "$STUDY && make -s -f $TOP/scripts/pipeline.mk $VARS drain > /dev/null 2>&1 && make -s -f $TOP/scripts/pipeline.mk $VARS table | cut -d, -f2,7 | sort" 'id,converged
-mp-2741.F.1,true
+mp-2741.F.0,true
 mp-315.F.0,true
 ' ''
 expect bad-option 2 "$T -x" '' '~^usage: topup'

@@ -41,6 +41,7 @@ matches_pymatgen_idppsolver(void **state)
 	idpp_opts_init(&o);
 	o.movable = mov;
 	o.ftol = 1e-6;
+	o.model = IDPP_FIXED_WEIGHTS;	/* IDPPSolver's objective, here minimised by FIRE */
 	assert_int_equal(idpp_relax(img, 5, &o, &r, &e), 0);
 	assert_true(r.converged);
 	for (int d = 0; d < 3; d++) {
