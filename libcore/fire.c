@@ -13,6 +13,7 @@ fire_opts_init(struct fire_opts *o)
 	o->max_step = 0.05;
 	o->dt = 0.1;
 	o->dt_max = 1.0;
+	o->dt_min = 0;
 	o->monotone = 0;
 	o->accept = NULL;
 }
@@ -94,6 +95,10 @@ fire_minimize(double *x, size_t dim, fire_force_fn fn, void *ctx, const struct f
 		res->measure = m;
 		if (m < o->ftol) {
 			res->converged = 1;
+			break;
+		}
+		if (dt < o->dt_min) {
+			res->stalled = 1;
 			break;
 		}
 		for (size_t r = 0; r < dim; r++)

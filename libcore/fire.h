@@ -10,6 +10,9 @@
  * monotone set, a step that raises the energy is taken back (velocities
  * zeroed, time step halved), so the accepted energies never rise; each
  * accepted point is handed to the accept callback (e.g. to write it).
+ * Every uphill step halves the time step, so where the force turns back at
+ * every step (a kink of the objective) it collapses; with dt_min set the
+ * run then ends, stalled.
  */
 #ifndef HK_FIRE_H
 #define HK_FIRE_H
@@ -31,6 +34,7 @@ struct fire_opts {
 	int maxiter;
 	double max_step;	/* Å per atom per step */
 	double dt, dt_max;	/* initial and largest time step */
+	double dt_min;		/* stop (stalled) when the time step falls below it; 0: never */
 	int monotone;
 	fire_accept_fn accept;	/* or NULL */
 };
@@ -41,6 +45,7 @@ struct fire_result {
 	int iterations;		/* force evaluations before the last */
 	double measure;		/* the callback's last convergence measure */
 	int converged, stopped;
+	int stalled;		/* the time step collapsed: the force turns back at every step */
 };
 
 /* Minimise in place.  0, or -1 when the callback returned NAN. */

@@ -224,9 +224,11 @@ image_force_paper(const struct idpp *p, int k, double *f)
 				if (w2 < d2)
 					d2 = w2, vx = wx, vy = wy, vz = wz;
 			}
-			double d = sqrt(d2), inv4 = 1 / (d2 * d2), diff = d - pp->target;
+			/* one division per pair: 1/d, then d and 1/d^4 from it */
+			double id = 1 / sqrt(d2), d = d2 * id, id2 = id * id, inv4 = id2 * id2;
+			double diff = d - pp->target;
 			func += diff * diff * inv4;
-			double g = 2 * diff * (1 - 2 * diff / d) * inv4 / d;
+			double g = 2 * diff * (1 - 2 * diff * id) * inv4 * id;
 			fx -= g * vx, fy -= g * vy, fz -= g * vz;
 			f[j * 3] += g * vx, f[j * 3 + 1] += g * vy, f[j * 3 + 2] += g * vz;
 		}
@@ -237,36 +239,20 @@ image_force_paper(const struct idpp *p, int k, double *f)
 
 struct idpp_run {
 	struct idpp *p;
-	double spring, ftol;
+	double spring;
 	const unsigned char *movable;
 	enum idpp_model model;
 	double *e;		/* ni + 2 objective values: the upwind tangent's */
-	double *snap;		/* interior coordinates STALL_CALLS evaluations ago */
-	int calls, stalled;
 	double last;		/* the largest force component at the last evaluation */
 };
 
 /*
  * Where two images of a pair are equally near, the followed minimum image
- * puts a kink in the objective; a minimum on the kink has no zero force and
- * FIRE's time step collapses there.  The band has then stopped: no
- * coordinate moving STALL_TOL Å in STALL_CALLS evaluations ends the run.
+ * puts a kink in the objective; a minimum on it has no zero force, and
+ * FIRE's time step collapses there as the force turns back at every step.
+ * The band has then stopped: the run ends once the step is below this.
  */
-#define STALL_CALLS 200
-#define STALL_TOL 1e-9
-
-static int
-band_stalled(struct idpp_run *r, const double *x, size_t dim)
-{
-	int still = 1;
-
-	if (++r->calls % STALL_CALLS != 0)
-		return 0;
-	for (size_t i = 0; i < dim && still; i++)
-		still = fabs(x[i] - r->snap[i]) < STALL_TOL;
-	memcpy(r->snap, x, dim * sizeof(double));
-	return still && r->calls > STALL_CALLS;
-}
+#define STALL_DT 1e-4
 
 /* The NEB force on every interior image; the largest component. */
 static double
@@ -300,10 +286,6 @@ total_forces(void *ctx, const double *x, double *F, double *energy)
 			maxf = fabs(F[i]);
 	}
 	r->last = maxf;
-	if (r->snap && maxf >= r->ftol && band_stalled(r, x, dim)) {
-		r->stalled = 1;
-		return -1;
-	}
 	return maxf;
 }
 
@@ -341,7 +323,7 @@ idpp_relax(struct cell *img, int nimg, const struct idpp_opts *o, struct idpp_re
     struct hk_err *err)
 {
 	struct idpp p = { 0 };
-	double *d0 = NULL, *d1 = NULL, *e = NULL, *snap = NULL;
+	double *d0 = NULL, *d1 = NULL, *e = NULL;
 	int n = img[0].n, rc = -1;
 	size_t nn, m;
 
@@ -396,10 +378,7 @@ idpp_relax(struct cell *img, int nimg, const struct idpp_opts *o, struct idpp_re
 			}
 	}
 	e = xmalloc((size_t)nimg * sizeof(double));
-	struct idpp_run run = { .p = &p, .spring = o->spring, .ftol = o->ftol, .movable = o->movable,
-		.model = o->model, .e = e };
-	if (p.follow && !o->steepest)
-		run.snap = snap = xcalloc((size_t)p.ni * m, sizeof(double));
+	struct idpp_run run = { .p = &p, .spring = o->spring, .movable = o->movable, .model = o->model, .e = e };
 	if (o->steepest) {
 		if (steepest_descent(&run, p.x + m, (size_t)p.ni * m, o, res) == -1) {
 			err_set(err, "IDPP produced non-finite coordinates");
@@ -412,11 +391,13 @@ idpp_relax(struct cell *img, int nimg, const struct idpp_opts *o, struct idpp_re
 		fo.ftol = o->ftol;
 		fo.maxiter = o->maxiter;
 		fo.max_step = o->max_step;
+		if (p.follow)
+			fo.dt_min = STALL_DT;
 		int bad = fire_minimize(p.x + m, (size_t)p.ni * m, total_forces, &run, &fo, &fr);
 		res->iterations = fr.iterations;
 		res->max_force = run.last;
 		res->converged = fr.converged;
-		res->stalled = run.stalled;
+		res->stalled = fr.stalled;
 		if (bad) {
 			err_set(err, "IDPP produced non-finite coordinates");
 			goto out;
@@ -431,7 +412,6 @@ idpp_relax(struct cell *img, int nimg, const struct idpp_opts *o, struct idpp_re
 	}
 	rc = 0;
 out:
-	free(snap);
 	for (int k = 0; p.alt && k < p.ni; k++)
 		free(p.alt[k].t);
 	free(p.alt);
