@@ -21,8 +21,8 @@ idpp_opts_init(struct idpp_opts *o)
 	o->model = IDPP_PAPER;
 }
 
-/* Minimum-image displacement from a to b (Cartesian), searched over the
- * 27 neighbouring cells of the LLL-reduced lattice, as pymatgen does. */
+/* Minimum images searched over the 27 neighbouring cells of the
+ * LLL-reduced lattice, as pymatgen does. */
 struct mic {
 	double red[3][3], inv[3][3];
 };
@@ -34,26 +34,39 @@ mic_init(struct mic *m, const double l[3][3])
 	lat_inverse(m->red, m->inv);
 }
 
-static double
-mic_vector(const struct mic *m, const double a[3], const double b[3], double out[3])
+/*
+ * The displacements from a to b's images in the 27 cells around the
+ * nearest (Cartesian, into r) and their squared lengths; the index of the
+ * first shortest.
+ */
+static int
+image_vectors(const struct mic *m, const double a[3], const double b[3], double r[27][3], double l2[27])
 {
-	double d[3] = { b[0] - a[0], b[1] - a[1], b[2] - a[2] }, f[3], best = INFINITY;
+	double d[3] = { b[0] - a[0], b[1] - a[1], b[2] - a[2] }, f[3];
+	int best = 0, c = 0;
 
 	lat_cart_to_frac(m->inv, d, f);
-	for (int k = 0; k < 3; k++)
-		f[k] -= round(f[k]);
+	for (int q = 0; q < 3; q++)
+		f[q] -= round(f[q]);
 	for (int i = -1; i <= 1; i++)
 	for (int j = -1; j <= 1; j++)
-	for (int k = -1; k <= 1; k++) {
-		double g[3] = { f[0] + i, f[1] + j, f[2] + k }, r[3];
-		lat_frac_to_cart(m->red, g, r);
-		double dd = r[0] * r[0] + r[1] * r[1] + r[2] * r[2];
-		if (dd < best) {
-			best = dd;
-			memcpy(out, r, sizeof(r));
-		}
+	for (int k = -1; k <= 1; k++, c++) {
+		double g[3] = { f[0] + i, f[1] + j, f[2] + k };
+		lat_frac_to_cart(m->red, g, r[c]);
+		l2[c] = r[c][0] * r[c][0] + r[c][1] * r[c][1] + r[c][2] * r[c][2];
+		if (l2[c] < l2[best])
+			best = c;
 	}
-	return sqrt(best);
+	return best;
+}
+
+/* Minimum-image distance from a to b. */
+static double
+mic_distance(const struct mic *m, const double a[3], const double b[3])
+{
+	double r[27][3], l2[27];
+
+	return sqrt(l2[image_vectors(m, a, b, r, l2)]);
 }
 
 /*
@@ -112,21 +125,9 @@ static double
 pair_images(struct idpp *p, int k, int i, int j, struct pair *pp)
 {
 	const double *xi = coord(p, k, i), *xj = coord(p, k, j);
-	double d[3] = { xj[0] - xi[0], xj[1] - xi[1], xj[2] - xi[2] }, f[3], r[27][3], l2[27];
-	int best = 0, c = 0;
+	double r[27][3], l2[27];
+	int best = image_vectors(&p->mic, xi, xj, r, l2);
 
-	lat_cart_to_frac(p->mic.inv, d, f);
-	for (int q = 0; q < 3; q++)
-		f[q] -= round(f[q]);
-	for (int a = -1; a <= 1; a++)
-	for (int b = -1; b <= 1; b++)
-	for (int e = -1; e <= 1; e++, c++) {
-		double g[3] = { f[0] + a, f[1] + b, f[2] + e };
-		lat_frac_to_cart(p->mic.red, g, r[c]);
-		l2[c] = r[c][0] * r[c][0] + r[c][1] * r[c][1] + r[c][2] * r[c][2];
-		if (l2[c] < l2[best])
-			best = c;
-	}
 	/* x_i - x_j - T must be -r: T = x_i - x_j + r */
 	for (int q = 0; q < 3; q++)
 		pp->t[q] = xi[q] - xj[q] + r[best][q];
@@ -135,7 +136,7 @@ pair_images(struct idpp *p, int k, int i, int j, struct pair *pp)
 		struct alts *al = &p->alt[k - 1];
 		double lim = sqrt(l2[best]) + 2 * MIC_MARGIN;
 		pp->alt = (unsigned)al->n;
-		for (c = 0; c < 27; c++)
+		for (int c = 0; c < 27; c++)
 			if (c != best && l2[c] <= lim * lim) {
 				double t[3] = { xi[0] - xj[0] + r[c][0], xi[1] - xj[1] + r[c][1], xi[2] - xj[2] + r[c][2] };
 				alts_push(al, t);
@@ -241,9 +242,7 @@ struct idpp_run {
 	struct idpp *p;
 	double spring;
 	const unsigned char *movable;
-	enum idpp_model model;
 	double *e;		/* ni + 2 objective values: the upwind tangent's */
-	double last;		/* the largest force component at the last evaluation */
 };
 
 /*
@@ -264,7 +263,7 @@ total_forces(void *ctx, const double *x, double *F, double *energy)
 
 	(void)x;	/* the interior of p->x */
 	*energy = 0;	/* NEB forces are no gradient: FIRE is not asked to descend */
-	if (r->model == IDPP_PAPER) {
+	if (r->p->follow) {	/* the paper's objective */
 		/* the endpoints sit at their targets: objective 0 */
 		r->e[0] = r->e[r->p->ni + 1] = 0;
 		for (int k = 1; k <= r->p->ni; k++) {
@@ -285,7 +284,6 @@ total_forces(void *ctx, const double *x, double *F, double *energy)
 		if (fabs(F[i]) > maxf)
 			maxf = fabs(F[i]);
 	}
-	r->last = maxf;
 	return maxf;
 }
 
@@ -351,10 +349,9 @@ idpp_relax(struct cell *img, int nimg, const struct idpp_opts *o, struct idpp_re
 	d1 = xmalloc(nn * sizeof(double));
 	for (int i = 0; i < n; i++)
 		for (int j = i + 1; j < n; j++) {
-			double tmp[3];
 			/* only i < j is read */
-			d0[(size_t)i * n + j] = mic_vector(&p.mic, coord(&p, 0, i), coord(&p, 0, j), tmp);
-			d1[(size_t)i * n + j] = mic_vector(&p.mic, coord(&p, nimg - 1, i), coord(&p, nimg - 1, j), tmp);
+			d0[(size_t)i * n + j] = mic_distance(&p.mic, coord(&p, 0, i), coord(&p, 0, j));
+			d1[(size_t)i * n + j] = mic_distance(&p.mic, coord(&p, nimg - 1, i), coord(&p, nimg - 1, j));
 		}
 	p.npair = (size_t)n * (n - 1) / 2;
 	p.pair = xmalloc((size_t)p.ni * p.npair * sizeof(*p.pair));
@@ -378,7 +375,7 @@ idpp_relax(struct cell *img, int nimg, const struct idpp_opts *o, struct idpp_re
 			}
 	}
 	e = xmalloc((size_t)nimg * sizeof(double));
-	struct idpp_run run = { .p = &p, .spring = o->spring, .movable = o->movable, .model = o->model, .e = e };
+	struct idpp_run run = { &p, o->spring, o->movable, e };
 	if (o->steepest) {
 		if (steepest_descent(&run, p.x + m, (size_t)p.ni * m, o, res) == -1) {
 			err_set(err, "IDPP produced non-finite coordinates");
@@ -395,7 +392,7 @@ idpp_relax(struct cell *img, int nimg, const struct idpp_opts *o, struct idpp_re
 			fo.dt_min = STALL_DT;
 		int bad = fire_minimize(p.x + m, (size_t)p.ni * m, total_forces, &run, &fo, &fr);
 		res->iterations = fr.iterations;
-		res->max_force = run.last;
+		res->max_force = fr.measure;
 		res->converged = fr.converged;
 		res->stalled = fr.stalled;
 		if (bad) {
@@ -422,4 +419,11 @@ out:
 	free(p.pair);
 	free(p.x);
 	return rc;
+}
+
+json_t *
+idpp_result_json(const struct idpp_result *r)
+{
+	return json_pack("{s:i,s:f,s:b,s:b}", "iterations", r->iterations, "max_force", r->max_force,
+	    "converged", r->converged, "stalled", r->stalled);
 }

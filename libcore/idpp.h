@@ -24,6 +24,8 @@
 #ifndef HK_IDPP_H
 #define HK_IDPP_H
 
+#include <jansson.h>
+
 #include "cell.h"
 #include "err.h"
 
@@ -51,6 +53,9 @@ struct idpp_result {
 	int converged;		/* max_force below ftol */
 	int stalled;		/* stopped on a kink: the band no longer moved */
 };
+
+/* The result as a record's "idpp" object: iterations, max_force, converged, stalled. */
+json_t *idpp_result_json(const struct idpp_result *r);
 
 /*
  * Relax the interior images of img[0..nimg-1] (all on one lattice, atoms in

@@ -336,8 +336,7 @@ along_path(const json_t *rec, struct shared *s, const struct hop_in *h, const st
 			fail(errors, m, "bvse_barrier", why);
 		goto out;
 	}
-	json_object_set_new(m, "idpp", json_pack("{s:i,s:b,s:f,s:b}", "iterations", ir.iterations,
-	    "converged", ir.converged, "max_force", ir.max_force, "stalled", ir.stalled));
+	json_object_set_new(m, "idpp", idpp_result_json(&ir));
 	{
 		double closest[64];
 		for (int k = 0; k < ni && k < 64; k++)

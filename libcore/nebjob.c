@@ -257,8 +257,7 @@ job_record(const json_t *rec, const struct nebjob_opts *o, const char *dir, cons
 	json_object_set_new(job, "mover", json_integer(b->p.mover));
 	json_object_set_new(job, "closest", jsonw_vec(b->closest, b->nimg < 128 ? b->nimg : 128));
 	if (o->idpp)
-		json_object_set_new(job, "idpp", json_pack("{s:i,s:f,s:b,s:b}", "iterations", b->ir.iterations,
-		    "max_force", b->ir.max_force, "converged", b->ir.converged, "stalled", b->ir.stalled));
+		json_object_set_new(job, "idpp", idpp_result_json(&b->ir));
 	json_object_set_new(job, "potcar", json_string(symbols->s ? symbols->s : ""));
 	json_object_set_new(job, "kpoints", json_pack("[iii]", div[0], div[1], div[2]));
 	json_object_foreach((json_t *)rec, key, val)
