@@ -1,19 +1,12 @@
 /* find-paths: every symmetry-distinct hop of the migrating ion. */
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli.h"
-#include "csv.h"
 #include "elements.h"
-#include "jsonw.h"
 #include "paths.h"
-#include "pmap.h"
-#include "rec.h"
-#include "xalloc.h"
+#include "stream.h"
 
 static const char usage[] =
     "find-paths [-kq] [--csv] [--percolating] [--strict] [-i ion] [-c cutoff]\n"
@@ -68,174 +61,72 @@ static const char *const csv_cols[] = {
 	"id", "structure_id", "formula", "ion", "length", "multiplicity", "nsites_777", "dimensionality",
 };
 
-struct item {
-	json_t *rec;
-	long line;
-	json_t *out;
-	int rc;
-	struct hk_err err;
-};
-
 struct run {
-	struct cli cli;
 	struct paths_opts o;
-	int keep_going, csv, strict, jobs;
-	long nout, nbad;
-	struct sbuf line;
+	int strict;
 };
 
 static void
-work(const void *ctx, void *p)
+work(const void *ctx, struct stream_item *it)
 {
 	const struct run *r = ctx;
-	struct item *it = p;
+	int rc = paths_for_record(it->rec[0], &r->o, &it->out, &it->err);
 
-	it->rc = paths_for_record(it->rec, &r->o, &it->out, &it->err);
-}
-
-static void
-emit(struct run *r, const json_t *rec)
-{
-	struct hk_err e = HK_ERR_INIT;
-
-	sbuf_reset(&r->line);
-	if (r->csv) {
-		if (r->nout == 0)
-			csv_header(&r->line, csv_cols, 8);
-		csv_record(&r->line, rec, csv_cols, 8);
-		if (fwrite(r->line.s, 1, r->line.len, r->cli.out) != r->line.len)
-			cli_fatal(&r->cli, "write error");
-	} else if (jsonw_line(r->cli.out, rec, &r->line, &e) == -1) {
-		cli_fatal(&r->cli, "%s", e.msg);
-	}
-	r->nout++;
-}
-
-/* Write a batch's results in input order; 1 when the run must stop. */
-static int
-flush(struct run *r, struct item *items, int n, const char *name)
-{
-	int stop = 0;
-
-	for (int k = 0; k < n; k++) {
-		struct item *it = &items[k];
-		if (!stop) {
-			int bad = it->rc == PATHS_BAD || (it->rc == PATHS_NO_ION && r->strict);
-			if (it->rc != PATHS_OK && (bad || !r->cli.quiet)) {
-				err_where(&it->err, name, it->line);
-				cli_diag(&r->cli, &it->err);
-			}
-			if (bad) {
-				r->nbad++;
-				stop = !r->keep_going;
-			}
-			for (size_t i = 0; it->out && i < json_array_size(it->out); i++)
-				emit(r, json_array_get(it->out, i));
-			cli_progress(&r->cli, r->nout, "paths");
-		}
-		json_decref(it->rec);
-		json_decref(it->out);
-		memset(it, 0, sizeof(*it));
-	}
-	return stop;
-}
-
-static int
-run_file(struct run *r, const char *path)
-{
-	struct hk_err e = HK_ERR_INIT;
-	struct rec_reader *rd = rec_open(path, &e);
-	int cap = r->jobs > 1 ? 32 * r->jobs : 1, n = 0, rc, stop = 0;
-	struct item *items;
-	void **ptrs;
-
-	if (rd == NULL) {
-		cli_diag(&r->cli, &e);
-		r->nbad++;
-		return !r->keep_going;
-	}
-	items = xcalloc((size_t)cap, sizeof(*items));
-	ptrs = xmalloc((size_t)cap * sizeof(*ptrs));
-	for (int k = 0; k < cap; k++)
-		ptrs[k] = &items[k];
-	while (!stop) {
-		json_t *rec;
-		rc = rec_next(rd, &rec, &e);
-		if (rc == 1) {
-			items[n].rec = rec;
-			items[n].line = rec_line(rd);
-			n++;
-		} else if (rc == -1) {
-			/* a bad line: finish what came before it, then report it */
-			pmap_run(ptrs, n, r->jobs, work, r);
-			stop = flush(r, items, n, rd->name);
-			n = 0;
-			if (!stop) {
-				cli_diag(&r->cli, &e);
-				r->nbad++;
-				stop = !r->keep_going || rec_failed(rd);
-			}
-			continue;
-		}
-		if (n == cap || (rc == 0 && n > 0)) {
-			pmap_run(ptrs, n, r->jobs, work, r);
-			stop = flush(r, items, n, rd->name);
-			n = 0;
-		}
-		if (rc == 0)
-			break;
-	}
-	flush(r, items, n, rd->name);
-	free(items);
-	free(ptrs);
-	rec_close(rd);
-	return stop;
+	it->status = rc == PATHS_OK ? STREAM_OK : rc == PATHS_NO_ION && !r->strict ? STREAM_NOTE : STREAM_BAD;
 }
 
 int
 main(int argc, char *argv[])
 {
-	struct run r = { .jobs = 1, .line = SBUF_INIT };
+	struct cli cli;
+	struct run r = { .strict = 0 };
+	struct stream s;
 	const char *out = NULL;
-	int ch, stop = 0;
+	int ch, jobs = 1, keep_going = 0, csv = 0, status;
 
-	cli_init(&r.cli, "find-paths", usage);
+	cli_init(&cli, "find-paths", usage);
 	paths_opts_init(&r.o);
 	while ((ch = getopt_long(argc, argv, "c:hi:j:kn:o:qV", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'c': r.o.cutoff = cli_double(&r.cli, "--cutoff", optarg, 1e-9, 100); break;
-		case 'h': cli_help(&r.cli, help);
+		case 'c': r.o.cutoff = cli_double(&cli, "--cutoff", optarg, 1e-9, 100); break;
+		case 'h': cli_help(&cli, help);
 		case 'i':
 			if ((r.o.z = elem_z(optarg)) == 0)
-				cli_usage_error(&r.cli, "unknown element '%s'", optarg);
+				cli_usage_error(&cli, "unknown element '%s'", optarg);
 			break;
-		case 'j': r.jobs = (int)cli_long(&r.cli, "--jobs", optarg, 1, 256); break;
-		case 'k': r.keep_going = 1; break;
-		case 'n': r.o.max_paths = (int)cli_long(&r.cli, "--max-paths", optarg, 0, 1000000); break;
+		case 'j': jobs = (int)cli_long(&cli, "--jobs", optarg, 1, 256); break;
+		case 'k': keep_going = 1; break;
+		case 'n': r.o.max_paths = (int)cli_long(&cli, "--max-paths", optarg, 0, 1000000); break;
 		case 'o': out = optarg; break;
-		case 'q': r.cli.quiet = 1; break;
-		case 'V': cli_version(&r.cli);
-		case O_CSV: r.csv = 1; break;
+		case 'q': cli.quiet = 1; break;
+		case 'V': cli_version(&cli);
+		case O_CSV: csv = 1; break;
 		case O_PERC: r.o.percolating = 1; break;
 		case O_STRICT: r.strict = 1; break;
-		case O_SYMPREC: r.o.symprec = cli_double(&r.cli, "--symprec", optarg, 1e-8, 10); break;
-		case O_MINLEN: r.o.min_length = cli_double(&r.cli, "--min-length", optarg, 0.1, 100); break;
-		case O_MINDIM: r.o.min_dim = (int)cli_long(&r.cli, "--min-dim", optarg, 1, 3); break;
+		case O_SYMPREC: r.o.symprec = cli_double(&cli, "--symprec", optarg, 1e-8, 10); break;
+		case O_MINLEN: r.o.min_length = cli_double(&cli, "--min-length", optarg, 0.1, 100); break;
+		case O_MINDIM: r.o.min_dim = (int)cli_long(&cli, "--min-dim", optarg, 1, 3); break;
 		case O_CIF: r.o.cif_dir = optarg; break;
-		default: cli_usage_error(&r.cli, "unknown option");
+		default: cli_usage_error(&cli, "unknown option");
 		}
 	}
 	argc -= optind, argv += optind;
 	if (r.o.cif_dir) {
 		struct stat st;
 		if (stat(r.o.cif_dir, &st) == -1 ? mkdir(r.o.cif_dir, 0777) == -1 : !S_ISDIR(st.st_mode))
-			cli_fatal(&r.cli, "%s: cannot use as a directory", r.o.cif_dir);
+			cli_fatal(&cli, "%s: cannot use as a directory", r.o.cif_dir);
 	}
-	cli_open_output(&r.cli, out);
-	for (int i = 0; i < (argc ? argc : 1) && !stop; i++)
-		stop = run_file(&r, argc ? argv[i] : "-");
-	sbuf_release(&r.line);
-	int status = stop ? 2 : r.nbad ? 1 : 0;
-	int closed = cli_close_output(&r.cli, status != 2);
+	cli_open_output(&cli, out);
+	cli_stream(&cli, &s, "paths");
+	s.work = work;
+	s.ctx = &r;
+	s.jobs = jobs;
+	s.keep_going = keep_going;
+	if (csv)
+		stream_out_init(&s.out, cli.out, csv_cols, 8);
+	if ((status = stream_run(&s, argc, argv)) == -1)
+		cli_fatal(&cli, "%s", s.fatal.msg);
+	stream_release(&s);
+	int closed = cli_close_output(&cli, status != 2);
 	return closed ? closed : status;
 }

@@ -7,9 +7,8 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "jsonw.h"
 #include "nebjob.h"
-#include "rec.h"
+#include "stream.h"
 #include "sbuf.h"
 
 static const char usage[] =
@@ -63,103 +62,82 @@ static const struct option longopts[] = {
 };
 
 struct run {
-	struct cli cli;
+	struct cli *cli;
 	struct nebjob_opts o;
-	int keep_going, noted_potcar;
-	long nout, nbad;
-	struct sbuf line, view;
+	int noted_potcar;
+	struct sbuf view;
 	const char *view_path;
 };
 
-static int
-one(struct run *r, const json_t *rec, const char *name, long line)
+enum { POTCAR_MISSING = 1 };
+
+static void
+work(const void *ctx, struct stream_item *it)
 {
-	struct hk_err e = HK_ERR_INIT;
-	json_t *job = NULL;
-	int missing = 0, rc = nebjob_make(rec, &r->o, &job, &missing, &e);
+	const struct run *r = ctx;
+	int missing = 0, rc = nebjob_make(it->rec[0], &r->o, &it->out, &missing, &it->err);
 
 	if (rc == NEBJOB_ERROR || rc == NEBJOB_COLLISION) {
-		err_where(&e, name, line);
-		cli_diag(&r->cli, &e);
-		r->nbad++;
-		json_decref(job);
-		return !r->keep_going;
+		json_decref(it->out);
+		it->out = NULL;
+		it->status = STREAM_BAD;
 	}
-	if (missing && !r->noted_potcar && !r->cli.quiet) {
-		cli_warn(&r->cli, "no POTCAR library (set VASP_PP_PATH): wrote POTCAR.spec with the symbols");
-		r->noted_potcar = 1;
-	}
-	if (r->view_path && nebjob_view_xyz(rec, &r->o, &r->view, &e) == -1) {
-		err_where(&e, name, line);
-		cli_diag(&r->cli, &e);
-	}
-	if (jsonw_line(r->cli.out, job, &r->line, &e) == -1)
-		cli_fatal(&r->cli, "%s", e.msg);
-	cli_progress(&r->cli, ++r->nout, "jobs");
-	json_decref(job);
-	return 0;
+	it->flags = missing ? POTCAR_MISSING : 0;
 }
 
+/* In input order: the one POTCAR note, and the hop's images in the view file. */
 static int
-run_file(struct run *r, const char *path)
+take(void *ctx, struct stream_item *it)
 {
+	struct run *r = ctx;
 	struct hk_err e = HK_ERR_INIT;
-	struct rec_reader *rd = rec_open(path, &e);
-	json_t *rec;
-	int rc, stop = 0;
 
-	if (rd == NULL) {
-		cli_diag(&r->cli, &e);
-		r->nbad++;
-		return !r->keep_going;
+	if ((it->flags & POTCAR_MISSING) && !r->noted_potcar && !r->cli->quiet) {
+		cli_warn(r->cli, "no POTCAR library (set VASP_PP_PATH): wrote POTCAR.spec with the symbols");
+		r->noted_potcar = 1;
 	}
-	while (!stop && (rc = rec_next(rd, &rec, &e)) != 0) {
-		if (rc == -1) {
-			cli_diag(&r->cli, &e);
-			r->nbad++;
-			stop = !r->keep_going || rec_failed(rd);
-			continue;
-		}
-		stop = one(r, rec, rd->name, rec_line(rd));
-		json_decref(rec);
+	if (r->view_path && nebjob_view_xyz(it->rec[0], &r->o, &r->view, &e) == -1) {
+		err_where(&e, it->file, it->line[0]);
+		cli_diag(r->cli, &e);
 	}
-	rec_close(rd);
-	return stop;
+	return STREAM_OK;
 }
 
 int
 main(int argc, char *argv[])
 {
-	struct run r = { .line = SBUF_INIT, .view = SBUF_INIT };
+	struct cli cli;
+	struct run r = { .cli = &cli, .view = SBUF_INIT };
+	struct stream s;
 	struct hk_err e = HK_ERR_INIT;
 	const char *out = NULL;
-	int ch, stop = 0;
+	int ch, keep_going = 0, status;
 
-	cli_init(&r.cli, "make-neb", usage);
+	cli_init(&cli, "make-neb", usage);
 	nebjob_opts_init(&r.o);
 	while ((ch = getopt_long(argc, argv, "d:fhi:I:ko:p:qt:V", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd': r.o.out = optarg; break;
 		case 'f': r.o.force = 1; break;
-		case 'h': cli_help(&r.cli, help);
-		case 'i': r.o.nimages = (int)cli_long(&r.cli, "--images", optarg, 1, 97); break;
+		case 'h': cli_help(&cli, help);
+		case 'i': r.o.nimages = (int)cli_long(&cli, "--images", optarg, 1, 97); break;
 		case 'I':
 			if (incar_parse_arg(&r.o.overrides, optarg, &e) == -1)
-				cli_usage_error(&r.cli, "--incar '%s': %s", optarg, e.msg);
+				cli_usage_error(&cli, "--incar '%s': %s", optarg, e.msg);
 			break;
-		case 'k': r.keep_going = 1; break;
+		case 'k': keep_going = 1; break;
 		case 'o': out = optarg; break;
 		case 'p': r.o.preset = optarg; break;
-		case 'q': r.cli.quiet = 1; break;
+		case 'q': cli.quiet = 1; break;
 		case 't':
 			if (strcmp(optarg, "static3") == 0)
 				r.o.kind = NEBJOB_STATIC3;
 			else if (strcmp(optarg, "neb") == 0)
 				r.o.kind = NEBJOB_NEB;
 			else
-				cli_usage_error(&r.cli, "--kind must be static3 or neb, not '%s'", optarg);
+				cli_usage_error(&cli, "--kind must be static3 or neb, not '%s'", optarg);
 			break;
-		case 'V': cli_version(&r.cli);
+		case 'V': cli_version(&cli);
 		case O_IDPP: r.o.idpp = 1; break;
 		case O_IDPP_SD:
 			r.o.idpp = 1;
@@ -168,35 +146,39 @@ main(int argc, char *argv[])
 			r.o.idpp_opts.maxiter = 2000000;	/* its steps are small */
 			break;
 		case O_CLIMB: r.o.climb = 1; break;
-		case O_KPPA: r.o.kppa = cli_double(&r.cli, "--kppa", optarg, 1, 1e7); break;
-		case O_MINDIST: r.o.min_distance = cli_double(&r.cli, "--min-distance", optarg, 0, 10); break;
+		case O_KPPA: r.o.kppa = cli_double(&cli, "--kppa", optarg, 1, 1e7); break;
+		case O_MINDIST: r.o.min_distance = cli_double(&cli, "--min-distance", optarg, 0, 10); break;
 		case O_VIEW: r.view_path = optarg; break;
-		default: cli_usage_error(&r.cli, "unknown option");
+		default: cli_usage_error(&cli, "unknown option");
 		}
 	}
 	argc -= optind, argv += optind;
 	if (mkdir(r.o.out, 0777) == -1 && errno != EEXIST)
-		cli_fatal(&r.cli, "%s: cannot create: %s", r.o.out, strerror(errno));
+		cli_fatal(&cli, "%s: cannot create: %s", r.o.out, strerror(errno));
 	{
 		/* a preset that does not exist is a usage error, found before any work */
 		struct incar probe = INCAR_INIT;
 		const char *p = r.o.preset ? r.o.preset : r.o.kind == NEBJOB_NEB ? "neb" : "static3";
 		if (incar_preset(&probe, p, &e) == -1)
-			cli_fatal(&r.cli, "%s", e.msg);
+			cli_fatal(&cli, "%s", e.msg);
 		incar_release(&probe);
 	}
-	cli_open_output(&r.cli, out);
-	for (int i = 0; i < (argc ? argc : 1) && !stop; i++)
-		stop = run_file(&r, argc ? argv[i] : "-");
+	cli_open_output(&cli, out);
+	cli_stream(&cli, &s, "jobs");
+	s.work = work;
+	s.take = take;
+	s.ctx = &r;
+	s.keep_going = keep_going;
+	if ((status = stream_run(&s, argc, argv)) == -1)
+		cli_fatal(&cli, "%s", s.fatal.msg);
 	if (r.view_path) {
 		FILE *f = fopen(r.view_path, "w");
 		if (f == NULL || fwrite(r.view.s ? r.view.s : "", 1, r.view.len, f) != r.view.len || fclose(f) != 0)
-			cli_fatal(&r.cli, "%s: cannot write", r.view_path);
+			cli_fatal(&cli, "%s: cannot write", r.view_path);
 	}
 	incar_release(&r.o.overrides);
-	sbuf_release(&r.line);
 	sbuf_release(&r.view);
-	int status = stop ? 2 : r.nbad ? 1 : 0;
-	int closed = cli_close_output(&r.cli, status != 2);
+	stream_release(&s);
+	int closed = cli_close_output(&cli, status != 2);
 	return closed ? closed : status;
 }

@@ -172,3 +172,28 @@ cli_long(const struct cli *c, const char *opt, const char *arg, long lo, long hi
 		cli_usage_error(c, "invalid %s '%s'", opt, arg);
 	return x;
 }
+
+static void
+stream_report(void *ctx, const struct hk_err *e)
+{
+	cli_diag(ctx, e);
+}
+
+static void
+stream_progress(void *ctx, long n)
+{
+	struct cli *c = ctx;
+
+	cli_progress(c, n, c->what);
+}
+
+void
+cli_stream(struct cli *c, struct stream *s, const char *what)
+{
+	stream_init(s, c->out);
+	c->what = what;
+	s->report = stream_report;
+	s->progress = stream_progress;
+	s->hctx = c;
+	s->quiet = c->quiet;
+}

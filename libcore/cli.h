@@ -12,12 +12,14 @@
 #include <stdio.h>
 
 #include "err.h"
+#include "stream.h"
 
 struct cli {
 	const char *prog;
 	const char *usage;	/* the SYNOPSIS line(s), as in the man page */
 	int quiet;
 	int progress;		/* stderr is a terminal and not quiet */
+	const char *what;	/* what a stream's progress counts */
 	long last_progress;
 	FILE *out;		/* where records go: stdout or -o FILE */
 	char *out_path;		/* final name of -o FILE */
@@ -51,6 +53,13 @@ int cli_close_output(struct cli *c, int ok);
 /* "\rprog: N what" on a terminal, at most every 2^k records. */
 void cli_progress(struct cli *c, long n, const char *what);
 void cli_progress_done(struct cli *c);
+
+/*
+ * A stream whose reports go to this command's stderr, whose progress
+ * counts `what` on a terminal, and whose records go to c->out (so call
+ * it after cli_open_output).  quiet is the command's.
+ */
+void cli_stream(struct cli *c, struct stream *s, const char *what);
 
 /* Parse helpers that exit 2 with a usage message on bad numbers. */
 double cli_double(const struct cli *c, const char *opt, const char *arg, double lo, double hi);
