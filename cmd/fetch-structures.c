@@ -5,10 +5,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "csv.h"
 #include "fetch.h"
-#include "jsonw.h"
-#include "sbuf.h"
+#include "stream.h"
 
 static const char usage[] =
     "fetch-structures [-kqv] [--csv] [--dedupe] [--sanitize] [--skip-disordered]\n"
@@ -75,8 +73,7 @@ static const char *const csv_cols[] = {
 struct run {
 	struct cli cli;
 	int keep_going, csv, verbose;
-	long n;
-	struct sbuf line;
+	struct stream_out out;
 };
 
 static int
@@ -85,17 +82,9 @@ on_record(void *ctx, const json_t *rec)
 	struct run *r = ctx;
 	struct hk_err e = HK_ERR_INIT;
 
-	sbuf_reset(&r->line);
-	if (r->csv) {
-		if (r->n == 0)
-			csv_header(&r->line, csv_cols, 7);
-		csv_record(&r->line, rec, csv_cols, 7);
-		if (fwrite(r->line.s, 1, r->line.len, r->cli.out) != r->line.len)
-			cli_fatal(&r->cli, "write error");
-	} else if (jsonw_line(r->cli.out, rec, &r->line, &e) == -1) {
+	if (stream_out_write(&r->out, rec, &e) == -1)
 		cli_fatal(&r->cli, "%s", e.msg);
-	}
-	cli_progress(&r->cli, ++r->n, "structures");
+	cli_progress(&r->cli, r->out.n, "structures");
 	return 0;
 }
 
@@ -121,7 +110,7 @@ parse_set(const struct cli *c, const char *arg, unsigned char *set)
 int
 main(int argc, char *argv[])
 {
-	struct run r = { .line = SBUF_INIT };
+	struct run r = { .keep_going = 0 };
 	struct fetch_opts o;
 	struct fetch *f;
 	const char *out = NULL;
@@ -155,6 +144,7 @@ main(int argc, char *argv[])
 	}
 	argc -= optind, argv += optind;
 	cli_open_output(&r.cli, out);
+	stream_out_init(&r.out, r.cli.out, r.csv ? csv_cols : NULL, 7);
 	f = fetch_new(&o, on_record, on_diag, &r);
 	for (int i = 0; i < (argc ? argc : 1) && !stopped; i++)
 		stopped = fetch_source(f, argc ? argv[i] : "-") != 0;
@@ -165,7 +155,7 @@ main(int argc, char *argv[])
 		    st->skipped, st->bad);
 	int status = stopped ? 2 : st->bad > 0 ? 1 : 0;
 	fetch_free(f);
-	sbuf_release(&r.line);
+	stream_out_release(&r.out);
 	int closed = cli_close_output(&r.cli, status != 2);
 	return closed ? closed : status;
 }

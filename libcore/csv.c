@@ -61,3 +61,44 @@ csv_header(struct sbuf *row, const char *const *cols, int ncols)
 		csv_field(row, cols[i], i == 0);
 	sbuf_addc(row, '\n');
 }
+
+/* One field from s, unquoted in place; returns where the next one starts, or NULL at the end. */
+static char *
+split_field(char *s)
+{
+	char *w = s, *r = s;
+
+	if (*r == '"') {
+		for (r++; *r; ) {
+			if (*r == '"' && r[1] == '"') {
+				*w++ = '"';
+				r += 2;
+			} else if (*r == '"') {
+				r++;
+				break;
+			} else {
+				*w++ = *r++;
+			}
+		}
+		while (*r && *r != ',')
+			r++;
+	} else {
+		while (*r && *r != ',')
+			*w++ = *r++;
+	}
+	int last = *r == '\0';
+	*w = '\0';
+	return last ? NULL : r + 1;
+}
+
+int
+csv_split(char *line, char **fields, int max)
+{
+	int n = 0;
+
+	for (char *s = line; s && n < max; n++) {
+		fields[n] = s;
+		s = split_field(s);
+	}
+	return n;
+}

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonw.h"
 #include "rank.h"
 #include "rec.h"
 #include "xalloc.h"
@@ -210,4 +211,132 @@ rank_heap_release(struct rank_heap *h)
 		rank_item_release(&h->it[i], h->spec);
 	free(h->it);
 	memset(h, 0, sizeof(*h));
+}
+
+int
+ranker_init(struct ranker *r, const struct rank_spec *spec, long limit, struct hk_err *err)
+{
+	memset(r, 0, sizeof(*r));
+	r->spec = spec;
+	r->limit = limit;
+	if (limit >= 0) {
+		rank_heap_init(&r->heap, spec, (int)limit);
+		return 0;
+	}
+	if ((r->spool = tmpfile()) == NULL) {
+		err_set(err, "cannot create a spool file");
+		return -1;
+	}
+	return 0;
+}
+
+/* No limit: the text goes to the spool, the item keeps its keys. */
+static int
+spool_item(struct ranker *r, struct rank_item *it, const json_t *rec, struct hk_err *err)
+{
+	sbuf_reset(&r->buf);
+	if (jsonw_value(&r->buf, rec, err) == -1)
+		return -1;
+	it->off = ftello(r->spool);
+	it->len = r->buf.len;
+	if (fwrite(r->buf.s, 1, r->buf.len, r->spool) != r->buf.len) {
+		err_set(err, "cannot write the spool file");
+		return -1;
+	}
+	if (r->n == r->cap) {
+		r->cap = r->cap ? 2 * r->cap : 1024;
+		r->items = xreallocarray(r->items, (size_t)r->cap, sizeof(*r->items));
+	}
+	r->items[r->n++] = *it;
+	return 0;
+}
+
+int
+ranker_add(struct ranker *r, json_t *rec, struct hk_err *err)
+{
+	struct rank_item it;
+
+	rank_item_init(&it, r->spec, rec, r->seq++);
+	if (r->limit >= 0) {
+		it.rec = json_incref(rec);
+		rank_heap_offer(&r->heap, &it);
+		return 0;
+	}
+	if (spool_item(r, &it, rec, err) == -1) {
+		rank_item_release(&it, r->spec);
+		return -1;
+	}
+	return 0;
+}
+
+json_t *
+rank_annotate(const json_t *rec, long rank)
+{
+	json_t *out = json_object();
+	const char *key;
+	json_t *val;
+
+	json_object_set(out, "id", json_object_get(rec, "id"));
+	json_object_set_new(out, "rank", json_integer(rank));
+	json_object_foreach((json_t *)rec, key, val)
+		if (strcmp(key, "id") != 0 && strcmp(key, "rank") != 0)
+			json_object_set(out, key, val);
+	return out;
+}
+
+static int
+emit_one(const json_t *rec, long rank, int (*fn)(void *, const json_t *), void *ctx)
+{
+	json_t *out = rank_annotate(rec, rank);
+	int rc = fn(ctx, out);
+
+	json_decref(out);
+	return rc;
+}
+
+/* Read an item's record back from the spool; a new reference or NULL. */
+static json_t *
+unspool(struct ranker *r, const struct rank_item *it, long k, struct hk_err *err)
+{
+	sbuf_reset(&r->buf);
+	sbuf_grow(&r->buf, it->len + 1);
+	if (fseeko(r->spool, it->off, SEEK_SET) != 0 || fread(r->buf.s, 1, it->len, r->spool) != it->len) {
+		err_set(err, "cannot read the spool file");
+		return NULL;
+	}
+	return rec_parse(r->buf.s, it->len, "spool", k, err);
+}
+
+int
+ranker_emit(struct ranker *r, int (*fn)(void *, const json_t *), void *ctx, struct hk_err *err)
+{
+	if (r->limit >= 0) {
+		rank_heap_sort(&r->heap);
+		for (int k = 0; k < r->heap.n; k++)
+			if (emit_one(r->heap.it[k].rec, k + 1, fn, ctx) == -1)
+				return -1;
+		return 0;
+	}
+	rank_sort(r->spec, r->items, r->n);
+	for (long k = 0; k < r->n; k++) {
+		json_t *rec = unspool(r, &r->items[k], k + 1, err);
+		int rc = rec ? emit_one(rec, k + 1, fn, ctx) : -1;
+		json_decref(rec);
+		if (rc == -1)
+			return -1;
+	}
+	return 0;
+}
+
+void
+ranker_release(struct ranker *r)
+{
+	if (r->limit >= 0)
+		rank_heap_release(&r->heap);
+	if (r->spool)
+		fclose(r->spool);
+	for (long k = 0; k < r->n; k++)
+		rank_item_release(&r->items[k], r->spec);
+	free(r->items);
+	sbuf_release(&r->buf);
 }

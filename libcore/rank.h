@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include "err.h"
+#include "sbuf.h"
 
 struct rank_key {
 	char *path;
@@ -68,5 +69,31 @@ void rank_heap_release(struct rank_heap *h);
 
 /* Sort n items best first. */
 void rank_sort(const struct rank_spec *s, struct rank_item *it, long n);
+
+/*
+ * A ranking of any number of records: with a limit, the best `limit` in a
+ * heap (memory O(limit)); without one (limit < 0), each record's text
+ * goes to a temporary spool file and only its keys stay in memory.
+ */
+struct ranker {
+	const struct rank_spec *spec;
+	long limit;
+	struct rank_heap heap;
+	struct rank_item *items;	/* no limit: every item, its text in the spool */
+	long n, cap, seq;
+	FILE *spool;
+	struct sbuf buf;
+};
+
+int ranker_init(struct ranker *r, const struct rank_spec *spec, long limit, struct hk_err *err);
+/* Offer a record (the ranker takes a reference of its own). */
+int ranker_add(struct ranker *r, json_t *rec, struct hk_err *err);
+/* The records best first, each as rank_annotate() makes it, to fn; stops at fn's -1. */
+int ranker_emit(struct ranker *r, int (*fn)(void *ctx, const json_t *rec), void *ctx,
+    struct hk_err *err);
+void ranker_release(struct ranker *r);
+
+/* A copy of rec with "rank" after "id" (a new reference). */
+json_t *rank_annotate(const json_t *rec, long rank);
 
 #endif

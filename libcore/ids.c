@@ -1,0 +1,169 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+#include "ids.h"
+#include "num.h"
+#include "rec.h"
+#include "xalloc.h"
+
+int
+ids_load(struct strset *set, const char *path, struct hk_err *err)
+{
+	struct rec_reader *rd = rec_open(path, err);
+	json_t *rec;
+	int rc;
+
+	if (rd == NULL)
+		return -1;
+	while ((rc = rec_next(rd, &rec, err)) == 1) {
+		const json_t *id = json_object_get(rec, "id");
+		if (json_is_string(id))
+			strset_add(set, json_string_value(id));
+		json_decref(rec);
+	}
+	rec_close(rd);
+	return rc;
+}
+
+static int
+add_score(struct scores *s, const char *path, long line, const char *id, double v, struct hk_err *err)
+{
+	if (!strset_put(&s->index, id, (void *)(long)(s->n + 1))) {
+		err_at(err, path, line, "duplicate id '%s' in the scores", id);
+		return -1;
+	}
+	s->val = xreallocarray(s->val, (size_t)s->n + 1, sizeof(double));
+	s->val[s->n++] = v;
+	return 0;
+}
+
+/* The columns of id and score in a CSV header; -1 when either is missing. */
+static int
+header_columns(char **fld, int nf, int *idc, int *sc)
+{
+	*idc = *sc = -1;
+	for (int k = 0; k < nf; k++) {
+		if (strcmp(fld[k], "id") == 0)
+			*idc = k;
+		if (strcmp(fld[k], "score") == 0)
+			*sc = k;
+	}
+	return *idc < 0 || *sc < 0 ? -1 : 0;
+}
+
+/* One data line of a scores CSV file. */
+static int
+csv_score(struct scores *s, char *line, const char *path, long lineno, int idc, int sc, struct hk_err *err)
+{
+	char *fld[64];
+	int nf = csv_split(line, fld, 64);
+	double v;
+
+	if (nf <= idc || nf <= sc) {
+		err_at(err, path, lineno, "too few columns");
+		return -1;
+	}
+	if (num_parse_double(fld[sc], &v) == -1) {
+		err_at(err, path, lineno, "score '%s' is not a number", fld[sc]);
+		return -1;
+	}
+	return add_score(s, path, lineno, fld[idc], v, err);
+}
+
+static int
+scores_csv(struct scores *s, FILE *f, const char *path, struct hk_err *err)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	long lineno = 0;
+	int idc = -1, sc = -1, rc = 0;
+
+	while (rc == 0 && getline(&line, &cap, f) > 0) {
+		lineno++;
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] == '\0')
+			continue;
+		if (idc >= 0) {
+			rc = csv_score(s, line, path, lineno, idc, sc, err);
+			continue;
+		}
+		char *fld[64];
+		if (header_columns(fld, csv_split(line, fld, 64), &idc, &sc) == -1) {
+			err_at(err, path, 1, "want a header with id and score columns");
+			rc = -1;
+		}
+	}
+	free(line);
+	return rc;
+}
+
+static int
+record_score(struct scores *s, const json_t *rec, const char *path, long line, struct hk_err *err)
+{
+	const json_t *id = json_object_get(rec, "id"), *v = json_object_get(rec, "score");
+
+	if (!json_is_string(id) || !json_is_number(v)) {
+		err_at(err, path, line, "want \"id\" and a numeric \"score\"");
+		return -1;
+	}
+	return add_score(s, path, line, json_string_value(id), json_number_value(v), err);
+}
+
+static int
+scores_records(struct scores *s, const char *path, struct hk_err *err)
+{
+	struct rec_reader *rd = rec_open(path, err);
+	json_t *rec;
+	int rc;
+
+	if (rd == NULL)
+		return -1;
+	while ((rc = rec_next(rd, &rec, err)) == 1) {
+		rc = record_score(s, rec, path, rec_line(rd), err);
+		json_decref(rec);
+		if (rc == -1)
+			break;
+	}
+	rec_close(rd);
+	return rc;
+}
+
+int
+scores_load(struct scores *s, const char *path, struct hk_err *err)
+{
+	size_t n = strlen(path);
+	FILE *f;
+	int rc;
+
+	if (n <= 4 || strcmp(path + n - 4, ".csv") != 0)
+		return scores_records(s, path, err);
+	if ((f = fopen(path, "r")) == NULL) {
+		err_at(err, path, 0, "cannot open");
+		return -1;
+	}
+	rc = scores_csv(s, f, path, err);
+	fclose(f);
+	return rc;
+}
+
+int
+scores_get(const struct scores *s, const char *id, double *v)
+{
+	long k = (long)strset_get(&s->index, id);
+
+	if (k == 0)
+		return 0;
+	*v = s->val[k - 1];
+	return 1;
+}
+
+void
+scores_release(struct scores *s)
+{
+	strset_release(&s->index);
+	free(s->val);
+	s->val = NULL;
+	s->n = 0;
+}
