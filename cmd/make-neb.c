@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "fileio.h"
 #include "nebjob.h"
 #include "stream.h"
 #include "sbuf.h"
@@ -103,6 +104,39 @@ take(void *ctx, struct stream_item *it)
 	return STREAM_OK;
 }
 
+static int
+kind(const struct cli *c, const char *arg)
+{
+	if (strcmp(arg, "static3") == 0)
+		return NEBJOB_STATIC3;
+	if (strcmp(arg, "neb") != 0)
+		cli_usage_error(c, "--kind must be static3 or neb, not '%s'", arg);
+	return NEBJOB_NEB;
+}
+
+/* IDPPSolver's objective and descent; its steps are small. */
+static void
+idpp_steepest(struct nebjob_opts *o)
+{
+	o->idpp = 1;
+	o->idpp_opts.steepest = 1;
+	o->idpp_opts.model = IDPP_FIXED_WEIGHTS;
+	o->idpp_opts.maxiter = 2000000;
+}
+
+/* A preset that does not exist is a usage error, found before any work. */
+static void
+check_preset(const struct cli *c, const struct nebjob_opts *o)
+{
+	struct hk_err e = HK_ERR_INIT;
+	struct incar probe = INCAR_INIT;
+	const char *p = o->preset ? o->preset : o->kind == NEBJOB_NEB ? "neb" : "static3";
+
+	if (incar_preset(&probe, p, &e) == -1)
+		cli_fatal(c, "%s", e.msg);
+	incar_release(&probe);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -129,22 +163,10 @@ main(int argc, char *argv[])
 		case 'o': out = optarg; break;
 		case 'p': r.o.preset = optarg; break;
 		case 'q': cli.quiet = 1; break;
-		case 't':
-			if (strcmp(optarg, "static3") == 0)
-				r.o.kind = NEBJOB_STATIC3;
-			else if (strcmp(optarg, "neb") == 0)
-				r.o.kind = NEBJOB_NEB;
-			else
-				cli_usage_error(&cli, "--kind must be static3 or neb, not '%s'", optarg);
-			break;
+		case 't': r.o.kind = kind(&cli, optarg); break;
 		case 'V': cli_version(&cli);
 		case O_IDPP: r.o.idpp = 1; break;
-		case O_IDPP_SD:
-			r.o.idpp = 1;
-			r.o.idpp_opts.steepest = 1;
-			r.o.idpp_opts.model = IDPP_FIXED_WEIGHTS;
-			r.o.idpp_opts.maxiter = 2000000;	/* its steps are small */
-			break;
+		case O_IDPP_SD: idpp_steepest(&r.o); break;
 		case O_CLIMB: r.o.climb = 1; break;
 		case O_KPPA: r.o.kppa = cli_double(&cli, "--kppa", optarg, 1, 1e7); break;
 		case O_MINDIST: r.o.min_distance = cli_double(&cli, "--min-distance", optarg, 0, 10); break;
@@ -155,14 +177,7 @@ main(int argc, char *argv[])
 	argc -= optind, argv += optind;
 	if (mkdir(r.o.out, 0777) == -1 && errno != EEXIST)
 		cli_fatal(&cli, "%s: cannot create: %s", r.o.out, strerror(errno));
-	{
-		/* a preset that does not exist is a usage error, found before any work */
-		struct incar probe = INCAR_INIT;
-		const char *p = r.o.preset ? r.o.preset : r.o.kind == NEBJOB_NEB ? "neb" : "static3";
-		if (incar_preset(&probe, p, &e) == -1)
-			cli_fatal(&cli, "%s", e.msg);
-		incar_release(&probe);
-	}
+	check_preset(&cli, &r.o);
 	cli_open_output(&cli, out);
 	cli_stream(&cli, &s, "jobs");
 	s.work = work;
@@ -171,11 +186,8 @@ main(int argc, char *argv[])
 	s.keep_going = keep_going;
 	if ((status = stream_run(&s, argc, argv)) == -1)
 		cli_fatal(&cli, "%s", s.fatal.msg);
-	if (r.view_path) {
-		FILE *f = fopen(r.view_path, "w");
-		if (f == NULL || fwrite(r.view.s ? r.view.s : "", 1, r.view.len, f) != r.view.len || fclose(f) != 0)
-			cli_fatal(&cli, "%s: cannot write", r.view_path);
-	}
+	if (r.view_path && file_write_atomic(r.view_path, r.view.s ? r.view.s : "", r.view.len, &e) == -1)
+		cli_fatal(&cli, "%s: cannot write", r.view_path);
 	incar_release(&r.o.overrides);
 	sbuf_release(&r.view);
 	stream_release(&s);

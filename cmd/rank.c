@@ -66,31 +66,6 @@ struct run {
 	struct stream_out out;
 };
 
-/* Ids of every record of a file, for --exclude. */
-static void
-load_exclude(struct run *r, const char *path)
-{
-	struct hk_err e = HK_ERR_INIT;
-	char b[1200];
-
-	if (ids_load(&r->exclude, path, &e) == -1) {
-		err_format(&e, b, sizeof(b));
-		cli_fatal(&r->cli, "--exclude %s", b);
-	}
-}
-
-static void
-load_scores(struct run *r, const char *path)
-{
-	struct hk_err e = HK_ERR_INIT;
-	char b[1200];
-
-	if (scores_load(&r->scores, path, &e) == -1) {
-		err_format(&e, b, sizeof(b));
-		cli_fatal(&r->cli, "%s", b);
-	}
-}
-
 /* In input order: exclude, join, filter, then offer the record to the ranking. */
 static int
 take(void *ctx, struct stream_item *it)
@@ -131,35 +106,14 @@ emit(void *ctx, const json_t *rec)
 }
 
 static void
-default_fields(struct run *r, const char *list)
-{
-	if (list) {
-		for (const char *p = list; *p;) {
-			size_t n = strcspn(p, ",");
-			r->fields = xreallocarray(r->fields, (size_t)r->nfields + 1, sizeof(char *));
-			r->fields[r->nfields++] = xstrndup(p, n);
-			p += n + (p[n] == ',');
-		}
-		return;
-	}
-	r->fields = xcalloc((size_t)r->spec.n + 3, sizeof(char *));
-	r->fields[r->nfields++] = xstrdup("rank");
-	r->fields[r->nfields++] = xstrdup("id");
-	for (int k = 0; k < r->spec.n; k++)
-		r->fields[r->nfields++] = xstrdup(r->spec.key[k].path);
-	if (r->scores.n && strcmp(r->fields[r->nfields - 1], "score") != 0)
-		r->fields[r->nfields++] = xstrdup("score");
-}
-
-static void
 where(struct run *r, const char *text)
 {
 	struct hk_err e = HK_ERR_INIT;
 
 	if ((r->where = expr_compile(text, &e)) == NULL) {
-		fprintf(stderr, "rank: --where: %s at column %ld\n  %s\n  %*s^\n", e.msg, e.col, text,
-		    (int)(e.col > 0 ? e.col - 1 : 0), "");
-		exit(2);
+		struct sbuf msg = SBUF_INIT;
+		expr_error_text(text, &e, &msg);
+		cli_fatal(&r->cli, "--where: %s", msg.s);
 	}
 }
 
@@ -168,9 +122,7 @@ release(struct run *r)
 {
 	ranker_release(&r->ranker);
 	stream_out_release(&r->out);
-	for (int k = 0; k < r->nfields; k++)
-		free(r->fields[k]);
-	free(r->fields);
+	rank_fields_free(r->fields);
 	strset_release(&r->exclude);
 	scores_release(&r->scores);
 	rank_spec_release(&r->spec);
@@ -198,10 +150,16 @@ main(int argc, char *argv[])
 		case 'q': r.cli.quiet = 1; break;
 		case 'V': cli_version(&r.cli);
 		case 'w': where(&r, optarg); break;
-		case 'x': load_exclude(&r, optarg); break;
+		case 'x':
+			if (ids_load(&r.exclude, optarg, &e) == -1)
+				cli_fatal_err(&r.cli, "--exclude", &e);
+			break;
 		case O_CSV: csv = 1; break;
 		case O_FIELDS: fields = optarg; break;
-		case O_SCORES: load_scores(&r, optarg); break;
+		case O_SCORES:
+			if (scores_load(&r.scores, optarg, &e) == -1)
+				cli_fatal_err(&r.cli, NULL, &e);
+			break;
 		case O_STRICT: r.strict = 1; break;
 		default: cli_usage_error(&r.cli, "unknown option");
 		}
@@ -209,7 +167,7 @@ main(int argc, char *argv[])
 	argc -= optind, argv += optind;
 	if (rank_spec_parse(by, &r.spec, &e) == -1)
 		cli_usage_error(&r.cli, "--by: %s", e.msg);
-	default_fields(&r, fields);
+	r.fields = rank_fields(&r.spec, fields, r.scores.n > 0, &r.nfields);
 	if (ranker_init(&r.ranker, &r.spec, limit, &e) == -1)
 		cli_fatal(&r.cli, "%s", e.msg);
 	cli_open_output(&r.cli, out);

@@ -73,6 +73,15 @@ cli_fatal(const struct cli *c, const char *fmt, ...)
 }
 
 void
+cli_fatal_err(const struct cli *c, const char *what, const struct hk_err *e)
+{
+	char buf[1200];
+
+	err_format(e, buf, sizeof(buf));
+	cli_fatal(c, "%s%s%s", what ? what : "", what ? " " : "", buf);
+}
+
+void
 cli_help(const struct cli *c, const char *text)
 {
 	printf("usage: %s\n\n%s", c->usage, text);

@@ -38,6 +38,8 @@ _Noreturn void cli_usage_error(const struct cli *c, const char *fmt, ...)
 /* A fatal error: message, exit 2. */
 _Noreturn void cli_fatal(const struct cli *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* A fatal error with its location: "prog: [what ]file:line: message", exit 2. */
+_Noreturn void cli_fatal_err(const struct cli *c, const char *what, const struct hk_err *e);
 /* Full help text to stdout, exit 0. */
 _Noreturn void cli_help(const struct cli *c, const char *text);
 _Noreturn void cli_version(const struct cli *c);

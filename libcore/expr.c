@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "expr.h"
+#include "sbuf.h"
 #include "num.h"
 #include "rec.h"
 #include "xalloc.h"
@@ -515,4 +516,11 @@ int
 expr_match(const struct expr *e, const json_t *rec, int strict, struct hk_err *err)
 {
 	return truth(e, rec, strict, err);
+}
+
+void
+expr_error_text(const char *text, const struct hk_err *err, struct sbuf *out)
+{
+	sbuf_addf(out, "%s at column %ld\n  %s\n  %*s^", err->msg, err->col, text,
+	    (int)(err->col > 0 ? err->col - 1 : 0), "");
 }

@@ -23,12 +23,16 @@
 #include <jansson.h>
 
 #include "err.h"
+#include "sbuf.h"
 
 struct expr;
 
 /* Compile text; -1 with err->col at the problem. */
 struct expr *expr_compile(const char *text, struct hk_err *err);
 void expr_free(struct expr *e);
+
+/* A compile error as the user should see it: the message, the text, a caret under the column. */
+void expr_error_text(const char *text, const struct hk_err *err, struct sbuf *out);
 
 /* 1 if rec satisfies e, 0 if not, -1 on a type error (err set, col too). */
 int expr_match(const struct expr *e, const json_t *rec, int strict, struct hk_err *err);

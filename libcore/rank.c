@@ -340,3 +340,31 @@ ranker_release(struct ranker *r)
 	free(r->items);
 	sbuf_release(&r->buf);
 }
+
+char **
+rank_fields(const struct rank_spec *s, const char *list, int with_score, int *n)
+{
+	char **f = xcalloc((size_t)s->n + 4 + (list ? strlen(list) : 0), sizeof(char *));
+
+	*n = 0;
+	if (list) {
+		for (const char *p = list; *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ','))
+			f[(*n)++] = xstrndup(p, strcspn(p, ","));
+		return f;
+	}
+	f[(*n)++] = xstrdup("rank");
+	f[(*n)++] = xstrdup("id");
+	for (int k = 0; k < s->n; k++)
+		f[(*n)++] = xstrdup(s->key[k].path);
+	if (with_score && strcmp(f[*n - 1], "score") != 0)
+		f[(*n)++] = xstrdup("score");
+	return f;
+}
+
+void
+rank_fields_free(char **fields)
+{
+	for (char **p = fields; p && *p; p++)
+		free(*p);
+	free(fields);
+}

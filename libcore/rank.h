@@ -93,6 +93,14 @@ int ranker_emit(struct ranker *r, int (*fn)(void *ctx, const json_t *rec), void 
     struct hk_err *err);
 void ranker_release(struct ranker *r);
 
+/*
+ * The CSV columns of a ranking: the comma-separated list, or by default
+ * rank, id, the sort keys and (with_score) score.  A NULL-terminated array
+ * of new strings, freed with rank_fields_free; *n is its length.
+ */
+char **rank_fields(const struct rank_spec *s, const char *list, int with_score, int *n);
+void rank_fields_free(char **fields);
+
 /* A copy of rec with "rank" after "id" (a new reference). */
 json_t *rank_annotate(const json_t *rec, long rank);
 
