@@ -16,7 +16,7 @@ PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lsymspg -lm -pthread
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null) -lz
 
-ALL_CFLAGS = $(CSTD) $(OPT) $(WARN) $(CFLAGS) -Ilibcore $(PKG_CFLAGS) \
+ALL_CFLAGS = $(CSTD) $(OPT) $(WARN) $(CFLAGS) -Ilibcore $(FE_INC) $(PKG_CFLAGS) \
 	-DHOPKIT_VERSION='"$(VERSION)"' -DHOPKIT_SHAREDIR='"$(SHAREDIR)"' -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(LDSAN)
 
@@ -29,6 +29,8 @@ endif
 B = build
 LIB_SRC  := $(sort $(wildcard libcore/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
+FE_SRC   := $(sort $(wildcard fe/*.c))
+FE_OBJ   := $(FE_SRC:%.c=$(B)/%.o)
 CMD_SRC  := $(sort $(wildcard cmd/*.c))
 PROGS    := $(CMD_SRC:cmd/%.c=bin/%)
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
@@ -36,6 +38,9 @@ TESTS    := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 MANS     := $(sort $(wildcard man/*.1 man/*.5))
 
 all: $(PROGS)
+
+# fe/ is the command layer's front end (it prints and exits); libcore cannot see it
+$(B)/cmd/%.o $(B)/fe/%.o: FE_INC = -Ife
 
 $(B)/%.o: %.c config.mk
 	@mkdir -p $(@D)
@@ -46,10 +51,14 @@ $(B)/libcore.a: $(LIB_OBJ)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $(LIB_OBJ)
 
-bin/%: $(B)/cmd/%.o $(B)/libcore.a
+$(B)/libfe.a: $(FE_OBJ)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $(FE_OBJ)
+
+bin/%: $(B)/cmd/%.o $(B)/libfe.a $(B)/libcore.a
 	@mkdir -p bin
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(B)/libcore.a $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(B)/libfe.a $(B)/libcore.a $(PKG_LIBS)
 
 $(B)/tests/%: $(B)/tests/unit/%.o $(B)/tests/unit/testutil.o $(B)/libcore.a
 	@mkdir -p $(@D)
@@ -74,15 +83,17 @@ unit: $(TESTS)
 demo: all
 	$(Q)scripts/demo
 
-$(B)/bench/%: bench/%.c $(B)/libcore.a config.mk
+$(B)/bench/%: FE_INC = -Ife
+$(B)/bench/%: bench/%.c $(B)/libfe.a $(B)/libcore.a config.mk
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libcore.a $(PKG_LIBS) -lz
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libfe.a $(B)/libcore.a $(PKG_LIBS) -lz
 
 bench: all $(B)/bench/symmetry-only $(B)/bench/idpp-time
 	$(Q)BENCH_BIN=$(B)/bench bench/run
 
-lint:
-	$(Q)mandoc -Tlint -Wwarning $(MANS)
+# lint: man pages, SYNOPSIS = usage, what libcore may call, header contracts, thin commands
+lint: all
+	$(Q)scripts/lint
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(SHAREDIR)
@@ -102,4 +113,4 @@ clean:
 .PHONY: all check unit demo bench lint install uninstall clean
 .SECONDARY:
 
--include $(LIB_OBJ:.o=.d) $(CMD_SRC:%.c=$(B)/%.d) $(TEST_SRC:%.c=$(B)/%.d)
+-include $(LIB_OBJ:.o=.d) $(FE_OBJ:.o=.d) $(CMD_SRC:%.c=$(B)/%.d) $(TEST_SRC:%.c=$(B)/%.d)

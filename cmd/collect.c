@@ -19,7 +19,7 @@
 
 static const char usage[] =
     "collect [-kq] [--csv] [--summary] [--keep-large] [-a dir] [-p dir] [-s file] [-o file]\n"
-    "               [dir | archive ...]";
+    "               dir | archive ...";
 
 static const char help[] =
     "Read VASP jobs (make-neb directories, or their .tar.gz archives in place) and\n"
