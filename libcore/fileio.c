@@ -32,29 +32,43 @@ file_read(const char *path, struct sbuf *out)
 }
 
 int
-file_write_atomic(const char *path, const void *p, size_t n, struct hk_err *err)
+file_write_sync(const char *path, const void *p, size_t n, struct hk_err *err)
 {
-	char tmp[8400];
-	FILE *f;
+	FILE *f = fopen(path, "w");
 	int e;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	if ((f = fopen(tmp, "w")) == NULL) {
-		err_set(err, "%s: %s", tmp, strerror(errno));
+	if (f == NULL) {
+		err_set(err, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (fwrite(p, 1, n, f) != n || fflush(f) != 0 || fsync(fileno(f)) != 0) {
 		e = errno;
 		fclose(f);
-		unlink(tmp);
-		err_set(err, "%s: %s", tmp, strerror(e));
+		err_set(err, "%s: write error: %s", path, strerror(e));
 		return -1;
 	}
-	if (fclose(f) != 0 || rename(tmp, path) != 0) {
-		e = errno;
-		unlink(tmp);
-		err_set(err, "%s: %s", path, strerror(e));
+	if (fclose(f) != 0) {
+		err_set(err, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	return 0;
+}
+
+int
+file_write_atomic(const char *path, const void *p, size_t n, struct hk_err *err)
+{
+	struct sbuf tmp = SBUF_INIT;
+	int rc = -1;
+
+	sbuf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+	if (file_write_sync(tmp.s, p, n, err) == -1) {
+		unlink(tmp.s);
+	} else if (rename(tmp.s, path) != 0) {
+		err_set(err, "%s: %s", path, strerror(errno));
+		unlink(tmp.s);
+	} else {
+		rc = 0;
+	}
+	sbuf_release(&tmp);
+	return rc;
 }

@@ -22,6 +22,9 @@ int file_read_stream(FILE *f, struct sbuf *out);
 /* Append the whole file to out; -1 (errno set) when it cannot be read. */
 int file_read(const char *path, struct sbuf *out);
 
+/* Write the n bytes at p to path and fsync it (not atomic: for files in a directory renamed into place whole). */
+int file_write_sync(const char *path, const void *p, size_t n, struct hk_err *err);
+
 /* Replace path by the n bytes at p, atomically and durably. */
 int file_write_atomic(const char *path, const void *p, size_t n, struct hk_err *err);
 

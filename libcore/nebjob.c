@@ -12,6 +12,7 @@
 #include "lattice.h"
 #include "neb.h"
 #include "num.h"
+#include "fileio.h"
 #include "nebjob.h"
 #include "paths.h"
 #include "poscar.h"
@@ -37,25 +38,13 @@ nebjob_opts_init(struct nebjob_opts *o)
 static int
 write_file(const char *dir, const char *name, const struct sbuf *text, struct hk_err *err)
 {
-	char path[8400];
-	FILE *f;
+	struct sbuf path = SBUF_INIT;
+	int rc;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if ((f = fopen(path, "w")) == NULL) {
-		err_set(err, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fwrite(text->s ? text->s : "", 1, text->len, f) != text->len || fflush(f) != 0 ||
-	    fsync(fileno(f)) != 0) {
-		err_set(err, "%s: write error: %s", path, strerror(errno));
-		fclose(f);
-		return -1;
-	}
-	if (fclose(f) != 0) {
-		err_set(err, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	return 0;
+	sbuf_addf(&path, "%s/%s", dir, name);
+	rc = file_write_sync(path.s, text->s ? text->s : "", text->len, err);
+	sbuf_release(&path);
+	return rc;
 }
 
 static int

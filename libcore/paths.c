@@ -1,9 +1,7 @@
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cif.h"
 #include "elements.h"
@@ -11,6 +9,7 @@
 #include "hops.h"
 #include "jsonw.h"
 #include "lattice.h"
+#include "fileio.h"
 #include "paths.h"
 #include "rec.h"
 #include "sbuf.h"
@@ -72,9 +71,8 @@ write_cif(const struct paths_opts *o, const char *id, const struct cell *c, cons
     const double b[3], struct hk_err *err)
 {
 	struct cell v = CELL_INIT;
-	struct sbuf text = SBUF_INIT, path = SBUF_INIT, tmp = SBUF_INIT;
-	FILE *f;
-	int rc = -1;
+	struct sbuf text = SBUF_INIT, path = SBUF_INIT;
+	int rc;
 
 	cell_copy(&v, c);
 	for (int k = 1; k <= o->cif_points; k++) {
@@ -85,22 +83,10 @@ write_cif(const struct paths_opts *o, const char *id, const struct cell *c, cons
 	}
 	cif_write(&text, &v, id);
 	sbuf_addf(&path, "%s/%s.cif", o->cif_dir, id);
-	sbuf_addf(&tmp, "%s.tmp.%ld", path.s, (long)getpid());
-	if ((f = fopen(tmp.s, "w")) == NULL) {
-		err_set(err, "%s: %s", tmp.s, strerror(errno));
-		goto out;
-	}
-	if (fwrite(text.s, 1, text.len, f) != text.len || fclose(f) != 0 || rename(tmp.s, path.s) != 0) {
-		err_set(err, "%s: %s", path.s, strerror(errno));
-		unlink(tmp.s);
-		goto out;
-	}
-	rc = 0;
-out:
+	rc = file_write_atomic(path.s, text.s, text.len, err);
 	cell_release(&v);
 	sbuf_release(&text);
 	sbuf_release(&path);
-	sbuf_release(&tmp);
 	return rc;
 }
 
