@@ -1,6 +1,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +20,10 @@ unsigned long long
 exec_proc_start(long pid)
 {
 	char p[64], buf[2048];
+	const char *end;
 	FILE *f;
 	size_t n;
+	long ticks;
 	unsigned long long start = 0;
 
 	snprintf(p, sizeof(p), "/proc/%ld/stat", pid);
@@ -39,8 +42,8 @@ exec_proc_start(long pid)
 		if (q)
 			q++;
 	}
-	if (q)
-		start = strtoull(q, NULL, 10);
+	if (q && num_scan_long(q, &end, &ticks) == 0 && ticks > 0)
+		start = (unsigned long long)ticks;
 	/* a zombie has finished */
 	char *state = strrchr(buf, ')');
 	if (state && state[2] == 'Z')
@@ -48,26 +51,41 @@ exec_proc_start(long pid)
 	return start;
 }
 
+/*
+ * The run's --walltime (whole seconds), --frozen-after (minutes) and
+ * --poll (seconds) arguments, each in a NUM_BUFSZ buffer.
+ */
+static void
+run_args(const struct exec_opts *o, char *wall, char *frozen, char *poll)
+{
+	num_fixed_digits(o->walltime, 0, wall);
+	num_sig_digits(o->frozen_after / 60, 6, frozen);
+	num_sig_digits(o->poll > 0 ? o->poll : 1, 6, poll);
+}
+
 static int
 start_local(const struct exec_opts *o, json_t *rec, int *hold, struct hk_err *err)
 {
 	const char *id = json_string_value(json_object_get(rec, "id"));
 	const char *dir = json_string_value(json_object_get(rec, "dir"));
-	char log[8400], wall[32], frozen[32], maxerr[16], poll[32];
+	char wall[NUM_BUFSZ], frozen[NUM_BUFSZ], poll[NUM_BUFSZ], maxerr[16];
+	struct sbuf log = SBUF_INIT;
 	int go[2];
 	pid_t pid;
 
-	snprintf(log, sizeof(log), "%s/run-vasp.log", dir);
-	snprintf(wall, sizeof(wall), "%.0f", o->walltime);
-	snprintf(frozen, sizeof(frozen), "%.6g", o->frozen_after / 60);
+	sbuf_addf(&log, "%s/run-vasp.log", dir);
+	run_args(o, wall, frozen, poll);
 	snprintf(maxerr, sizeof(maxerr), "%d", o->max_errors);
-	snprintf(poll, sizeof(poll), "%.6g", o->poll > 0 ? o->poll : 1);
 	if (pipe2(go, O_CLOEXEC) == -1) {
 		err_set(err, "pipe: %s", strerror(errno));
+		sbuf_release(&log);
 		return -1;
 	}
 	if ((pid = fork()) < 0) {
 		err_set(err, "fork: %s", strerror(errno));
+		close(go[0]);
+		close(go[1]);
+		sbuf_release(&log);
 		return -1;
 	}
 	if (pid == 0) {
@@ -80,7 +98,7 @@ start_local(const struct exec_opts *o, json_t *rec, int *hold, struct hk_err *er
 		if (read(go[0], &c, 1) != 1)
 			_exit(0);
 		close(go[0]);
-		if ((fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0666)) >= 0) {
+		if ((fd = open(log.s, O_WRONLY | O_CREAT | O_APPEND, 0666)) >= 0) {
 			dup2(fd, 1);
 			dup2(fd, 2);
 			close(fd);
@@ -95,6 +113,7 @@ start_local(const struct exec_opts *o, json_t *rec, int *hold, struct hk_err *er
 		_exit(127);
 	}
 	close(go[0]);
+	sbuf_release(&log);
 	json_object_set_new(rec, "executor", json_string("local"));
 	json_object_set_new(rec, "exec_id", json_sprintf("%ld", (long)pid));
 	json_object_set_new(rec, "pid", json_integer(pid));
@@ -139,42 +158,97 @@ capture(char *const argv[], struct sbuf *out, struct sbuf *errout)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
-static void
-slurm_conf_read(const char *path, const char *kind, struct slurm_conf *c)
+/* The next word of *p (a run of non-blanks) and its length; *p moves past it. */
+static const char *
+next_word(const char **p, size_t *n)
+{
+	const char *w = *p;
+
+	while (isspace((unsigned char)*w))
+		w++;
+	for (*n = 0; w[*n] && !isspace((unsigned char)w[*n]); ++*n)
+		;
+	*p = w + *n;
+	return w;
+}
+
+static int
+word_is(const char *w, size_t n, const char *s)
+{
+	return strlen(s) == n && memcmp(w, s, n) == 0;
+}
+
+/* A whole number (blanks after it allowed) for key on line lineno of path. */
+static int
+conf_int(const char *v, const char *key, const char *path, long lineno, int *out, struct hk_err *err)
+{
+	const char *end;
+	long x;
+
+	if (num_scan_long(v, &end, &x) == 0)
+		while (isspace((unsigned char)*end))
+			end++;
+	if (end == v || *end != '\0') {
+		err_set(err, "%s:%ld: %s '%.80s' is not a whole number", path, lineno, key, v);
+		return -1;
+	}
+	if (x < INT_MIN || x > INT_MAX) {
+		err_set(err, "%s:%ld: %s '%.80s' is out of range", path, lineno, key, v);
+		return -1;
+	}
+	*out = (int)x;
+	return 0;
+}
+
+/*
+ * The "KIND KEY VALUE" lines of path that apply to kind (KIND * applies to
+ * all).  No file (or no path) is an empty configuration.  -1 on a number
+ * that is not one; the message names the file and line, since it is
+ * shown as it is.
+ */
+static int
+slurm_conf_read(const char *path, const char *kind, struct slurm_conf *c, struct hk_err *err)
 {
 	FILE *f;
 	char *line = NULL;
 	size_t cap = 0;
+	long lineno = 0;
 	struct sbuf lines = SBUF_INIT;
+	int rc = 0;
 
 	memset(c, 0, sizeof(*c));
 	if (path == NULL || (f = fopen(path, "r")) == NULL)
-		return;
-	while (getline(&line, &cap, f) > 0) {
-		char k[64], key[64];
-		int off = 0;
+		return 0;
+	while (rc == 0 && getline(&line, &cap, f) > 0) {
+		const char *p = line, *k, *key, *v;
+		size_t kn, keyn;
+		lineno++;
 		line[strcspn(line, "\n")] = '\0';
-		if (line[0] == '#' || sscanf(line, "%63s %63s %n", k, key, &off) < 2)
+		k = next_word(&p, &kn);
+		key = next_word(&p, &keyn);
+		if (line[0] == '#' || keyn == 0)
 			continue;
-		if (strcmp(k, "*") != 0 && strcmp(k, kind) != 0)
+		if (!word_is(k, kn, "*") && !word_is(k, kn, kind))
 			continue;
-		const char *v = line + off;
-		if (strcmp(key, "partition") == 0)
+		for (v = p; isspace((unsigned char)*v); v++)
+			;
+		if (word_is(key, keyn, "partition"))
 			snprintf(c->partition, sizeof(c->partition), "%s", v);
-		else if (strcmp(key, "account") == 0)
+		else if (word_is(key, keyn, "account"))
 			snprintf(c->account, sizeof(c->account), "%s", v);
-		else if (strcmp(key, "time") == 0)
+		else if (word_is(key, keyn, "time"))
 			snprintf(c->time, sizeof(c->time), "%s", v);
-		else if (strcmp(key, "nodes") == 0)
-			c->nodes = atoi(v);
-		else if (strcmp(key, "ntasks") == 0)
-			c->ntasks = atoi(v);
-		else if (strcmp(key, "line") == 0)
+		else if (word_is(key, keyn, "nodes"))
+			rc = conf_int(v, "nodes", path, lineno, &c->nodes, err);
+		else if (word_is(key, keyn, "ntasks"))
+			rc = conf_int(v, "ntasks", path, lineno, &c->ntasks, err);
+		else if (word_is(key, keyn, "line"))
 			sbuf_addf(&lines, "%s\n", v);
 	}
 	free(line);
 	fclose(f);
 	c->lines = lines.s;
+	return rc == 0 ? 0 : -1;
 }
 
 static void
@@ -197,12 +271,13 @@ start_slurm(const struct exec_opts *o, json_t *rec, struct hk_err *err)
 	const char *dir = json_string_value(json_object_get(rec, "dir"));
 	const char *kind = json_string_value(json_object_get(rec, "kind"));
 	struct slurm_conf c;
-	struct sbuf s = SBUF_INIT, out = SBUF_INIT, eo = SBUF_INIT;
-	char script[8400];
+	struct sbuf s = SBUF_INIT, out = SBUF_INIT, eo = SBUF_INIT, script = SBUF_INIT;
+	char wall[NUM_BUFSZ], frozen[NUM_BUFSZ], poll[NUM_BUFSZ];
 	FILE *f;
 	int rc = -1;
 
-	slurm_conf_read(o->slurm_conf_path, kind ? kind : "", &c);
+	if (slurm_conf_read(o->slurm_conf_path, kind ? kind : "", &c, err) == -1)
+		goto out;
 	sbuf_addstr(&s, "#!/bin/sh\n");
 	sbuf_addf(&s, "#SBATCH --job-name=hk-%s\n#SBATCH --output=%s/slurm-%%j.out\n", id, dir);
 	if (c.partition[0])
@@ -223,16 +298,16 @@ start_slurm(const struct exec_opts *o, json_t *rec, struct hk_err *err)
 	shell_quote(&s, o->root);
 	sbuf_addstr(&s, " --calculator ");
 	shell_quote(&s, o->calculator);
-	sbuf_addf(&s, " --walltime %.0f --frozen-after %.6g --max-errors %d --poll %.6g ",
-	    o->walltime, o->frozen_after / 60, o->max_errors, o->poll > 0 ? o->poll : 1);
+	run_args(o, wall, frozen, poll);
+	sbuf_addf(&s, " --walltime %s --frozen-after %s --max-errors %d --poll %s ", wall, frozen, o->max_errors, poll);
 	shell_quote(&s, id);
 	sbuf_addc(&s, '\n');
-	snprintf(script, sizeof(script), "%s/run-vasp.sbatch", dir);
-	if ((f = fopen(script, "w")) == NULL || fwrite(s.s, 1, s.len, f) != s.len || fclose(f) != 0) {
-		err_set(err, "%s: cannot write", script);
+	sbuf_addf(&script, "%s/run-vasp.sbatch", dir);
+	if ((f = fopen(script.s, "w")) == NULL || fwrite(s.s, 1, s.len, f) != s.len || fclose(f) != 0) {
+		err_set(err, "%s: cannot write", script.s);
 		goto out;
 	}
-	char *argv[] = { "sbatch", "--parsable", script, NULL };
+	char *argv[] = { "sbatch", "--parsable", script.s, NULL };
 	int st = capture(argv, &out, &eo);
 	long jid;
 	char idtext[64];
@@ -250,6 +325,7 @@ out:
 	sbuf_release(&s);
 	sbuf_release(&out);
 	sbuf_release(&eo);
+	sbuf_release(&script);
 	return rc;
 }
 
@@ -296,16 +372,21 @@ exec_alive(const json_t *rec, char *reason, size_t n, char *sched, size_t sn)
 	}
 	/* squeue fails on one unknown id: name it twice (AiiDA's trick) */
 	char *argv[] = { "squeue", "-h", "-t", "all", "-o", "%i %T", "-j", NULL, NULL };
-	char ids[160];
-	struct sbuf out = SBUF_INIT, eo = SBUF_INIT;
-	snprintf(ids, sizeof(ids), "%s,%s", eid, eid);
-	argv[7] = ids;
+	struct sbuf ids = SBUF_INIT, out = SBUF_INIT, eo = SBUF_INIT;
+	sbuf_addf(&ids, "%s,%s", eid, eid);
+	argv[7] = ids.s;
 	int st = capture(argv, &out, &eo);
 	int alive = -1;
 	if (st == 0) {
 		char got[64] = "";
-		const char *p = out.s ? strstr(out.s, eid) : NULL;
-		if (p && sscanf(p + strlen(eid), " %63s", got) == 1) {
+		const char *p = out.s ? strstr(out.s, eid) : NULL, *w = NULL;
+		size_t wn = 0;
+		if (p) {
+			p += strlen(eid);
+			w = next_word(&p, &wn);
+		}
+		if (wn > 0) {
+			snprintf(got, sizeof(got), "%.*s", (int)(wn < sizeof(got) ? wn : sizeof(got) - 1), w);
 			if (sched && sn)
 				snprintf(sched, sn, "%s", got);
 			static const char *const live[] = { "PENDING", "RUNNING", "CONFIGURING", "COMPLETING",
@@ -323,6 +404,7 @@ exec_alive(const json_t *rec, char *reason, size_t n, char *sched, size_t sn)
 	} else {
 		snprintf(reason, n, "squeue failed: %.200s", eo.s ? eo.s : "");
 	}
+	sbuf_release(&ids);
 	sbuf_release(&out);
 	sbuf_release(&eo);
 	return alive;

@@ -1,8 +1,10 @@
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "num.h"
 #include "rec.h"
 #include "xalloc.h"
 
@@ -160,9 +162,8 @@ rec_get_path(const json_t *rec, const char *path)
 		if (json_is_object(cur)) {
 			cur = json_object_get(cur, key);
 		} else if (json_is_array(cur)) {
-			char *end;
-			long i = strtol(key, &end, 10);
-			cur = (*end == '\0' && i >= 0) ? json_array_get(cur, (size_t)i) : NULL;
+			long i;
+			cur = num_parse_long(key, 0, LONG_MAX, &i) == 0 ? json_array_get(cur, (size_t)i) : NULL;
 		} else {
 			return NULL;
 		}

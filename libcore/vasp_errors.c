@@ -10,100 +10,128 @@
 #include "num.h"
 #include "vasp_errors.h"
 #include "vasp_in.h"
-#include "xalloc.h"
 
-/* A change: set TAG=VALUE, or a named special action. */
-struct change {
-	const char *tag, *val;
+/*
+ * What a correction does.  The catalogue holds these as data, so nothing
+ * is parsed when a correction is applied.
+ */
+enum act_kind {
+	ACT_END,		/* the end of a list */
+	ACT_SET,		/* INCAR tag = text, written as custodian writes it ("1e-8", ".FALSE.") */
+	ACT_UNSET,		/* tag removed from INCAR */
+	ACT_SCALE,		/* INCAR tag times x */
+	ACT_SCALE_WHOLE,	/* the same, rounded down to a whole number, at least 1 */
+	ACT_ADD,		/* INCAR tag plus x */
+	ACT_NBANDS,		/* NBANDS: OUTCAR's times x, rounded up, at least one more */
+	ACT_NGRID,		/* the FFT grid OUTCAR's aliasing warning asks for */
+	ACT_CONTCAR,		/* CONTCAR copied over POSCAR */
+	ACT_GAMMA,		/* a Monkhorst-Pack KPOINTS made Gamma-centred */
+	ACT_ISOKPTS,		/* an automatic KPOINTS mesh made the same along a, b and c */
+	ACT_RM,			/* the file tag removed */
+};
+
+struct action {
+	enum act_kind kind;
+	const char *tag;	/* INCAR tag, or the file for ACT_RM */
+	const char *text;	/* ACT_SET's value */
+	double x;		/* factor or increment */
+	double dflt;		/* VASP's default for tag: what a scale or an add starts from */
 };
 
 struct entry {
 	const char *key;
 	const char *msg[6];
-	struct change first[5], second[5];
+	struct action first[5], second[5];
 	int unfixable;
 };
 
-#define END { NULL, NULL }
-/* special actions, as tags starting with @ */
-#define CONTCAR { "@contcar", "" }
-#define GAMMA { "@gamma", "" }
-#define NOWAVE { "@rm", "WAVECAR" }
-#define NOCHG { "@rm", "CHGCAR" }
+#define END { ACT_END, NULL, NULL, 0, 0 }
+#define SET(tag, text) { ACT_SET, tag, text, 0, 0 }
+#define UNSET(tag) { ACT_UNSET, tag, NULL, 0, 0 }
+#define SCALE(tag, x, dflt) { ACT_SCALE, tag, NULL, x, dflt }
+#define SCALE_WHOLE(tag, x, dflt) { ACT_SCALE_WHOLE, tag, NULL, x, dflt }
+#define ADD(tag, x, dflt) { ACT_ADD, tag, NULL, x, dflt }
+#define NBANDS(x) { ACT_NBANDS, "NBANDS", NULL, x, 0 }
+#define NGRID { ACT_NGRID, NULL, NULL, 0, 0 }
+#define CONTCAR { ACT_CONTCAR, NULL, NULL, 0, 0 }
+#define GAMMA { ACT_GAMMA, NULL, NULL, 0, 0 }
+#define ISOKPTS { ACT_ISOKPTS, NULL, NULL, 0, 0 }
+#define NOWAVE { ACT_RM, "WAVECAR", NULL, 0, 0 }
+#define NOCHG { ACT_RM, "CHGCAR", NULL, 0, 0 }
 
 static const struct entry catalogue[] = {
 	{ "tet", { "Tetrahedron method fails", "tetrahedron method fails", "Routine TETIRR needs special values",
-		"BZINTS" }, { { "ISMEAR", "0" }, { "SIGMA", "0.05" }, END }, { END }, 0 },
-	{ "inv_rot_mat", { "rotation matrix was not found (increase SYMPREC)" }, { { "SYMPREC", "1e-8" }, END }, { END }, 0 },
-	{ "brmix", { "BRMIX: very serious problems" }, { { "IMIX", "1" }, END },
-		{ { "ISYM", "0" }, GAMMA, NOWAVE, NOCHG, END }, 0 },
-	{ "subspacematrix", { "WARNING: Sub-Space-Matrix is not hermitian in DAV" }, { { "LREAL", ".FALSE." }, END },
-		{ { "PREC", "Accurate" }, END }, 0 },
+		"BZINTS" }, { SET("ISMEAR", "0"), SET("SIGMA", "0.05"), END }, { END }, 0 },
+	{ "inv_rot_mat", { "rotation matrix was not found (increase SYMPREC)" }, { SET("SYMPREC", "1e-8"), END }, { END }, 0 },
+	{ "brmix", { "BRMIX: very serious problems" }, { SET("IMIX", "1"), END },
+		{ SET("ISYM", "0"), GAMMA, NOWAVE, NOCHG, END }, 0 },
+	{ "subspacematrix", { "WARNING: Sub-Space-Matrix is not hermitian in DAV" }, { SET("LREAL", ".FALSE."), END },
+		{ SET("PREC", "Accurate"), END }, 0 },
 	{ "incorrect_shift", { "Could not get correct shifts" }, { GAMMA, END }, { END }, 0 },
-	{ "real_optlay", { "REAL_OPTLAY: internal error", "REAL_OPT: internal ERROR" }, { { "LREAL", ".FALSE." }, END },
+	{ "real_optlay", { "REAL_OPTLAY: internal error", "REAL_OPT: internal ERROR" }, { SET("LREAL", ".FALSE."), END },
 		{ END }, 0 },
-	{ "rspher", { "ERROR RSPHER", "RSPHER: internal ERROR" }, { { "LREAL", ".FALSE." }, END }, { END }, 0 },
-	{ "dentet", { "DENTET" }, { { "ISMEAR", "0" }, { "SIGMA", "0.05" }, END }, { END }, 0 },
-	{ "too_few_bands", { "TOO FEW BANDS" }, { { "@nbands", "1.1" }, END }, { { "@nbands", "1.1" }, END }, 0 },
+	{ "rspher", { "ERROR RSPHER", "RSPHER: internal ERROR" }, { SET("LREAL", ".FALSE."), END }, { END }, 0 },
+	{ "dentet", { "DENTET" }, { SET("ISMEAR", "0"), SET("SIGMA", "0.05"), END }, { END }, 0 },
+	{ "too_few_bands", { "TOO FEW BANDS" }, { NBANDS(1.1), END }, { NBANDS(1.1), END }, 0 },
 	{ "triple_product", { "ERROR: the triple product of the basis vectors" }, { END }, { END }, 1 },
 	{ "rot_matrix", { "Found some non-integer element in rotation matrix", "SGRCON" }, { GAMMA, END },
-		{ { "ISYM", "0" }, END }, 0 },
-	{ "brions", { "BRIONS problems: POTIM should be increased" }, { CONTCAR, { "@add", "POTIM=0.1" }, END },
-		{ CONTCAR, { "IBRION", "2" }, { "POTIM", "0.5" }, END }, 0 },
-	{ "pricel", { "internal error in subroutine PRICEL" }, { { "SYMPREC", "1e-8" }, { "ISYM", "0" }, END }, { END }, 0 },
-	{ "zpotrf", { "LAPACK: Routine ZPOTRF failed", "Routine ZPOTRF ZTRTRI" }, { { "ISYM", "0" }, END },
-		{ { "@scale", "POTIM=0.5" }, END }, 0 },
-	{ "amin", { "One of the lattice vectors is very long (>50 A), but AMIN" }, { { "AMIN", "0.01" }, END }, { END }, 0 },
+		{ SET("ISYM", "0"), END }, 0 },
+	{ "brions", { "BRIONS problems: POTIM should be increased" }, { CONTCAR, ADD("POTIM", 0.1, 0.5), END },
+		{ CONTCAR, SET("IBRION", "2"), SET("POTIM", "0.5"), END }, 0 },
+	{ "pricel", { "internal error in subroutine PRICEL" }, { SET("SYMPREC", "1e-8"), SET("ISYM", "0"), END }, { END }, 0 },
+	{ "zpotrf", { "LAPACK: Routine ZPOTRF failed", "Routine ZPOTRF ZTRTRI" }, { SET("ISYM", "0"), END },
+		{ SCALE("POTIM", 0.5, 0.5), END }, 0 },
+	{ "amin", { "One of the lattice vectors is very long (>50 A), but AMIN" }, { SET("AMIN", "0.01"), END }, { END }, 0 },
 	{ "zbrent", { "ZBRENT: fatal internal in", "ZBRENT: fatal error in bracketing" },
-		{ CONTCAR, { "@scale", "EDIFF=0.1" }, { "NELMIN", "8" }, END }, { CONTCAR, { "IBRION", "1" }, END }, 0 },
-	{ "pssyevx", { "ERROR in subspace rotation PSSYEVX" }, { { "ALGO", "Normal" }, END }, { END }, 0 },
-	{ "pdsyevx", { "ERROR in subspace rotation PDSYEVX" }, { { "ALGO", "Normal" }, END }, { END }, 0 },
-	{ "eddrmm", { "WARNING in EDDRMM: call to ZHEGV failed" }, { CONTCAR, { "ALGO", "Normal" }, NOWAVE, NOCHG, END },
-		{ CONTCAR, { "@scale", "POTIM=0.5" }, NOWAVE, NOCHG, END }, 0 },
-	{ "edddav", { "Error EDDDAV: Call to ZHEGV failed" }, { CONTCAR, { "ALGO", "All" }, { "ISEARCH", "1" }, NOCHG, END },
-		{ END }, 0 },
-	{ "algo_tet", { "ALGO=A and IALGO=5X tend to fail" }, { { "ALGO", "Fast" }, END },
-		{ { "ISMEAR", "0" }, { "SIGMA", "0.05" }, END }, 0 },
-	{ "grad_not_orth", { "EDWAV: internal error, the gradient is not orthogonal" }, { { "ALGO", "Fast" }, END },
-		{ { "ALGO", "Normal" }, END }, 0 },
-	{ "nicht_konv", { "ERROR: SBESSELITER : nicht konvergent" }, { { "LREAL", ".FALSE." }, END }, { END }, 0 },
-	{ "zheev", { "ERROR EDDIAG: Call to routine ZHEEV failed!" }, { CONTCAR, { "ALGO", "Normal" }, END },
-		{ CONTCAR, { "ALGO", "Exact" }, END }, 0 },
-	{ "eddiag", { "ERROR in EDDIAG: call to ZHEEV/ZHEEVX/DSYEV/DSYEVX failed" }, { CONTCAR, { "ALGO", "Normal" }, END },
-		{ CONTCAR, { "ALGO", "Exact" }, END }, 0 },
-	{ "elf_kpar", { "ELF: KPAR>1 not implemented" }, { { "KPAR", "1" }, END }, { END }, 0 },
-	{ "rhosyg", { "RHOSYG" }, { { "SYMPREC", "1e-4" }, END }, { { "ISYM", "0" }, END }, 0 },
-	{ "posmap", { "POSMAP" }, { { "@scale", "SYMPREC=0.1" }, END }, { { "ISYM", "0" }, END }, 0 },
+		{ CONTCAR, SCALE("EDIFF", 0.1, 1e-4), SET("NELMIN", "8"), END }, { CONTCAR, SET("IBRION", "1"), END }, 0 },
+	{ "pssyevx", { "ERROR in subspace rotation PSSYEVX" }, { SET("ALGO", "Normal"), END }, { END }, 0 },
+	{ "pdsyevx", { "ERROR in subspace rotation PDSYEVX" }, { SET("ALGO", "Normal"), END }, { END }, 0 },
+	{ "eddrmm", { "WARNING in EDDRMM: call to ZHEGV failed" }, { CONTCAR, SET("ALGO", "Normal"), NOWAVE, NOCHG, END },
+		{ CONTCAR, SCALE("POTIM", 0.5, 0.5), NOWAVE, NOCHG, END }, 0 },
+	{ "edddav", { "Error EDDDAV: Call to ZHEGV failed" },
+		{ CONTCAR, SET("ALGO", "All"), SET("ISEARCH", "1"), NOCHG, END }, { END }, 0 },
+	{ "algo_tet", { "ALGO=A and IALGO=5X tend to fail" }, { SET("ALGO", "Fast"), END },
+		{ SET("ISMEAR", "0"), SET("SIGMA", "0.05"), END }, 0 },
+	{ "grad_not_orth", { "EDWAV: internal error, the gradient is not orthogonal" }, { SET("ALGO", "Fast"), END },
+		{ SET("ALGO", "Normal"), END }, 0 },
+	{ "nicht_konv", { "ERROR: SBESSELITER : nicht konvergent" }, { SET("LREAL", ".FALSE."), END }, { END }, 0 },
+	{ "zheev", { "ERROR EDDIAG: Call to routine ZHEEV failed!" }, { CONTCAR, SET("ALGO", "Normal"), END },
+		{ CONTCAR, SET("ALGO", "Exact"), END }, 0 },
+	{ "eddiag", { "ERROR in EDDIAG: call to ZHEEV/ZHEEVX/DSYEV/DSYEVX failed" },
+		{ CONTCAR, SET("ALGO", "Normal"), END }, { CONTCAR, SET("ALGO", "Exact"), END }, 0 },
+	{ "elf_kpar", { "ELF: KPAR>1 not implemented" }, { SET("KPAR", "1"), END }, { END }, 0 },
+	{ "rhosyg", { "RHOSYG" }, { SET("SYMPREC", "1e-4"), END }, { SET("ISYM", "0"), END }, 0 },
+	{ "posmap", { "POSMAP" }, { SCALE("SYMPREC", 0.1, 1e-5), END }, { SET("ISYM", "0"), END }, 0 },
 	{ "pricelv", { "PRICELV: current lattice and primitive lattice are incommensurate" },
-		{ { "@scale", "SYMPREC=0.1" }, END }, { { "ISYM", "0" }, END }, 0 },
-	{ "point_group", { "group operation missing" }, { { "ISYM", "0" }, END }, { END }, 0 },
+		{ SCALE("SYMPREC", 0.1, 1e-5), END }, { SET("ISYM", "0"), END }, 0 },
+	{ "point_group", { "group operation missing" }, { SET("ISYM", "0"), END }, { END }, 0 },
 	{ "symprec_noise", { "determination of the symmetry of your systems shows a strong" },
-		{ { "SYMPREC", "1e-6" }, END }, { { "ISYM", "0" }, END }, 0 },
+		{ SET("SYMPREC", "1e-6"), END }, { SET("ISYM", "0"), END }, 0 },
 	{ "dfpt_ncore", { "PEAD routines do not work for NCORE", "remove the tag NPAR from the INCAR file" },
-		{ { "@unset", "NCORE" }, { "@unset", "NPAR" }, END }, { END }, 0 },
-	{ "bravais", { "Inconsistent Bravais lattice" }, { { "SYMPREC", "1e-6" }, END }, { { "ISYM", "0" }, END }, 0 },
+		{ UNSET("NCORE"), UNSET("NPAR"), END }, { END }, 0 },
+	{ "bravais", { "Inconsistent Bravais lattice" }, { SET("SYMPREC", "1e-6"), END }, { SET("ISYM", "0"), END }, 0 },
 	{ "ksymm", { "Fatal error detecting k-mesh", "Fatal error: unable to match k-point" },
-		{ { "SYMPREC", "1e-6" }, END }, { { "ISYM", "0" }, END }, 0 },
-	{ "nbands_not_sufficient", { "number of bands is not sufficient" }, { { "@nbands", "1.2" }, END }, { END }, 0 },
-	{ "hnform", { "HNFORM: k-point generating" }, { { "ISYM", "0" }, END }, { END }, 0 },
+		{ SET("SYMPREC", "1e-6"), END }, { SET("ISYM", "0"), END }, 0 },
+	{ "nbands_not_sufficient", { "number of bands is not sufficient" }, { NBANDS(1.2), END }, { END }, 0 },
+	{ "hnform", { "HNFORM: k-point generating" }, { SET("ISYM", "0"), END }, { END }, 0 },
 	{ "coef", { "while reading plane", "while reading WAVECAR" }, { NOWAVE, END }, { END }, 0 },
 	{ "ibzkpt", { "not all point group operations", "internal error in subroutine IBZKPT" },
-		{ { "ISYM", "0" }, END }, { { "SYMPREC", "1e-6" }, END }, 0 },
-	{ "fexcf", { "supplied exchange-correlation table" }, { CONTCAR, END }, { CONTCAR, { "IBRION", "2" }, END }, 0 },
-	{ "aliasing", { "WARNING: small aliasing (wrap around) errors must be expected" },
-		{ { "@ngrid", "" }, NOWAVE, NOCHG, END },
+		{ SET("ISYM", "0"), END }, { SET("SYMPREC", "1e-6"), END }, 0 },
+	{ "fexcf", { "supplied exchange-correlation table" }, { CONTCAR, END }, { CONTCAR, SET("IBRION", "2"), END }, 0 },
+	{ "aliasing", { "WARNING: small aliasing (wrap around) errors must be expected" }, { NGRID, NOWAVE, NOCHG, END },
 		{ END }, 0 },
 	{ "kpoints_trans", { "internal error in GENERATE_KPOINTS_TRANS: number of G-vector changed in star" },
-		{ { "@isokpts", "" }, END }, { END }, 0 },
-	{ "out_of_memory", { "Allocation would exceed memory limit" }, { { "@scale", "KPAR=0.5" }, END }, { END }, 0 },
-	{ "lrf_comm", { "LRF_COMMUTATOR internal error" }, { { "LPEAD", ".TRUE." }, END }, { END }, 0 },
+		{ ISOKPTS, END }, { END }, 0 },
+	{ "out_of_memory", { "Allocation would exceed memory limit" }, { SCALE_WHOLE("KPAR", 0.5, 1), END }, { END }, 0 },
+	{ "lrf_comm", { "LRF_COMMUTATOR internal error" }, { SET("LPEAD", ".TRUE."), END }, { END }, 0 },
 	{ "set_core_wf", { "internal error in SET_CORE_WF" }, { END }, { END }, 1 },
 	{ "read_error", { "Error reading item", "Error code was IERR= 5" }, { END }, { END }, 1 },
 	{ "spin_polarized_harris", { "Spin polarized Harris functional dynamics is a good joke" }, { END }, { END }, 1 },
-	{ "nonconverged", { "@hopkit: electronic steps reached NELM" }, { { "ALGO", "Normal" }, END },
-		{ { "ALGO", "All" }, { "ISEARCH", "1" }, END }, 0 },
+	{ "nonconverged", { "@hopkit: electronic steps reached NELM" }, { SET("ALGO", "Normal"), END },
+		{ SET("ALGO", "All"), SET("ISEARCH", "1"), END }, 0 },
 	{ "walltime", { "@hopkit: walltime reached" }, { CONTCAR, END }, { CONTCAR, END }, 0 },
-	{ "frozen", { "@hopkit: output stopped growing" }, { { "ALGO", "Normal" }, END }, { { "SYMPREC", "1e-8" }, END }, 0 },
+	{ "frozen", { "@hopkit: output stopped growing" }, { SET("ALGO", "Normal"), END },
+		{ SET("SYMPREC", "1e-8"), END }, 0 },
 };
 
 #define NCAT (sizeof(catalogue) / sizeof(catalogue[0]))
@@ -151,29 +179,73 @@ verr_unfixable(const char *key)
 	return e == NULL || e->unfixable;
 }
 
+/* What a correction works on: one image directory and its INCAR. */
+struct fix {
+	const char *dir, *key;
+	struct incar in;
+	int incar_changed;
+	struct sbuf *actions;	/* "; "-separated, what was done */
+	struct hk_err *err;
+};
+
+/* actions, with a "; " after what it already says, to append one more. */
+static struct sbuf *
+next_action(struct sbuf *actions)
+{
+	if (actions->len)
+		sbuf_addstr(actions, "; ");
+	return actions;
+}
+
+/* dir/name, which the caller frees. */
+static char *
+dir_file(const char *dir, const char *name)
+{
+	struct sbuf p = SBUF_INIT;
+
+	sbuf_addf(&p, "%s/%s", dir, name);
+	return sbuf_detach(&p);
+}
+
+/* The integer at the start of s, 0 when there is none. */
+static long
+leading_long(const char *s)
+{
+	const char *end;
+	long x;
+
+	return num_scan_long(s, &end, &x) == 0 ? x : 0;
+}
+
 /* NBANDS from the OUTCAR ("NBANDS=  24"), scaled and rounded up. */
 static int
-nbands(const char *dir, double scale, char *out, size_t n)
+nbands(const char *dir, double scale, long *out)
 {
-	char path[8200];
+	char *path = dir_file(dir, "OUTCAR");
 	struct sbuf t = SBUF_INIT;
 	const char *p, *last = NULL;
 	long nb = 0;
+	int rc = file_read(path, &t);
 
-	snprintf(path, sizeof(path), "%s/OUTCAR", dir);
-	if (file_read(path, &t) == -1)
-		return -1;
-	for (p = t.s; (p = strstr(p, "NBANDS=")) != NULL; p += 7)
-		last = p;
-	if (last)
-		nb = strtol(last + 7, NULL, 10);
+	free(path);
+	if (rc == 0 && t.s) {
+		for (p = t.s; (p = strstr(p, "NBANDS=")) != NULL; p += 7)
+			last = p;
+		if (last)
+			nb = leading_long(last + 7);
+	}
 	sbuf_release(&t);
 	if (nb <= 0)
 		return -1;
 	long v = (long)ceil(nb * scale);
-	snprintf(out, n, "%ld", v > nb ? v : nb + 1);
+	*out = v > nb ? v : nb + 1;
 	return 0;
 }
+
+struct grid_hint {
+	char tag[4];	/* NGX, NGY or NGZ */
+	long n;
+};
 
 /*
  * The FFT grid VASP asks for in OUTCAR after an aliasing warning
@@ -181,30 +253,38 @@ nbands(const char *dir, double scale, char *out, size_t n)
  * tags and values; how many.
  */
 static int
-fft_grid_hints(const char *dir, char tags[3][8], char vals[3][16])
+fft_grid_hints(const char *dir, struct grid_hint hint[3])
 {
-	char path[8200];
+	char *path = dir_file(dir, "OUTCAR");
 	struct sbuf t = SBUF_INIT;
 	const char *p;
-	int n = 0;
+	int n = 0, rc = file_read(path, &t);
 
-	snprintf(path, sizeof(path), "%s/OUTCAR", dir);
-	if (file_read(path, &t) == -1)
-		return 0;
-	for (p = t.s; n < 3 && (p = strstr(p, "aliasing errors")) != NULL; p++) {
+	free(path);
+	for (p = t.s; rc == 0 && p && n < 3 && (p = strstr(p, "aliasing errors")) != NULL; p++) {
 		const char *eol = strchr(p, '\n'), *ng = strstr(p, "NG");
 		long v;
 		if (ng == NULL || (eol && ng > eol) || !strchr("XYZ", ng[2]) || ng[2] == '\0')
 			continue;
 		const char *to = strstr(ng, " to ");
-		if (to == NULL || (eol && to > eol) || (v = strtol(to + 4, NULL, 10)) <= 0)
+		if (to == NULL || (eol && to > eol) || (v = leading_long(to + 4)) <= 0)
 			continue;
-		snprintf(tags[n], 8, "NG%c", ng[2]);
-		snprintf(vals[n], 16, "%ld", v);
+		snprintf(hint[n].tag, sizeof(hint[n].tag), "NG%c", ng[2]);
+		hint[n].n = v;
 		n++;
 	}
 	sbuf_release(&t);
 	return n;
+}
+
+/* The three integers at the start of s, blanks (newlines too) before each. */
+static int
+three_longs(const char *s, long v[3])
+{
+	for (int i = 0; i < 3; i++)
+		if (num_scan_long(s, &s, &v[i]) == -1)
+			return -1;
+	return 0;
 }
 
 /*
@@ -213,189 +293,262 @@ fft_grid_hints(const char *dir, char tags[3][8], char vals[3][16])
  * k-point star changes between steps.  Nothing when it already is.
  */
 static int
-isotropic_mesh(const char *dir, struct sbuf *actions, struct hk_err *err)
+act_isokpts(struct fix *f)
 {
-	char kp[8300];
+	char *kp = dir_file(f->dir, "KPOINTS");
 	struct sbuf k = SBUF_INIT, nk = SBUF_INIT;
 	const char *l[5] = { NULL };
 	int rc = 0;
-	long a, b, c;
+	long m, abc[3];
 
-	snprintf(kp, sizeof(kp), "%s/KPOINTS", dir);
 	if (file_read(kp, &k) == -1 || k.s == NULL)
-		return 0;
+		goto out;
 	l[0] = k.s;
 	for (int i = 1; i < 5 && l[i - 1]; i++)
 		l[i] = strchr(l[i - 1], '\n') ? strchr(l[i - 1], '\n') + 1 : NULL;
-	/* an automatic mesh: count 0 on line 2, mode on line 3, mesh on line 4 */
-	if (l[3] && atol(l[1]) == 0 && sscanf(l[3], "%ld %ld %ld", &a, &b, &c) == 3 && a > 0 && b > 0 && c > 0) {
-		long m = lround(cbrt((double)(a * b * c)));
-		if (m < 1)
-			m = 1;
-		if (l[2][0] == 'M' || l[2][0] == 'm')
-			m += m % 2;
-		if (!(a == m && b == m && c == m)) {
-			sbuf_add(&nk, k.s, (size_t)(l[3] - k.s));
-			sbuf_addf(&nk, "%ld %ld %ld\n", m, m, m);
-			if (l[4])
-				sbuf_addstr(&nk, l[4]);
-			rc = file_write_atomic(kp, nk.s, nk.len, err);
-			if (rc == 0)
-				sbuf_addf(actions, "%sKPOINTS mesh %ld %ld %ld", actions->len ? "; " : "", m, m, m);
-		}
-	}
+	/*
+	 * an automatic mesh: count 0 on line 2 (a line 2 that is no number
+	 * counts as 0), mode on line 3, mesh on line 4
+	 */
+	if (!(l[3] && leading_long(l[1]) == 0 && three_longs(l[3], abc) == 0 && abc[0] > 0 && abc[1] > 0 &&
+	    abc[2] > 0))
+		goto out;
+	m = lround(cbrt((double)(abc[0] * abc[1] * abc[2])));
+	if (m < 1)
+		m = 1;
+	if (l[2][0] == 'M' || l[2][0] == 'm')
+		m += m % 2;
+	if (abc[0] == m && abc[1] == m && abc[2] == m)
+		goto out;
+	sbuf_add(&nk, k.s, (size_t)(l[3] - k.s));
+	sbuf_addf(&nk, "%ld %ld %ld\n", m, m, m);
+	if (l[4])
+		sbuf_addstr(&nk, l[4]);
+	rc = file_write_atomic(kp, nk.s, nk.len, f->err);
+	if (rc == 0)
+		sbuf_addf(next_action(f->actions), "KPOINTS mesh %ld %ld %ld", m, m, m);
+out:
 	sbuf_release(&nk);
 	sbuf_release(&k);
+	free(kp);
 	return rc;
+}
+
+/* The third line of KPOINTS is the mode: Gamma for Monkhorst-Pack. */
+static int
+act_gamma(struct fix *f)
+{
+	char *kp = dir_file(f->dir, "KPOINTS");
+	struct sbuf k = SBUF_INIT, nk = SBUF_INIT;
+	char *l1, *l2, *l3;
+	int rc = 0;
+
+	if (file_read(kp, &k) == -1 || k.s == NULL)
+		goto out;
+	l1 = strchr(k.s, '\n');
+	l2 = l1 ? strchr(l1 + 1, '\n') : NULL;
+	if (!(l2 && (l2[1] == 'M' || l2[1] == 'm')))
+		goto out;
+	l3 = strchr(l2 + 1, '\n');
+	sbuf_add(&nk, k.s, (size_t)(l2 + 1 - k.s));
+	sbuf_addstr(&nk, "Gamma");
+	if (l3)
+		sbuf_addstr(&nk, l3);
+	rc = file_write_atomic(kp, nk.s, nk.len, f->err);
+	if (rc == 0)
+		sbuf_addf(next_action(f->actions), "KPOINTS Gamma-centred");
+out:
+	sbuf_release(&nk);
+	sbuf_release(&k);
+	free(kp);
+	return rc;
+}
+
+static int
+act_contcar(struct fix *f)
+{
+	char *from = dir_file(f->dir, "CONTCAR"), *to = dir_file(f->dir, "POSCAR");
+	struct sbuf c = SBUF_INIT;
+	int rc = 0;
+
+	if (file_read(from, &c) == 0 && c.len > 0) {
+		rc = file_write_atomic(to, c.s, c.len, f->err);
+		if (rc == 0)
+			sbuf_addf(next_action(f->actions), "CONTCAR -> POSCAR");
+	}
+	sbuf_release(&c);
+	free(from);
+	free(to);
+	return rc;
+}
+
+static void
+act_rm(struct fix *f, const char *name)
+{
+	char *path = dir_file(f->dir, name);
+
+	if (unlink(path) == 0)
+		sbuf_addf(next_action(f->actions), "removed %s", name);
+	free(path);
+}
+
+static void
+set_tag(struct fix *f, const char *tag, const char *val)
+{
+	incar_set(&f->in, tag, val);
+	f->incar_changed = 1;
+	sbuf_addf(next_action(f->actions), "INCAR %s = %s", tag, val);
+}
+
+static void
+act_set(struct fix *f, const struct action *a)
+{
+	const char *old = incar_get(&f->in, a->tag);
+
+	if (old && strcasecmp(old, a->text) == 0)
+		return;		/* already so: not a correction */
+	set_tag(f, a->tag, a->text);
+}
+
+static void
+act_unset(struct fix *f, const struct action *a)
+{
+	if (incar_get(&f->in, a->tag) == NULL)
+		return;
+	incar_unset(&f->in, a->tag);
+	f->incar_changed = 1;
+	sbuf_addf(next_action(f->actions), "INCAR %s removed", a->tag);
+}
+
+/* ACT_SCALE, ACT_SCALE_WHOLE and ACT_ADD, from VASP's default when INCAR has no number. */
+static void
+act_arith(struct fix *f, const struct action *a)
+{
+	const char *old = incar_get(&f->in, a->tag);
+	char nb[NUM_BUFSZ];
+	double cur, v;
+
+	if (old == NULL || num_parse_double(old, &cur) == -1)
+		cur = a->dflt;
+	v = a->kind == ACT_ADD ? cur + a->x : cur * a->x;
+	if (a->kind == ACT_SCALE_WHOLE)
+		v = v < 1 ? 1 : floor(v);
+	/* 12 digits: 1e-5 * 0.1 should read 1e-06, not 1.0000000000000002e-06 */
+	set_tag(f, a->tag, num_sig_digits(v, 12, nb));
+}
+
+static int
+act_nbands(struct fix *f, const struct action *a)
+{
+	char nb[32];
+	long v;
+
+	if (nbands(f->dir, a->x, &v) == -1) {
+		err_set(f->err, "%s: no NBANDS = in %s/OUTCAR to increase", f->key, f->dir);
+		return -1;
+	}
+	snprintf(nb, sizeof(nb), "%ld", v);
+	set_tag(f, a->tag, nb);
+	return 0;
+}
+
+static void
+act_ngrid(struct fix *f)
+{
+	struct grid_hint hint[3];
+	int n = fft_grid_hints(f->dir, hint);
+
+	for (int g = 0; g < n; g++) {
+		char nb[32];
+		snprintf(nb, sizeof(nb), "%ld", hint[g].n);
+		set_tag(f, hint[g].tag, nb);
+	}
+}
+
+static int
+apply(struct fix *f, const struct action *a)
+{
+	switch (a->kind) {
+	case ACT_END:
+		return 0;
+	case ACT_SET:
+		act_set(f, a);
+		return 0;
+	case ACT_UNSET:
+		act_unset(f, a);
+		return 0;
+	case ACT_SCALE:
+	case ACT_SCALE_WHOLE:
+	case ACT_ADD:
+		act_arith(f, a);
+		return 0;
+	case ACT_NBANDS:
+		return act_nbands(f, a);
+	case ACT_NGRID:
+		act_ngrid(f);
+		return 0;
+	case ACT_CONTCAR:
+		return act_contcar(f);
+	case ACT_GAMMA:
+		return act_gamma(f);
+	case ACT_ISOKPTS:
+		return act_isokpts(f);
+	case ACT_RM:
+		act_rm(f, a->tag);
+		return 0;
+	}
+	return 0;
 }
 
 int
 verr_correct(const char *dir, const char *key, int nth, struct sbuf *actions, struct hk_err *err)
 {
 	const struct entry *e = find(key);
-	const struct change *ch;
-	struct incar in = INCAR_INIT;
+	const struct action *a;
+	struct fix f = { dir, key, INCAR_INIT, 0, actions, err };
 	struct sbuf text = SBUF_INIT;
-	char path[8200];
-	int rc = -1, incar_changed = 0;
+	char *path = NULL;
+	int rc = -1;
 
 	if (e == NULL || e->unfixable) {
 		err_set(err, "%s: no correction known", key);
 		return -1;
 	}
-	ch = nth == 0 ? e->first : nth == 1 ? e->second : NULL;
-	if (ch == NULL || ch[0].tag == NULL) {
+	a = nth == 0 ? e->first : nth == 1 ? e->second : NULL;
+	if (a == NULL || a[0].kind == ACT_END) {
 		err_set(err, "%s: corrections exhausted", key);
 		return -1;
 	}
-	snprintf(path, sizeof(path), "%s/INCAR", dir);
-	if (file_read(path, &text) == -1 || incar_parse(&in, text.s ? text.s : "", path, err) == -1) {
+	path = dir_file(dir, "INCAR");
+	if (file_read(path, &text) == -1 || incar_parse(&f.in, text.s ? text.s : "", path, err) == -1) {
 		if (!err->msg[0])
 			err_set(err, "%s: %s", path, strerror(errno));
 		goto out;
 	}
-	for (; ch->tag; ch++) {
-		if (ch->tag[0] != '@') {
-			const char *old = incar_get(&in, ch->tag);
-			if (old && strcasecmp(old, ch->val) == 0)
-				continue;	/* already so: not a correction */
-			incar_set(&in, ch->tag, ch->val);
-			sbuf_addf(actions, "%sINCAR %s = %s", actions->len ? "; " : "", ch->tag, ch->val);
-			incar_changed = 1;
-		} else if (strcmp(ch->tag, "@contcar") == 0) {
-			char from[8300], to[8300];
-			struct sbuf c = SBUF_INIT;
-			snprintf(from, sizeof(from), "%s/CONTCAR", dir);
-			snprintf(to, sizeof(to), "%s/POSCAR", dir);
-			if (file_read(from, &c) == 0 && c.len > 0) {
-				if (file_write_atomic(to, c.s, c.len, err) == -1) {
-					sbuf_release(&c);
-					goto out;
-				}
-				sbuf_addf(actions, "%sCONTCAR -> POSCAR", actions->len ? "; " : "");
-			}
-			sbuf_release(&c);
-		} else if (strcmp(ch->tag, "@gamma") == 0) {
-			char kp[8300];
-			struct sbuf k = SBUF_INIT;
-			snprintf(kp, sizeof(kp), "%s/KPOINTS", dir);
-			if (file_read(kp, &k) == 0) {
-				/* third line is the mode: Gamma for Monkhorst-Pack */
-				char *l1 = strchr(k.s, '\n'), *l2 = l1 ? strchr(l1 + 1, '\n') : NULL;
-				if (l2 && (l2[1] == 'M' || l2[1] == 'm')) {
-					struct sbuf nk = SBUF_INIT;
-					char *l3 = strchr(l2 + 1, '\n');
-					sbuf_add(&nk, k.s, (size_t)(l2 + 1 - k.s));
-					sbuf_addstr(&nk, "Gamma");
-					if (l3)
-						sbuf_addstr(&nk, l3);
-					if (file_write_atomic(kp, nk.s, nk.len, err) == -1) {
-						sbuf_release(&nk);
-						sbuf_release(&k);
-						goto out;
-					}
-					sbuf_release(&nk);
-					sbuf_addf(actions, "%sKPOINTS Gamma-centred", actions->len ? "; " : "");
-				}
-			}
-			sbuf_release(&k);
-		} else if (strcmp(ch->tag, "@isokpts") == 0) {
-			if (isotropic_mesh(dir, actions, err) == -1)
-				goto out;
-		} else if (strcmp(ch->tag, "@rm") == 0) {
-			char f[8300];
-			snprintf(f, sizeof(f), "%s/%s", dir, ch->val);
-			if (unlink(f) == 0)
-				sbuf_addf(actions, "%sremoved %s", actions->len ? "; " : "", ch->val);
-		} else if (strcmp(ch->tag, "@unset") == 0) {
-			if (incar_get(&in, ch->val)) {
-				incar_unset(&in, ch->val);
-				incar_changed = 1;
-				sbuf_addf(actions, "%sINCAR %s removed", actions->len ? "; " : "", ch->val);
-			}
-		} else if (strcmp(ch->tag, "@nbands") == 0) {
-			char v[32];
-			double s = atof(ch->val);
-			if (nbands(dir, s, v, sizeof(v)) == -1) {
-				err_set(err, "%s: no NBANDS = in %s/OUTCAR to increase", key, dir);
-				goto out;
-			}
-			incar_set(&in, "NBANDS", v);
-			incar_changed = 1;
-			sbuf_addf(actions, "%sINCAR NBANDS = %s", actions->len ? "; " : "", v);
-		} else if (strcmp(ch->tag, "@ngrid") == 0) {
-			char tags[3][8], vals[3][16];
-			int ng = fft_grid_hints(dir, tags, vals);
-			for (int g = 0; g < ng; g++) {
-				incar_set(&in, tags[g], vals[g]);
-				incar_changed = 1;
-				sbuf_addf(actions, "%sINCAR %s = %s", actions->len ? "; " : "", tags[g], vals[g]);
-			}
-		} else if (strcmp(ch->tag, "@scale") == 0 || strcmp(ch->tag, "@add") == 0) {
-			/* "TAG=factor": multiply (or add to) the current value */
-			char tag[32], nb[NUM_BUFSZ];
-			const char *eq = strchr(ch->val, '=');
-			double f = atof(eq + 1), cur = 0;
-			snprintf(tag, sizeof(tag), "%.*s", (int)(eq - ch->val), ch->val);
-			const char *old = incar_get(&in, tag);
-			if (old == NULL || num_parse_double(old, &cur) == -1) {
-				static const struct { const char *tag; double v; } defaults[] = {
-					{ "POTIM", 0.5 }, { "EDIFF", 1e-4 }, { "SYMPREC", 1e-5 }, { "KPAR", 1 }, { NULL, 0 } };
-				for (int d = 0; defaults[d].tag; d++)
-					if (strcmp(defaults[d].tag, tag) == 0)
-						cur = defaults[d].v;
-			}
-			double v = strcmp(ch->tag, "@add") == 0 ? cur + f : cur * f;
-			if (strcmp(tag, "KPAR") == 0)
-				v = v < 1 ? 1 : floor(v);
-			/* 1e-5 * 0.1 should read 1e-06, not 1.0000000000000002e-06 */
-			snprintf(nb, sizeof(nb), "%.12g", v);
-			incar_set(&in, tag, nb);
-			incar_changed = 1;
-			sbuf_addf(actions, "%sINCAR %s = %s", actions->len ? "; " : "", tag, nb);
-		}
-	}
+	for (; a->kind != ACT_END; a++)
+		if (apply(&f, a) == -1)
+			goto out;
 	if (actions->len == 0) {
 		/* the first correction had nothing to change here: the second may */
-		incar_release(&in);
-		sbuf_release(&text);
-		if (nth == 0 && e->second[0].tag)
-			return verr_correct(dir, key, 1, actions, err);
-		err_set(err, "%s: nothing left to change", key);
-		return -1;
-	}
-	if (incar_changed) {
-		struct sbuf out = SBUF_INIT;
-		incar_write(&in, &out);
-		if (file_write_atomic(path, out.s, out.len, err) == -1) {
-			sbuf_release(&out);
+		if (nth == 0 && e->second[0].kind != ACT_END) {
+			rc = verr_correct(dir, key, 1, actions, err);
 			goto out;
 		}
+		err_set(err, "%s: nothing left to change", key);
+		goto out;
+	}
+	if (f.incar_changed) {
+		struct sbuf out = SBUF_INIT;
+		incar_write(&f.in, &out);
+		rc = file_write_atomic(path, out.s, out.len, err);
 		sbuf_release(&out);
+		if (rc == -1)
+			goto out;
 	}
 	rc = 0;
 out:
-	incar_release(&in);
+	incar_release(&f.in);
 	sbuf_release(&text);
+	free(path);
 	return rc;
 }

@@ -1,7 +1,6 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "num.h"
@@ -119,9 +118,8 @@ outcar_parse(linerd_pull pull, void *ctx, const char *name, struct vasp_run *r, 
 			const char *p = line;
 			int k;
 			for (k = 0; k < 6; k++) {
-				char *end;
-				v[k] = strtod(p, &end);
-				if (end == p)
+				const char *end;
+				if (num_scan_double(p, &end, &v[k]) == -1)
 					break;
 				p = end;
 			}

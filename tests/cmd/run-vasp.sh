@@ -44,6 +44,15 @@ expect wait-failures 0 "$MK && run-vasp -q topup --wait -n 2 --poll 0.05 -c fals
 	'done 0 failed 2 ' ''
 expect wait-needs-room 2 'run-vasp topup --wait -n 0' '' '~usage: run-vasp topup'
 
+# a Slurm configuration value that is not a number stops the top-up before sbatch
+expect slurm-config-not-a-number 0 "$MK && printf '# nodes and tasks\n* nodes 2\n* ntasks x4\n' > sc &&
+	run-vasp topup -n 1 -e slurm --slurm-config sc -c true; echo \$?; ls jobs/ready" '1
+001000000001.mp-2741.F.0.json
+001000000002.mp-2741.F.1.json
+' "run-vasp: mp-2741.F.0: not started: sc:3: ntasks 'x4' is not a whole number
+run-vasp: 0 started, 0 active, 2 ready
+"
+
 # a clean run ends done, and collect reads it
 expect clean-run 0 "$MK && run-vasp topup -n 1 --poll 0.05 -c $FAKE 2>/dev/null && $WAIT && ls jobs/done &&
 	run-vasp list --csv | cut -d, -f1-3 && collect -q calcs/mp-2741.F.0 | grep -o '\"state\":\"done\"'" 'mp-2741.F.0.json
