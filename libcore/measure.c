@@ -221,6 +221,15 @@ field_fail(struct record *r, const char *name, const char *why)
 	json_object_set_new(r->errors, name, json_string(why));
 }
 
+/* -1, with the new string msg (the caller's now) as the reason. */
+static int
+unmet(char **why, char *msg)
+{
+	*why = msg;
+	return -1;
+}
+
+/* The record's hop, checked against the structure. */
 static int
 hop_read(struct record *r, char **why)
 {
@@ -230,21 +239,21 @@ hop_read(struct record *r, char **why)
 	struct hop_in *h = &r->h;
 
 	if (!json_is_integer(ii) || !json_is_integer(ei) || !json_is_array(es) || json_array_size(es) != 3)
-		return *why = xstrdup("record has no hop (iindex, eindex, esite)"), -1;
+		return unmet(why, xstrdup("record has no hop (iindex, eindex, esite)"));
 	h->i = (int)json_integer_value(ii);
 	h->j = (int)json_integer_value(ei);
 	if (h->i < 0 || h->j < 0 || h->i >= c->n || h->j >= c->n || c->z[h->i] != c->z[h->j])
-		return *why = xstrdup("iindex/eindex do not name two sites of one element"), -1;
+		return unmet(why, xstrdup("iindex/eindex do not name two sites of one element"));
 	h->z = c->z[h->i];
 	for (int k = 0; k < 3; k++) {
 		const json_t *v = json_array_get(es, (size_t)k);
 		if (!json_is_number(v))
-			return *why = xstrdup("esite is not 3 numbers"), -1;
+			return unmet(why, xstrdup("esite is not 3 numbers"));
 		h->b[k] = json_number_value(v);
 		h->a[k] = c->frac[h->i][k];
 		h->image[k] = (int)lround(h->b[k] - c->frac[h->j][k]);
 		if (fabs(h->b[k] - c->frac[h->j][k] - h->image[k]) > 1e-3)
-			return *why = xstrdup("esite is not at site eindex"), -1;
+			return unmet(why, xstrdup("esite is not at site eindex"));
 	}
 	return 0;
 }
@@ -254,8 +263,7 @@ oxi_available(struct record *r, char **why)
 {
 	if (r->s->oxi)
 		return 0;
-	*why = xstrdup(r->s->oxi_err ? r->s->oxi_err : "");
-	return -1;
+	return unmet(why, xstrdup(r->s->oxi_err ? r->s->oxi_err : ""));
 }
 
 static int
@@ -263,8 +271,7 @@ hops_available(struct record *r, char **why)
 {
 	if (r->s->hops_ok)
 		return 0;
-	*why = xstrdup(r->s->hops_err ? r->s->hops_err : "");
-	return -1;
+	return unmet(why, xstrdup(r->s->hops_err ? r->s->hops_err : ""));
 }
 
 /* Closest approach of two atoms in each image. */
@@ -290,14 +297,14 @@ path_relax(struct record *r, char **why)
 	int mm[3][3];
 
 	if (paths_supercell_matrix(r->rec, r->s->c.lattice, r->o->min_length, mm) == -1)
-		return *why = xstrdup("no usable supercell"), -1;
+		return unmet(why, xstrdup("no usable supercell"));
 	if (neb_endpoints(&r->s->c, r->h.i, r->h.j, r->h.image, mm, &r->p, &e) == -1)
-		return *why = xstrdup(e.msg), -1;
+		return unmet(why, xstrdup(e.msg));
 	r->ni = r->o->nimages + 2;
 	r->img = xcalloc((size_t)r->ni, sizeof(*r->img));
 	neb_linear(&r->p, r->o->nimages, r->img);
 	if (idpp_relax(r->img, r->ni, &r->o->idpp, &ir, &e) == -1)
-		return *why = strf("IDPP: %s", e.msg), -1;
+		return unmet(why, strf("IDPP: %s", e.msg));
 	json_object_set_new(r->m, "idpp", idpp_result_json(&ir));
 	json_object_set_new(r->m, "images_closest", images_closest(r->img, r->ni));
 	return 0;
@@ -366,7 +373,7 @@ charges_assign(struct record *r, char **why)
 	struct hk_err e = HK_ERR_INIT;
 
 	if (r->s->oxi == NULL)
-		return *why = strf("no oxidation states: %.500s", r->s->oxi_err ? r->s->oxi_err : ""), -1;
+		return unmet(why, strf("no oxidation states: %.500s", r->s->oxi_err ? r->s->oxi_err : ""));
 	r->q = xmalloc((size_t)(r->p.start.n > 0 ? r->p.start.n : 1) * sizeof(int));
 	for (int a = 0; a < r->p.start.n; a++)
 		r->q[a] = r->s->oxi[r->p.site[a]];
@@ -403,12 +410,14 @@ record_unmet(struct record *r, unsigned bit)
 	return r->unmet & bit ? r->why[k] : NULL;
 }
 
+enum { NAMES_MAX = 3 };
+
 struct descriptor;
 typedef void measure_fn(struct record *r, const struct descriptor *d);
 
 struct descriptor {
 	unsigned bit;		/* MEASURE_* */
-	const char *names[3];	/* its fields in "measures", as --only takes them */
+	const char *names[NAMES_MAX];	/* its fields in "measures", as --only takes them; NULL-ended */
 	unsigned needs;		/* NEED_* */
 	measure_fn *measure;	/* writes the fields, the needs met */
 };
@@ -417,7 +426,7 @@ struct descriptor {
 static void
 descriptor_fail(struct record *r, const struct descriptor *d, const char *why)
 {
-	for (int k = 0; k < 3 && d->names[k]; k++)
+	for (int k = 0; k < NAMES_MAX && d->names[k]; k++)
 		field_fail(r, d->names[k], why);
 }
 
@@ -603,10 +612,10 @@ overlaps_along(const struct record *r, double *cat, double *an, char **why)
 	char b[16];
 
 	if (!(x.rm > 0))
-		return *why = strf("no ionic radius for the moving %s", elem_ion(z, qm, b)), -1;
+		return unmet(why, strf("no ionic radius for the moving %s", elem_ion(z, qm, b)));
 	for (int k = 0; k < r->ni; k++) {
 		if (overlap_in_image(&x, &r->img[k], r->o->overlap_cutoff) == -1)
-			return *why = x.why, -1;
+			return unmet(why, x.why);
 		cat[k] = x.cat;
 		an[k] = x.an;
 	}
@@ -700,7 +709,7 @@ static const struct descriptor *
 descriptor_named(const char *p, size_t n)
 {
 	for (int k = 0; k < NDESCRIPTORS; k++)
-		for (int f = 0; f < 3 && descriptors[k].names[f]; f++)
+		for (int f = 0; f < NAMES_MAX && descriptors[k].names[f]; f++)
 			if (strlen(descriptors[k].names[f]) == n && strncmp(descriptors[k].names[f], p, n) == 0)
 				return &descriptors[k];
 	return NULL;
