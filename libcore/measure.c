@@ -1,23 +1,31 @@
-#include <errno.h>
+/*
+ * measure.c - the descriptors of measure.h, as a table.
+ *
+ * A descriptor is one row: its MEASURE_* bit, the fields it writes (the
+ * names --only takes), what it needs, and the function that writes the
+ * fields once the needs are met.  A record's needs are made on first use,
+ * so the fields keep the order of the table's rows; a need that cannot be
+ * made nulls, with its reason, every requested descriptor that needs it.
+ */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
-#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "elements.h"
 #include "ewald.h"
+#include "fileio.h"
 #include "hops.h"
 #include "jsonw.h"
 #include "lattice.h"
 #include "measure.h"
-#include "paths.h"
-#include "neigh.h"
 #include "neb.h"
+#include "neigh.h"
+#include "paths.h"
 #include "rec.h"
 #include "sbuf.h"
 #include "structjson.h"
-#include "supercell.h"
 #include "symmetry.h"
 #include "xalloc.h"
 
@@ -56,33 +64,24 @@ measure_tables_release(struct measure_tables *t)
 	bvse_tables_release(&t->bvse);
 }
 
-int
-measure_parse_only(const char *list, unsigned *what, struct hk_err *err)
+/* A new heap string, printf-style. */
+static char * __attribute__((format(printf, 1, 2)))
+strf(const char *fmt, ...)
 {
-	static const struct { const char *name; unsigned bit; } names[] = {
-		{ "oxidation_state", MEASURE_OXIDATION }, { "oxidation_states", MEASURE_OXIDATION },
-		{ "dimensionality", MEASURE_DIMENSIONALITY },
-		{ "dimensionality_cumlengths", MEASURE_DIMENSIONALITY },
-		{ "ewald_energy", MEASURE_EWALD }, { "ionic_radii_overlap_cations", MEASURE_OVERLAP },
-		{ "ionic_radii_overlap_anions", MEASURE_OVERLAP }, { "bvse_barrier", MEASURE_BVSE },
-	};
-	const char *p = list;
+	va_list ap;
+	char *s;
+	int n;
 
-	*what = 0;
-	while (*p) {
-		size_t n = strcspn(p, ",");
-		size_t k;
-		for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
-			if (strlen(names[k].name) == n && strncmp(names[k].name, p, n) == 0)
-				break;
-		if (k == sizeof(names) / sizeof(names[0])) {
-			err_set(err, "unknown measure '%.*s'", (int)n, p);
-			return -1;
-		}
-		*what |= names[k].bit;
-		p += n + (p[n] == ',');
-	}
-	return *what ? 0 : (err_set(err, "no measures named"), -1);
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	s = xmalloc(n > 0 ? (size_t)n + 1 : 1);
+	s[0] = '\0';
+	va_start(ap, fmt);
+	if (n > 0)
+		vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
 }
 
 /* What the structure of a group gives every record of it. */
@@ -91,10 +90,10 @@ struct shared {
 	struct symmetry sym, psym;
 	struct hopset hs;
 	int use_prim;
-	int *oxi;
-	char oxi_err[600];
-	char hops_err[600];
-	int hops_ok;
+	int *oxi;		/* per site; NULL when oxi_err says why */
+	char *oxi_err;
+	int hops_ok;		/* hs is ready; else hops_err says why */
+	char *hops_err;
 };
 
 static void
@@ -106,13 +105,61 @@ shared_release(struct shared *s)
 	sym_release(&s->psym);
 	hopset_release(&s->hs);
 	free(s->oxi);
+	free(s->oxi_err);
+	free(s->hops_err);
 }
 
+/* The bond-valence oxidation states of the structure's sites, or why not. */
 static void
-fail(json_t *errors, json_t *m, const char *name, const char *why)
+shared_oxidation_states(struct shared *s, const struct measure_tables *t)
 {
-	json_object_set_new(m, name, json_null());
-	json_object_set_new(errors, name, json_string(why));
+	struct hk_err e = HK_ERR_INIT;
+
+	s->oxi = xmalloc((size_t)s->c.n * sizeof(int));
+	if (bv_oxidation_states(&s->c, &s->sym, &t->bv, s->oxi, &e) == -1) {
+		s->oxi_err = xstrdup(e.msg);
+		free(s->oxi);
+		s->oxi = NULL;
+	}
+}
+
+/*
+ * The hop families of the records' ion up to their longest hop, in the
+ * primitive cell when the structure is not one (as find-paths found them).
+ */
+static void
+shared_hops(struct shared *s, json_t **recs, int n, const struct measure_opts *o)
+{
+	struct hk_err e = HK_ERR_INIT;
+	double maxlen = 0;
+	int z = 0;
+
+	for (int k = 0; k < n; k++) {
+		const json_t *l = json_object_get(recs[k], "length");
+		const json_t *ii = json_object_get(recs[k], "iindex");
+		if (json_is_number(l) && json_number_value(l) > maxlen)
+			maxlen = json_number_value(l);
+		if (json_is_integer(ii) && json_integer_value(ii) >= 0 && json_integer_value(ii) < s->c.n)
+			z = s->c.z[json_integer_value(ii)];
+	}
+	if (z == 0 || maxlen <= 0) {
+		s->hops_err = xstrdup("records carry no hop length or site");
+		return;
+	}
+	s->use_prim = !sym_complete(&s->sym);
+	if (s->use_prim) {
+		sym_primitive_of(&s->c, &s->sym, &s->prim);
+		if (sym_analyze(&s->prim, o->symprec, &s->psym, &e) == -1) {
+			s->hops_err = strf("primitive cell: %s", e.msg);
+			return;
+		}
+	}
+	if (hops_find(s->use_prim ? &s->prim : &s->c, s->use_prim ? &s->psym : &s->sym, z, maxlen + 1e-5,
+	    o->symprec, &s->hs, &e) == -1) {
+		s->hops_err = xstrdup(e.msg);
+		return;
+	}
+	s->hops_ok = 1;
 }
 
 /* The hop of a path record: its ion, sites and image. */
@@ -121,105 +168,405 @@ struct hop_in {
 	double a[3], b[3];
 };
 
-static int
-read_hop(const json_t *rec, const struct cell *c, struct hop_in *h, char *why, size_t n)
-{
-	const json_t *ii = json_object_get(rec, "iindex"), *ei = json_object_get(rec, "eindex");
-	const json_t *es = json_object_get(rec, "esite");
+/* What a descriptor can need of its record, in the order the needs are made. */
+enum {
+	NEED_OXI = 1,		/* the structure's oxidation states */
+	NEED_HOP = 2,		/* the record's hop (iindex, eindex, esite) */
+	NEED_HOPS = 4,		/* the structure's hop families */
+	NEED_PATH = 8,		/* the IDPP images along the hop, in the supercell */
+	NEED_CHARGES = 16,	/* the oxidation states of the images' atoms */
+	NNEEDS = 5
+};
 
-	if (!json_is_integer(ii) || !json_is_integer(ei) || !json_is_array(es) || json_array_size(es) != 3) {
-		snprintf(why, n, "record has no hop (iindex, eindex, esite)");
-		return -1;
-	}
+/*
+ * One record being measured: its needs as far as they are made, and the
+ * measures object being written.  The option and table pointers are the
+ * caller's (the Ewald setup and the bond-valence tables every descriptor
+ * may use); everything else is the record's own.
+ */
+struct record {
+	const json_t *rec;
+	const struct shared *s;
+	const struct measure_opts *o;
+	const struct measure_tables *t;
+	json_t *m, *errors;
+	unsigned wanted_needs;	/* NEED_* bits of the requested descriptors */
+	unsigned made, unmet;	/* NEED_* bits tried, and failed */
+	unsigned done;		/* MEASURE_* bits written */
+	char *why[NNEEDS];	/* why each unmet need failed */
+	struct hop_in h;	/* NEED_HOP */
+	struct neb_path p;	/* NEED_PATH: the endpoints ... */
+	struct cell *img;	/* ... and ni images, endpoints included */
+	int ni;
+	int *q;			/* NEED_CHARGES: per atom of the images */
+};
+
+static void
+record_release(struct record *r)
+{
+	for (int k = 0; k < NNEEDS; k++)
+		free(r->why[k]);
+	neb_path_release(&r->p);
+	for (int k = 0; r->img && k < r->ni; k++)
+		cell_release(&r->img[k]);
+	free(r->img);
+	free(r->q);
+}
+
+/* A field that cannot be computed: null, with its reason under errors. */
+static void
+field_fail(struct record *r, const char *name, const char *why)
+{
+	json_object_set_new(r->m, name, json_null());
+	json_object_set_new(r->errors, name, json_string(why));
+}
+
+/* -1, with the new string msg (the caller's now) as the reason. */
+static int
+unmet(char **why, char *msg)
+{
+	*why = msg;
+	return -1;
+}
+
+/* The record's hop, checked against the structure. */
+static int
+hop_read(struct record *r, char **why)
+{
+	const json_t *ii = json_object_get(r->rec, "iindex"), *ei = json_object_get(r->rec, "eindex");
+	const json_t *es = json_object_get(r->rec, "esite");
+	const struct cell *c = &r->s->c;
+	struct hop_in *h = &r->h;
+
+	if (!json_is_integer(ii) || !json_is_integer(ei) || !json_is_array(es) || json_array_size(es) != 3)
+		return unmet(why, xstrdup("record has no hop (iindex, eindex, esite)"));
 	h->i = (int)json_integer_value(ii);
 	h->j = (int)json_integer_value(ei);
-	if (h->i < 0 || h->j < 0 || h->i >= c->n || h->j >= c->n || c->z[h->i] != c->z[h->j]) {
-		snprintf(why, n, "iindex/eindex do not name two sites of one element");
-		return -1;
-	}
+	if (h->i < 0 || h->j < 0 || h->i >= c->n || h->j >= c->n || c->z[h->i] != c->z[h->j])
+		return unmet(why, xstrdup("iindex/eindex do not name two sites of one element"));
 	h->z = c->z[h->i];
 	for (int k = 0; k < 3; k++) {
 		const json_t *v = json_array_get(es, (size_t)k);
-		if (!json_is_number(v)) {
-			snprintf(why, n, "esite is not 3 numbers");
-			return -1;
-		}
+		if (!json_is_number(v))
+			return unmet(why, xstrdup("esite is not 3 numbers"));
 		h->b[k] = json_number_value(v);
 		h->a[k] = c->frac[h->i][k];
 		h->image[k] = (int)lround(h->b[k] - c->frac[h->j][k]);
-		if (fabs(h->b[k] - c->frac[h->j][k] - h->image[k]) > 1e-3) {
-			snprintf(why, n, "esite is not at site eindex");
-			return -1;
-		}
+		if (fabs(h->b[k] - c->frac[h->j][k] - h->image[k]) > 1e-3)
+			return unmet(why, xstrdup("esite is not at site eindex"));
 	}
 	return 0;
 }
 
-static void
-dims(struct shared *s, const struct hop_in *h, json_t *m, json_t *errors, double symprec, int network)
+static int
+oxi_available(struct record *r, char **why)
 {
-	const struct cell *c = s->use_prim ? &s->prim : &s->c;
+	if (r->s->oxi)
+		return 0;
+	return unmet(why, xstrdup(r->s->oxi_err ? r->s->oxi_err : ""));
+}
+
+static int
+hops_available(struct record *r, char **why)
+{
+	if (r->s->hops_ok)
+		return 0;
+	return unmet(why, xstrdup(r->s->hops_err ? r->s->hops_err : ""));
+}
+
+/* Closest approach of two atoms in each image. */
+static json_t *
+images_closest(const struct cell *img, int ni)
+{
+	double *d = xmalloc((size_t)ni * sizeof(double));
+	json_t *v;
+
+	for (int k = 0; k < ni; k++)
+		d[k] = neb_closest(&img[k], NULL, NULL);
+	v = jsonw_vec(d, ni);
+	free(d);
+	return v;
+}
+
+/* The images of the hop, IDPP-relaxed; the IDPP result goes into the measures. */
+static int
+path_relax(struct record *r, char **why)
+{
+	struct hk_err e = HK_ERR_INIT;
+	struct idpp_result ir;
+	int mm[3][3];
+
+	if (paths_supercell_matrix(r->rec, r->s->c.lattice, r->o->min_length, mm) == -1)
+		return unmet(why, xstrdup("no usable supercell"));
+	if (neb_endpoints(&r->s->c, r->h.i, r->h.j, r->h.image, mm, &r->p, &e) == -1)
+		return unmet(why, xstrdup(e.msg));
+	r->ni = r->o->nimages + 2;
+	r->img = xcalloc((size_t)r->ni, sizeof(*r->img));
+	neb_linear(&r->p, r->o->nimages, r->img);
+	if (idpp_relax(r->img, r->ni, &r->o->idpp, &ir, &e) == -1)
+		return unmet(why, strf("IDPP: %s", e.msg));
+	json_object_set_new(r->m, "idpp", idpp_result_json(&ir));
+	json_object_set_new(r->m, "images_closest", images_closest(r->img, r->ni));
+	return 0;
+}
+
+/* The n integer charges q as doubles (a new array). */
+static double *
+charges_real(const int *q, int n)
+{
+	double *d = xmalloc((size_t)(n > 0 ? n : 1) * sizeof(double));
+
+	for (int a = 0; a < n; a++)
+		d[a] = q[a];
+	return d;
+}
+
+/* The images file's document: the id, the mover and the images with their charges. */
+static json_t *
+images_doc(const char *id, const struct cell *img, int ni, const int *q, int mover)
+{
+	json_t *doc = json_object(), *arr = json_array();
+
+	for (int k = 0; k < ni; k++) {
+		struct cell ck = img[k];
+		ck.oxi = charges_real(q, img[k].n);
+		json_array_append_new(arr, structjson_compact(&ck));
+		free(ck.oxi);
+	}
+	json_object_set_new(doc, "id", json_string(id));
+	json_object_set_new(doc, "mover", json_integer(mover));
+	json_object_set_new(doc, "images", arr);
+	return doc;
+}
+
+/* DIR/<id>.json: the images with the oxidation states used, and the mover. */
+static int
+images_write(const char *dir, const json_t *rec, const struct cell *img, int ni, const int *q, int mover,
+    struct hk_err *err)
+{
+	const char *id = json_string_value(json_object_get(rec, "id"));
+	struct sbuf path = SBUF_INIT, text = SBUF_INIT;
+	json_t *doc = NULL;
+	int rc = -1;
+
+	if (id == NULL || !rec_id_valid(id)) {
+		err_set(err, "record has no valid id");
+		goto out;
+	}
+	doc = images_doc(id, img, ni, q, mover);
+	sbuf_addf(&path, "%s/%s.json", dir, id);
+	if (jsonw_value(&text, doc, err) == -1)
+		goto out;
+	sbuf_addc(&text, '\n');
+	rc = file_write_atomic(path.s, text.s, text.len, err);
+out:
+	json_decref(doc);
+	sbuf_release(&path);
+	sbuf_release(&text);
+	return rc;
+}
+
+/* The oxidation state of each image atom; the images file is written with them. */
+static int
+charges_assign(struct record *r, char **why)
+{
+	struct hk_err e = HK_ERR_INIT;
+
+	if (r->s->oxi == NULL)
+		return unmet(why, strf("no oxidation states: %.500s", r->s->oxi_err ? r->s->oxi_err : ""));
+	r->q = xmalloc((size_t)(r->p.start.n > 0 ? r->p.start.n : 1) * sizeof(int));
+	for (int a = 0; a < r->p.start.n; a++)
+		r->q[a] = r->s->oxi[r->p.site[a]];
+	if (r->o->images_dir && images_write(r->o->images_dir, r->rec, r->img, r->ni, r->q, r->p.mover, &e) == -1)
+		json_object_set_new(r->errors, "images", json_string(e.msg));
+	return 0;
+}
+
+/* The needs, in the order they are made; bit k is row k. */
+static const struct need {
+	unsigned bit;
+	int (*make)(struct record *r, char **why);	/* -1 with a new *why */
+} needs[NNEEDS] = {
+	{ NEED_OXI, oxi_available },
+	{ NEED_HOP, hop_read },
+	{ NEED_HOPS, hops_available },
+	{ NEED_PATH, path_relax },
+	{ NEED_CHARGES, charges_assign },
+};
+
+/* Make the need (once per record); its reason when it is unmet, else NULL. */
+static const char *
+record_unmet(struct record *r, unsigned bit)
+{
+	int k = 0;
+
+	while (needs[k].bit != bit)
+		k++;
+	if (!(r->made & bit)) {
+		r->made |= bit;
+		if (needs[k].make(r, &r->why[k]) == -1)
+			r->unmet |= bit;
+	}
+	return r->unmet & bit ? r->why[k] : NULL;
+}
+
+enum { NAMES_MAX = 3 };
+
+struct descriptor;
+typedef void measure_fn(struct record *r, const struct descriptor *d);
+
+struct descriptor {
+	unsigned bit;		/* MEASURE_* */
+	const char *names[NAMES_MAX];	/* its fields in "measures", as --only takes them; NULL-ended */
+	unsigned needs;		/* NEED_* */
+	measure_fn *measure;	/* writes the fields, the needs met */
+};
+
+/* Every field of d null, with the same reason. */
+static void
+descriptor_fail(struct record *r, const struct descriptor *d, const char *why)
+{
+	for (int k = 0; k < NAMES_MAX && d->names[k]; k++)
+		field_fail(r, d->names[k], why);
+}
+
+/* oxidation_state of the hop's ion (when the record has a hop), and of every site. */
+static void
+measure_oxidation(struct record *r, const struct descriptor *d)
+{
+	const struct shared *s = r->s;
+	json_t *all = json_array();
+	const char *why;
+
+	(void)d;
+	for (int i = 0; i < s->c.n; i++)
+		json_array_append_new(all, json_integer(s->oxi[i]));
+	if ((why = record_unmet(r, NEED_HOP)) == NULL)
+		json_object_set_new(r->m, "oxidation_state", json_integer(s->oxi[r->h.i]));
+	else
+		field_fail(r, "oxidation_state", why);
+	json_object_set_new(r->m, "oxidation_states", all);
+}
+
+/* The hop's endpoints in the cell the hop families were found in. */
+static void
+hop_in_cell(const struct shared *s, const struct hop_in *h, double a[3], double b[3])
+{
+	double inv[3][3], x[3];
+
+	if (!s->use_prim) {
+		memcpy(a, h->a, 3 * sizeof(double));
+		memcpy(b, h->b, 3 * sizeof(double));
+		return;
+	}
+	lat_inverse(s->prim.lattice, inv);
+	lat_frac_to_cart(s->c.lattice, h->a, x);
+	lat_cart_to_frac(inv, x, a);
+	lat_frac_to_cart(s->c.lattice, h->b, x);
+	lat_cart_to_frac(inv, x, b);
+}
+
+/* The edges percolated for family k and for every family no longer, as (site, site, image). */
+static json_t *
+network_json(const struct hopset *hs, int k)
+{
+	json_t *net = json_object(), *fam = json_array(), *cum = json_array();
+
+	for (int c = 0; c < hs->n; c++) {
+		if (c != k && hs->h[c].length > hs->h[k].length + 1e-6)
+			continue;
+		for (int e = 0; e < hs->h[c].nedge; e++) {
+			const int *t = hs->h[c].edge[e];
+			json_t *row = json_pack("[iiiii]", hs->ion_site[t[0]], hs->ion_site[t[1]], t[2], t[3], t[4]);
+			if (c == k)
+				json_array_append(fam, row);
+			json_array_append_new(cum, row);
+		}
+	}
+	json_object_set_new(net, "family_edges", fam);
+	json_object_set_new(net, "cumulative_edges", cum);
+	return net;
+}
+
+/* Percolation dimensionality of the hop's family, and of every family no longer. */
+static void
+measure_dimensionality(struct record *r, const struct descriptor *d)
+{
+	const struct shared *s = r->s;
 	double a[3], b[3];
 	int k;
 
-	if (!s->hops_ok) {
-		fail(errors, m, "dimensionality", s->hops_err);
-		fail(errors, m, "dimensionality_cumlengths", s->hops_err);
-		return;
-	}
-	if (s->use_prim) {
-		double inv[3][3], r[3];
-		lat_inverse(c->lattice, inv);
-		lat_frac_to_cart(s->c.lattice, h->a, r);
-		lat_cart_to_frac(inv, r, a);
-		lat_frac_to_cart(s->c.lattice, h->b, r);
-		lat_cart_to_frac(inv, r, b);
-	} else {
-		memcpy(a, h->a, sizeof(a));
-		memcpy(b, h->b, sizeof(b));
-	}
-	k = hops_class_of(&s->hs, c, a, b, 2 * symprec);
+	hop_in_cell(s, &r->h, a, b);
+	k = hops_class_of(&s->hs, s->use_prim ? &s->prim : &s->c, a, b, 2 * r->o->symprec);
 	if (k < 0) {
-		fail(errors, m, "dimensionality", "the hop is not among the structure's hops");
-		fail(errors, m, "dimensionality_cumlengths", "the hop is not among the structure's hops");
+		descriptor_fail(r, d, "the hop is not among the structure's hops");
 		return;
 	}
-	json_object_set_new(m, "dimensionality", json_integer(hops_dimensionality(&s->hs, &k, 1)));
-	json_object_set_new(m, "dimensionality_cumlengths", json_integer(hops_dimensionality_upto(&s->hs, k)));
-	if (network && !s->use_prim) {
-		/* the edges percolated, as (site, site, image) of the record's cell */
-		json_t *net = json_object(), *fam = json_array(), *cum = json_array();
-		for (int c2 = 0; c2 < s->hs.n; c2++) {
-			if (c2 != k && s->hs.h[c2].length > s->hs.h[k].length + 1e-6)
-				continue;
-			for (int e = 0; e < s->hs.h[c2].nedge; e++) {
-				const int *t = s->hs.h[c2].edge[e];
-				json_t *row = json_pack("[iiiii]", s->hs.ion_site[t[0]], s->hs.ion_site[t[1]], t[2], t[3], t[4]);
-				if (c2 == k)
-					json_array_append(fam, row);
-				json_array_append_new(cum, row);
-			}
-		}
-		json_object_set_new(net, "family_edges", fam);
-		json_object_set_new(net, "cumulative_edges", cum);
-		json_object_set_new(m, "network", net);
-	}
+	json_object_set_new(r->m, "dimensionality", json_integer(hops_dimensionality(&s->hs, &k, 1)));
+	json_object_set_new(r->m, "dimensionality_cumlengths", json_integer(hops_dimensionality_upto(&s->hs, k)));
+	/* the edge sites are the record's only when the families are the record's cell's */
+	if (r->o->network && !s->use_prim)
+		json_object_set_new(r->m, "network", network_json(&s->hs, k));
 }
 
-struct over_ctx {
+/* Ewald site energy of the mover in each image into en; -1 with err. */
+static int
+ewald_energies(const struct record *r, double *en, struct hk_err *err)
+{
+	double *qd = charges_real(r->q, r->p.start.n);
+	int rc = 0;
+
+	for (int k = 0; k < r->ni && rc == 0; k++)
+		rc = ewald_site_energies(&r->img[k], qd, &r->p.mover, 1, r->o->ewald_tol, &en[k], err);
+	free(qd);
+	return rc == 0 ? 0 : -1;
+}
+
+/* ewald_energy: the largest site energy relative to the start's magnitude; its profile. */
+static void
+measure_ewald(struct record *r, const struct descriptor *d)
+{
+	struct hk_err e = HK_ERR_INIT;
+	double *en = xmalloc((size_t)r->ni * sizeof(double)), *rel, mx = 0;
+	const char *why = NULL;
+
+	if (ewald_energies(r, en, &e) == -1)
+		why = e.msg;
+	else if (en[0] == 0)
+		why = "site energy of the start is zero";
+	if (why) {
+		descriptor_fail(r, d, why);
+		free(en);
+		return;
+	}
+	rel = xmalloc((size_t)r->ni * sizeof(double));
+	for (int k = 0; k < r->ni; k++) {
+		rel[k] = (en[k] - en[0]) / fabs(en[0]);
+		mx = rel[k] > mx ? rel[k] : mx;
+	}
+	json_object_set_new(r->m, "ewald_energy", jsonw_real(mx));
+	json_object_set_new(r->m, "ewald_profile", jsonw_vec(rel, r->ni));
+	json_object_set_new(r->m, "ewald_energies", jsonw_vec(en, r->ni));
+	free(rel);
+	free(en);
+}
+
+/* The largest overlap of the mover's radius with a cation's and with an anion's, in one image. */
+struct overlap {
 	const struct cell *c;
 	const int *q;
 	const struct bvse_tables *t;
 	int mover;
 	double rm, cat, an;
-	char why[200];
+	char *why;		/* a new string when the search stopped */
 };
 
 static int
-over_visit(void *ctx, int j, const int img[3], double d)
+overlap_visit(void *ctx, int j, const int img[3], double d)
 {
-	struct over_ctx *x = ctx;
-	double r;
+	struct overlap *x = ctx;
+	double r, o;
+	char b[16];
 
 	if (j == x->mover && img[0] == 0 && img[1] == 0 && img[2] == 0)
 		return 0;
@@ -227,15 +574,51 @@ over_visit(void *ctx, int j, const int img[3], double d)
 		return 0;
 	r = bvse_radius(x->t, x->c->z[j], x->q[j]);
 	if (!(r > 0)) {
-		char b[16];
-		snprintf(x->why, sizeof(x->why), "no ionic radius for %s", elem_ion(x->c->z[j], x->q[j], b));
+		x->why = strf("no ionic radius for %s", elem_ion(x->c->z[j], x->q[j], b));
 		return 1;
 	}
-	double o = x->rm + r - d;
+	o = x->rm + r - d;
 	if (x->q[j] > 0 && o > x->cat)
 		x->cat = o;
 	if (x->q[j] < 0 && o > x->an)
 		x->an = o;
+	return 0;
+}
+
+/* Fill x->cat and x->an for the image c (-INFINITY when none within the cutoff). */
+static int
+overlap_in_image(struct overlap *x, const struct cell *c, double cutoff)
+{
+	struct neigh_grid g;
+	int rc;
+
+	x->c = c;
+	x->cat = x->an = -INFINITY;
+	if (neigh_build(&g, c->lattice, c->n, (const double (*)[3])c->frac, cutoff) == -1) {
+		x->why = xstrdup("an image has a degenerate lattice or coordinates");
+		return -1;
+	}
+	rc = neigh_query(&g, c->frac[x->mover], cutoff, overlap_visit, x);
+	neigh_release(&g);
+	return rc == 0 ? 0 : -1;
+}
+
+/* The largest cation and anion overlaps in each image; -1 with a new *why. */
+static int
+overlaps_along(const struct record *r, double *cat, double *an, char **why)
+{
+	int z = r->h.z, qm = r->q[r->p.mover];
+	struct overlap x = { NULL, r->q, &r->t->bvse, r->p.mover, bvse_radius(&r->t->bvse, z, qm), 0, 0, NULL };
+	char b[16];
+
+	if (!(x.rm > 0))
+		return unmet(why, strf("no ionic radius for the moving %s", elem_ion(z, qm, b)));
+	for (int k = 0; k < r->ni; k++) {
+		if (overlap_in_image(&x, &r->img[k], r->o->overlap_cutoff) == -1)
+			return unmet(why, x.why);
+		cat[k] = x.cat;
+		an[k] = x.an;
+	}
 	return 0;
 }
 
@@ -251,240 +634,179 @@ largest_change(const double *v, int n)
 	return best;
 }
 
-/* DIR/<id>.json: the images with the oxidation states used, and the mover. */
-static int
-write_images(const char *dir, const json_t *rec, struct cell *img, int ni, const int *q, int mover,
-    struct hk_err *err)
+static void
+overlap_set(struct record *r, const char *name, const double *v, const char *none)
 {
-	const char *id = json_string_value(json_object_get(rec, "id"));
-	json_t *doc = json_object(), *arr = json_array();
-	struct sbuf path = SBUF_INIT, tmp = SBUF_INIT, text = SBUF_INIT;
-	int rc = -1;
-	FILE *f;
-
-	if (id == NULL || !rec_id_valid(id)) {
-		err_set(err, "record has no valid id");
-		goto out;
-	}
-	for (int k = 0; k < ni; k++) {
-		double *qd = xmalloc((size_t)img[k].n * sizeof(double));
-		for (int a = 0; a < img[k].n; a++)
-			qd[a] = q[a];
-		img[k].oxi = qd;
-		json_array_append_new(arr, structjson_compact(&img[k]));
-		img[k].oxi = NULL;
-		free(qd);
-	}
-	json_object_set_new(doc, "id", json_string(id));
-	json_object_set_new(doc, "mover", json_integer(mover));
-	json_object_set_new(doc, "images", arr);
-	sbuf_addf(&path, "%s/%s.json", dir, id);
-	sbuf_addf(&tmp, "%s.tmp.%ld", path.s, (long)getpid());
-	if (jsonw_value(&text, doc, err) == -1)
-		goto out;
-	sbuf_addc(&text, '\n');
-	if ((f = fopen(tmp.s, "w")) == NULL) {
-		err_set(err, "%s: %s", tmp.s, strerror(errno));
-		goto out;
-	}
-	if (fwrite(text.s, 1, text.len, f) != text.len || fclose(f) != 0 || rename(tmp.s, path.s) != 0) {
-		err_set(err, "%s: %s", path.s, strerror(errno));
-		unlink(tmp.s);
-		goto out;
-	}
-	rc = 0;
-out:
-	json_decref(doc);
-	sbuf_release(&path);
-	sbuf_release(&tmp);
-	sbuf_release(&text);
-	return rc;
+	if (isfinite(v[0]))
+		json_object_set_new(r->m, name, jsonw_real(largest_change(v, r->ni)));
+	else
+		field_fail(r, name, none);
 }
 
+/* ionic_radii_overlap_cations/_anions: the signed largest change of each along the path. */
 static void
-along_path(const json_t *rec, struct shared *s, const struct hop_in *h, const struct measure_opts *o,
-    const struct measure_tables *t, json_t *m, json_t *errors)
+measure_overlap(struct record *r, const struct descriptor *d)
 {
-	struct neb_path p = NEB_PATH_INIT;
-	struct hk_err e = HK_ERR_INIT;
-	int ni = o->nimages + 2, mm[3][3], *q = NULL;
-	struct cell *img = xcalloc((size_t)ni, sizeof(*img));
-	struct idpp_result ir;
-	unsigned want = o->what & (MEASURE_EWALD | MEASURE_OVERLAP | MEASURE_BVSE);
-	const char *why = NULL;
-	char buf[700];
+	double *cat = xmalloc((size_t)r->ni * sizeof(double)), *an = xmalloc((size_t)r->ni * sizeof(double));
+	char *why = NULL;
 
-	if (paths_supercell_matrix(rec, s->c.lattice, o->min_length, mm) == -1)
-		why = "no usable supercell";
-	else if (neb_endpoints(&s->c, h->i, h->j, h->image, mm, &p, &e) == -1)
-		why = e.msg;
-	if (why == NULL) {
-		neb_linear(&p, o->nimages, img);
-		if (idpp_relax(img, ni, &o->idpp, &ir, &e) == -1) {
-			snprintf(buf, sizeof(buf), "IDPP: %s", e.msg);
-			why = buf;
-		}
+	if (overlaps_along(r, cat, an, &why) == -1) {
+		descriptor_fail(r, d, why);
+	} else {
+		overlap_set(r, "ionic_radii_overlap_cations", cat, "no cation within the cutoff");
+		overlap_set(r, "ionic_radii_overlap_anions", an, "no anion within the cutoff");
 	}
-	if (why) {
-		if (want & MEASURE_EWALD)
-			fail(errors, m, "ewald_energy", why);
-		if (want & MEASURE_OVERLAP) {
-			fail(errors, m, "ionic_radii_overlap_cations", why);
-			fail(errors, m, "ionic_radii_overlap_anions", why);
-		}
-		if (want & MEASURE_BVSE)
-			fail(errors, m, "bvse_barrier", why);
-		goto out;
-	}
-	json_object_set_new(m, "idpp", idpp_result_json(&ir));
-	{
-		double closest[64];
-		for (int k = 0; k < ni && k < 64; k++)
-			closest[k] = neb_closest(&img[k], NULL, NULL);
-		json_object_set_new(m, "images_closest", jsonw_vec(closest, ni < 64 ? ni : 64));
-	}
-	if (s->oxi == NULL) {
-		snprintf(buf, sizeof(buf), "no oxidation states: %.500s", s->oxi_err);
-		if (want & MEASURE_EWALD)
-			fail(errors, m, "ewald_energy", buf);
-		if (want & MEASURE_OVERLAP) {
-			fail(errors, m, "ionic_radii_overlap_cations", buf);
-			fail(errors, m, "ionic_radii_overlap_anions", buf);
-		}
-		if (want & MEASURE_BVSE)
-			fail(errors, m, "bvse_barrier", buf);
-		goto out;
-	}
-	q = xmalloc((size_t)p.start.n * sizeof(int));
-	for (int a = 0; a < p.start.n; a++)
-		q[a] = s->oxi[p.site[a]];
-	if (o->images_dir && write_images(o->images_dir, rec, img, ni, q, p.mover, &e) == -1)
-		json_object_set_new(errors, "images", json_string(e.msg));
-	if (want & MEASURE_EWALD) {
-		double *en = xmalloc((size_t)ni * sizeof(double)), *qd = xmalloc((size_t)p.start.n * sizeof(double));
-		int ok = 1;
-		for (int a = 0; a < p.start.n; a++)
-			qd[a] = q[a];
-		for (int k = 0; k < ni && ok; k++)
-			ok = ewald_site_energies(&img[k], qd, &p.mover, 1, o->ewald_tol, &en[k], &e) == 0;
-		if (!ok || en[0] == 0) {
-			fail(errors, m, "ewald_energy", ok ? "site energy of the start is zero" : e.msg);
-		} else {
-			double rel[64], mx = 0;
-			for (int k = 0; k < ni && k < 64; k++) {
-				rel[k] = (en[k] - en[0]) / fabs(en[0]);
-				mx = rel[k] > mx ? rel[k] : mx;
-			}
-			json_object_set_new(m, "ewald_energy", jsonw_real(mx));
-			json_object_set_new(m, "ewald_profile", jsonw_vec(rel, ni < 64 ? ni : 64));
-			json_object_set_new(m, "ewald_energies", jsonw_vec(en, ni < 64 ? ni : 64));
-		}
+	free(why);
+	free(cat);
+	free(an);
+}
+
+/* bvse_barrier: the softBV energy of the mover, highest image less the start; its profile. */
+static void
+measure_bvse(struct record *r, const struct descriptor *d)
+{
+	struct hk_err e = HK_ERR_INIT;
+	double *en = xmalloc((size_t)r->ni * sizeof(double)), *prof, mx;
+	int m = r->p.mover, rc = 0;
+
+	for (int k = 0; k < r->ni && rc == 0; k++)
+		rc = bvse_energy(&r->t->bvse, &r->img[k], r->q, m, r->h.z, r->q[m], r->img[k].frac[m],
+		    r->o->bvse_cutoff, &en[k], &e);
+	if (rc != 0) {
+		descriptor_fail(r, d, e.msg);
 		free(en);
-		free(qd);
+		return;
 	}
-	if (want & MEASURE_OVERLAP) {
-		double rm = bvse_radius(&t->bvse, h->z, q[p.mover]);
-		double *cat = xmalloc((size_t)ni * sizeof(double)), *an = xmalloc((size_t)ni * sizeof(double));
-		struct over_ctx x = { NULL, q, &t->bvse, p.mover, rm, 0, 0, "" };
-		int ok = rm > 0;
-		if (!ok)
-			snprintf(x.why, sizeof(x.why), "no ionic radius for the moving %s",
-			    elem_ion(h->z, q[p.mover], (char[16]){ 0 }));
-		for (int k = 0; k < ni && ok; k++) {
-			struct neigh_grid g;
-			x.c = &img[k];
-			x.cat = x.an = -INFINITY;
-			neigh_build(&g, img[k].lattice, img[k].n, (const double (*)[3])img[k].frac, o->overlap_cutoff);
-			ok = neigh_query(&g, img[k].frac[p.mover], o->overlap_cutoff, over_visit, &x) == 0;
-			neigh_release(&g);
-			cat[k] = x.cat;
-			an[k] = x.an;
-		}
-		if (!ok) {
-			fail(errors, m, "ionic_radii_overlap_cations", x.why);
-			fail(errors, m, "ionic_radii_overlap_anions", x.why);
-		} else {
-			if (isfinite(cat[0]))
-				json_object_set_new(m, "ionic_radii_overlap_cations", jsonw_real(largest_change(cat, ni)));
-			else
-				fail(errors, m, "ionic_radii_overlap_cations", "no cation within the cutoff");
-			if (isfinite(an[0]))
-				json_object_set_new(m, "ionic_radii_overlap_anions", jsonw_real(largest_change(an, ni)));
-			else
-				fail(errors, m, "ionic_radii_overlap_anions", "no anion within the cutoff");
-		}
-		free(cat);
-		free(an);
+	prof = xmalloc((size_t)r->ni * sizeof(double));
+	mx = en[0];
+	for (int k = 0; k < r->ni; k++) {
+		mx = en[k] > mx ? en[k] : mx;
+		prof[k] = en[k] - en[0];
 	}
-	if (want & MEASURE_BVSE) {
-		double en[64];
-		int ok = 1;
-		for (int k = 0; k < ni && k < 64 && ok; k++)
-			ok = bvse_energy(&t->bvse, &img[k], q, p.mover, h->z, q[p.mover], img[k].frac[p.mover],
-			    o->bvse_cutoff, &en[k], &e) == 0;
-		if (!ok) {
-			fail(errors, m, "bvse_barrier", e.msg);
-		} else {
-			double mx = en[0], prof[64];
-			for (int k = 0; k < ni && k < 64; k++) {
-				mx = en[k] > mx ? en[k] : mx;
-				prof[k] = en[k] - en[0];
-			}
-			json_object_set_new(m, "bvse_barrier", jsonw_real(mx - en[0]));
-			json_object_set_new(m, "bvse_profile", jsonw_vec(prof, ni < 64 ? ni : 64));
-		}
-	}
-out:
-	free(q);
-	for (int k = 0; k < ni; k++)
-		cell_release(&img[k]);
-	free(img);
-	neb_path_release(&p);
+	json_object_set_new(r->m, "bvse_barrier", jsonw_real(mx - en[0]));
+	json_object_set_new(r->m, "bvse_profile", jsonw_vec(prof, r->ni));
+	free(prof);
+	free(en);
 }
 
-static void
-prepare(struct shared *s, json_t **recs, int n, const struct measure_opts *o, const struct measure_tables *t)
-{
-	struct hk_err e = HK_ERR_INIT;
-	double maxlen = 0;
-	int z = 0;
+enum { ALONG_PATH = NEED_HOP | NEED_PATH | NEED_CHARGES };
 
-	if (o->what & (MEASURE_OXIDATION | MEASURE_EWALD | MEASURE_OVERLAP | MEASURE_BVSE)) {
-		s->oxi = xmalloc((size_t)s->c.n * sizeof(int));
-		if (bv_oxidation_states(&s->c, &s->sym, &t->bv, s->oxi, &e) == -1) {
-			snprintf(s->oxi_err, sizeof(s->oxi_err), "%s", e.msg);
-			free(s->oxi);
-			s->oxi = NULL;
+/* The descriptors, in the order their fields are written. */
+static const struct descriptor descriptors[] = {
+	{ MEASURE_OXIDATION, { "oxidation_state", "oxidation_states" }, NEED_OXI, measure_oxidation },
+	{ MEASURE_DIMENSIONALITY, { "dimensionality", "dimensionality_cumlengths" }, NEED_HOP | NEED_HOPS,
+	    measure_dimensionality },
+	{ MEASURE_EWALD, { "ewald_energy" }, ALONG_PATH, measure_ewald },
+	{ MEASURE_OVERLAP, { "ionic_radii_overlap_cations", "ionic_radii_overlap_anions" }, ALONG_PATH,
+	    measure_overlap },
+	{ MEASURE_BVSE, { "bvse_barrier" }, ALONG_PATH, measure_bvse },
+};
+
+enum { NDESCRIPTORS = sizeof(descriptors) / sizeof(descriptors[0]) };
+
+/* The descriptor with a field named by the n bytes at p, or NULL. */
+static const struct descriptor *
+descriptor_named(const char *p, size_t n)
+{
+	for (int k = 0; k < NDESCRIPTORS; k++)
+		for (int f = 0; f < NAMES_MAX && descriptors[k].names[f]; f++)
+			if (strlen(descriptors[k].names[f]) == n && strncmp(descriptors[k].names[f], p, n) == 0)
+				return &descriptors[k];
+	return NULL;
+}
+
+int
+measure_parse_only(const char *list, unsigned *what, struct hk_err *err)
+{
+	const char *p = list;
+
+	*what = 0;
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		const struct descriptor *d = descriptor_named(p, n);
+		if (d == NULL) {
+			err_set(err, "unknown measure '%.*s'", (int)n, p);
+			return -1;
+		}
+		*what |= d->bit;
+		p += n + (p[n] == ',');
+	}
+	return *what ? 0 : (err_set(err, "no measures named"), -1);
+}
+
+/* The NEED_* bits of the descriptors in what. */
+static unsigned
+needs_of(unsigned what)
+{
+	unsigned n = 0;
+
+	for (int k = 0; k < NDESCRIPTORS; k++)
+		if (what & descriptors[k].bit)
+			n |= descriptors[k].needs;
+	return n;
+}
+
+/*
+ * Whether an unmet need nulls descriptor d: when d is requested and needs
+ * it -- and, as measure has always written such records, a record without
+ * a hop nulls every descriptor along the path once one of them is asked for.
+ */
+static int
+fails_with(const struct record *r, const struct descriptor *d, unsigned need)
+{
+	if (!(d->needs & need) || (r->done & d->bit))
+		return 0;
+	if (r->o->what & d->bit)
+		return 1;
+	return need == NEED_HOP && (d->needs & NEED_PATH) && (r->wanted_needs & NEED_PATH);
+}
+
+/* The failure fan-out: every descriptor the unmet need nulls is null, with why. */
+static void
+need_fail(struct record *r, unsigned need, const char *why)
+{
+	for (int k = 0; k < NDESCRIPTORS; k++) {
+		if (fails_with(r, &descriptors[k], need)) {
+			descriptor_fail(r, &descriptors[k], why);
+			r->done |= descriptors[k].bit;
 		}
 	}
-	if (!(o->what & MEASURE_DIMENSIONALITY))
-		return;
-	for (int k = 0; k < n; k++) {
-		const json_t *l = json_object_get(recs[k], "length");
-		const json_t *ii = json_object_get(recs[k], "iindex");
-		if (json_is_number(l) && json_number_value(l) > maxlen)
-			maxlen = json_number_value(l);
-		if (json_is_integer(ii) && json_integer_value(ii) >= 0 && json_integer_value(ii) < s->c.n)
-			z = s->c.z[json_integer_value(ii)];
-	}
-	if (z == 0 || maxlen <= 0) {
-		snprintf(s->hops_err, sizeof(s->hops_err), "records carry no hop length or site");
-		return;
-	}
-	s->use_prim = !sym_complete(&s->sym);
-	if (s->use_prim) {
-		sym_primitive_of(&s->c, &s->sym, &s->prim);
-		if (sym_analyze(&s->prim, o->symprec, &s->psym, &e) == -1) {
-			snprintf(s->hops_err, sizeof(s->hops_err), "primitive cell: %s", e.msg);
-			return;
+}
+
+/* Make d's needs in order; -1 (after the fan-out) at the first unmet one. */
+static int
+needs_met(struct record *r, const struct descriptor *d)
+{
+	for (int k = 0; k < NNEEDS; k++) {
+		const char *why;
+		if ((d->needs & needs[k].bit) && (why = record_unmet(r, needs[k].bit)) != NULL) {
+			need_fail(r, needs[k].bit, why);
+			return -1;
 		}
 	}
-	if (hops_find(s->use_prim ? &s->prim : &s->c, s->use_prim ? &s->psym : &s->sym, z, maxlen + 1e-5,
-	    o->symprec, &s->hs, &e) == -1) {
-		snprintf(s->hops_err, sizeof(s->hops_err), "%s", e.msg);
-		return;
+	return 0;
+}
+
+/* Add the "measures" object to rec. */
+static void
+record_measure(json_t *rec, const struct shared *s, const struct measure_opts *o, const struct measure_tables *t)
+{
+	struct record r = { .rec = rec, .s = s, .o = o, .t = t, .p = NEB_PATH_INIT };
+
+	r.m = json_object();
+	r.errors = json_object();
+	r.wanted_needs = needs_of(o->what);
+	for (int k = 0; k < NDESCRIPTORS; k++) {
+		const struct descriptor *d = &descriptors[k];
+		if (!(o->what & d->bit) || (r.done & d->bit))
+			continue;
+		if (needs_met(&r, d) == 0)
+			d->measure(&r, d);
+		r.done |= d->bit;
 	}
-	s->hops_ok = 1;
+	json_object_set_new(r.m, "errors", r.errors);
+	json_object_set_new(rec, "measures", r.m);
+	record_release(&r);
 }
 
 int
@@ -492,6 +814,7 @@ measure_group(json_t **recs, int n, const struct measure_opts *o, const struct m
     struct hk_err *err)
 {
 	struct shared s;
+	unsigned wanted;
 
 	memset(&s, 0, sizeof(s));
 	if (structjson_read(json_object_get(recs[0], "structure"), &s.c, err, NULL) == -1) {
@@ -503,46 +826,13 @@ measure_group(json_t **recs, int n, const struct measure_opts *o, const struct m
 		shared_release(&s);
 		return -1;
 	}
-	prepare(&s, recs, n, o, t);
-	for (int r = 0; r < n; r++) {
-		json_t *m = json_object(), *errors = json_object();
-		struct hop_in h;
-		char why[200];
-		int hop_ok = read_hop(recs[r], &s.c, &h, why, sizeof(why)) == 0;
-		if (o->what & MEASURE_OXIDATION) {
-			if (s.oxi == NULL) {
-				fail(errors, m, "oxidation_state", s.oxi_err);
-				fail(errors, m, "oxidation_states", s.oxi_err);
-			} else {
-				json_t *all = json_array();
-				for (int i = 0; i < s.c.n; i++)
-					json_array_append_new(all, json_integer(s.oxi[i]));
-				if (hop_ok)
-					json_object_set_new(m, "oxidation_state", json_integer(s.oxi[h.i]));
-				else
-					fail(errors, m, "oxidation_state", why);
-				json_object_set_new(m, "oxidation_states", all);
-			}
-		}
-		if (o->what & MEASURE_DIMENSIONALITY) {
-			if (hop_ok) {
-				dims(&s, &h, m, errors, o->symprec, o->network);
-			} else {
-				fail(errors, m, "dimensionality", why);
-				fail(errors, m, "dimensionality_cumlengths", why);
-			}
-		}
-		if (o->what & (MEASURE_EWALD | MEASURE_OVERLAP | MEASURE_BVSE)) {
-			if (hop_ok)
-				along_path(recs[r], &s, &h, o, t, m, errors);
-			else
-				for (const char *const *nm = (const char *const[]){ "ewald_energy",
-				    "ionic_radii_overlap_cations", "ionic_radii_overlap_anions", "bvse_barrier", NULL }; *nm; nm++)
-					fail(errors, m, *nm, why);
-		}
-		json_object_set_new(m, "errors", errors);
-		json_object_set_new(recs[r], "measures", m);
-	}
+	wanted = needs_of(o->what);
+	if (wanted & (NEED_OXI | NEED_CHARGES))
+		shared_oxidation_states(&s, t);
+	if (wanted & NEED_HOPS)
+		shared_hops(&s, recs, n, o);
+	for (int r = 0; r < n; r++)
+		record_measure(recs[r], &s, o, t);
 	shared_release(&s);
 	return 0;
 }

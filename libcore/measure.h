@@ -23,6 +23,7 @@
 #include "err.h"
 #include "idpp.h"
 
+/* One bit per descriptor (a row of measure.c's table). */
 enum {
 	MEASURE_OXIDATION = 1,
 	MEASURE_DIMENSIONALITY = 2,
@@ -56,7 +57,11 @@ struct measure_tables {
 int measure_tables_load(struct measure_tables *t, struct hk_err *err);
 void measure_tables_release(struct measure_tables *t);
 
-/* Parse "oxidation_state,ewald_energy,..." into MEASURE_* bits. */
+/*
+ * Parse "oxidation_state,ewald_energy,..." into MEASURE_* bits.  Each name
+ * is a field of "measures" and selects the descriptor writing it (with its
+ * other fields); -1 with err naming the first unknown name.
+ */
 int measure_parse_only(const char *list, unsigned *what, struct hk_err *err);
 
 /*
