@@ -43,11 +43,10 @@ params_read(const char *dir, struct params *p, struct hk_err *err)
 {
 	struct incar in = INCAR_INIT;
 	struct sbuf text = SBUF_INIT;
-	char path[4200];
+	char *path = xasprintf("%s/INCAR", dir);
 	long nsw, ibrion, isif, images;
 	int rc = -1;
 
-	snprintf(path, sizeof(path), "%s/INCAR", dir);
 	if (file_read(path, &text) == -1) {
 		err_set(err, "%s: %s", path, strerror(errno));
 		goto out;
@@ -80,12 +79,13 @@ params_read(const char *dir, struct params *p, struct hk_err *err)
 out:
 	incar_release(&in);
 	sbuf_release(&text);
+	free(path);
 	return rc;
 }
 
 /* A structure being computed and the files it writes. */
 struct image {
-	char dir[4200];
+	char *dir;
 	char title[128];
 	struct cell c;
 	double *x, *f;		/* Cartesian positions and forces, n x 3 */
@@ -111,14 +111,14 @@ static int
 image_load(struct image *im, const char *dir, struct hk_err *err)
 {
 	struct sbuf text = SBUF_INIT;
-	char path[4300];
+	char *path = xasprintf("%s/POSCAR", dir);
 	int rc;
 
 	memset(im, 0, sizeof(*im));
-	snprintf(im->dir, sizeof(im->dir), "%s", dir);
-	snprintf(path, sizeof(path), "%s/POSCAR", dir);
+	im->dir = xstrdup(dir);
 	if (file_read(path, &text) == -1) {
 		err_set(err, "%s: %s", path, strerror(errno));
+		free(path);
 		return -1;
 	}
 	rc = poscar_read(text.s ? text.s : "", text.len, path, NULL, keep_cell, im, err);
@@ -126,8 +126,10 @@ image_load(struct image *im, const char *dir, struct hk_err *err)
 	if (rc != 0 || im->c.n == 0) {
 		if (err->msg[0] == 0)
 			err_set(err, "%s: no structure", path);
+		free(path);
 		return -1;
 	}
+	free(path);
 	im->x = xmalloc((size_t)im->c.n * 3 * sizeof(double));
 	im->f = xcalloc((size_t)im->c.n * 3, sizeof(double));
 	for (int i = 0; i < im->c.n; i++)
@@ -145,18 +147,19 @@ image_release(struct image *im)
 	cell_release(&im->c);
 	free(im->x);
 	free(im->f);
+	free(im->dir);
 	memset(im, 0, sizeof(*im));
 }
 
 static FILE *
 open_in(const char *dir, const char *name, struct hk_err *err)
 {
-	char path[4300];
+	char *path = xasprintf("%s/%s", dir, name);
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	if ((f = fopen(path, "w")) == NULL)
 		err_set(err, "%s: %s", path, strerror(errno));
+	free(path);
 	return f;
 }
 
@@ -279,7 +282,7 @@ image_close(struct image *im, int relaxed, int stopped, double t0, struct hk_err
 {
 	struct rusage ru;
 	struct sbuf con = SBUF_INIT;
-	char path[4300];
+	char *path;
 	double inv[3][3];
 	int bad = 0;
 
@@ -304,19 +307,21 @@ image_close(struct image *im, int relaxed, int stopped, double t0, struct hk_err
 	for (int i = 0; i < im->c.n; i++)
 		lat_cart_to_frac(inv, im->x + 3 * i, im->c.frac[i]);
 	poscar_write(&con, &im->c, im->title[0] ? im->title : "ff-calc CONTCAR");
-	snprintf(path, sizeof(path), "%s/CONTCAR", im->dir);
+	path = xasprintf("%s/CONTCAR", im->dir);
 	bad = file_write_atomic(path, con.s, con.len, err);
 	sbuf_release(&con);
+	free(path);
 	return bad ? -1 : 0;
 }
 
 static int
 stopcar(const char *dir)
 {
-	char path[4300];
+	char *path = xasprintf("%s/STOPCAR", dir);
+	int stop = access(path, F_OK) == 0;
 
-	snprintf(path, sizeof(path), "%s/STOPCAR", dir);
-	return access(path, F_OK) == 0;
+	free(path);
+	return stop;
 }
 
 /* Oxidation states from "Ca=2,F=-1": -1 when an element is missing or the text is bad. */
@@ -570,12 +575,10 @@ ffcalc_run(const char *dir, const struct ffcalc_opts *o, struct hk_err *err)
 	n = p.images > 0 ? p.images + 2 : 1;
 	im = xcalloc((size_t)n, sizeof(*im));
 	for (int k = 0; k < n; k++) {
-		char d[4200];
-		if (p.images > 0)
-			snprintf(d, sizeof(d), "%s/%02d", dir, k);
-		else
-			snprintf(d, sizeof(d), "%s", dir);
-		if (image_load(&im[k], d, err) == -1)
+		char *d = p.images > 0 ? xasprintf("%s/%02d", dir, k) : xstrdup(dir);
+		int loaded = image_load(&im[k], d, err);
+		free(d);
+		if (loaded == -1)
 			goto out;
 		if (im[k].c.n != im[0].c.n || memcmp(im[k].c.z, im[0].c.z, (size_t)im[0].c.n * sizeof(int)) != 0) {
 			err_set(err, "%s/POSCAR: not the atoms of %s/POSCAR in the same order", im[k].dir, im[0].dir);
@@ -594,9 +597,8 @@ ffcalc_run(const char *dir, const struct ffcalc_opts *o, struct hk_err *err)
 			goto out;
 		have_bv = 1;
 		if (ff_charges(&im[0].c, &bv, o->symprec, q, &charge, err) == -1) {
-			char msg[600];
-			snprintf(msg, sizeof(msg), "%s/POSCAR: oxidation states: %s (give them with --oxi)", im[0].dir, err->msg);
-			err_set(err, "%s", msg);
+			err_prefix(err, "%s/POSCAR: oxidation states", im[0].dir);
+			snprintf(err->msg + strlen(err->msg), sizeof(err->msg) - strlen(err->msg), " (give them with --oxi)");
 			goto out;
 		}
 	}
