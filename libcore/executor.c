@@ -140,7 +140,7 @@ capture(char *const argv[], struct sbuf *out, struct sbuf *errout)
 		close(po[0]);
 		close(pe[0]);
 		execvp(argv[0], argv);
-		fprintf(stderr, "%s: %s\n", argv[0], strerror(errno));
+		fprintf(stderr, "%s: %s\n", argv[0], strerror(errno));	/* lint: forked child */
 		_exit(127);
 	}
 	close(po[1]);
