@@ -6,7 +6,7 @@
 #include "elements.h"
 #include "neigh.h"
 #include "num.h"
-#include "share.h"
+#include "datafile.h"
 #include "xalloc.h"
 
 #define BV_RADIUS 4.0
@@ -64,8 +64,8 @@ int
 bv_tables_load(struct bv_tables *t, struct hk_err *err)
 {
 	memset(t, 0, sizeof(*t));
-	if (tsv_read("bv/brese-okeeffe-1991.tsv", 3, read_param, t, err) != 0 ||
-	    tsv_read("bv/icsd-bvsum.tsv", 6, read_species, t, err) != 0) {
+	if (datafile_tsv("bv/brese-okeeffe-1991.tsv", 3, read_param, t, err) != 0 ||
+	    datafile_tsv("bv/icsd-bvsum.tsv", 6, read_species, t, err) != 0) {
 		bv_tables_release(t);
 		return -1;
 	}

@@ -7,7 +7,7 @@
 #include "ewald.h"
 #include "neigh.h"
 #include "num.h"
-#include "share.h"
+#include "datafile.h"
 #include "xalloc.h"
 
 static int
@@ -67,10 +67,10 @@ int
 bvse_tables_load(struct bvse_tables *t, struct hk_err *err)
 {
 	memset(t, 0, sizeof(*t));
-	if (tsv_read("bvse/softbv-anions.tsv", 8, read_pair, t, err) != 0 ||
-	    tsv_read("bvse/softbv-cations.tsv", 8, read_pair, t, err) != 0 ||
-	    tsv_read("bvse/elements.tsv", 3, read_element, t, err) != 0 ||
-	    tsv_read("radii/shannon-ionic.tsv", 3, read_radius, t, err) != 0) {
+	if (datafile_tsv("bvse/softbv-anions.tsv", 8, read_pair, t, err) != 0 ||
+	    datafile_tsv("bvse/softbv-cations.tsv", 8, read_pair, t, err) != 0 ||
+	    datafile_tsv("bvse/elements.tsv", 3, read_element, t, err) != 0 ||
+	    datafile_tsv("radii/shannon-ionic.tsv", 3, read_radius, t, err) != 0) {
 		bvse_tables_release(t);
 		return -1;
 	}

@@ -10,7 +10,7 @@
 #include "fileio.h"
 #include "lattice.h"
 #include "num.h"
-#include "share.h"
+#include "datafile.h"
 #include "vasp_in.h"
 #include "xalloc.h"
 
@@ -211,7 +211,7 @@ incar_preset(struct incar *in, const char *name, struct hk_err *err)
 			return -1;
 		}
 	snprintf(rel, sizeof(rel), "presets/%s.incar", name);
-	if ((f = share_open(rel, path, sizeof(path), err)) == NULL) {
+	if ((f = datafile_open(rel, path, sizeof(path), err)) == NULL) {
 		err_set(err, "no preset '%s' (share/%s)", name, rel);
 		return -1;
 	}
@@ -309,8 +309,8 @@ incar_resolve(struct incar *in, const struct cell *c, struct hk_err *err)
 	struct sbuf v = SBUF_INIT;
 	char nb[NUM_BUFSZ];
 
-	if (tsv_read("presets/magmom.tsv", 2, read_mag, t, err) != 0 ||
-	    tsv_read("presets/ldau.tsv", 5, read_u, t, err) != 0)
+	if (datafile_tsv("presets/magmom.tsv", 2, read_mag, t, err) != 0 ||
+	    datafile_tsv("presets/ldau.tsv", 5, read_u, t, err) != 0)
 		goto out;
 	if (c->n > 0 && (nr = runs(c, z, cnt)) > 256) {
 		err_set(err, "more than 256 species runs");
@@ -409,7 +409,7 @@ potcar_symbols(const struct cell *c, struct sbuf *out, struct hk_err *err)
 	struct lookup *t = xcalloc(1, sizeof(*t));
 	int z[4096], cnt[4096], nr, rc = -1;
 
-	if (tsv_read("presets/potcar-symbols.tsv", 2, read_potcar, t, err) != 0)
+	if (datafile_tsv("presets/potcar-symbols.tsv", 2, read_potcar, t, err) != 0)
 		goto out;
 	nr = c->n <= 4096 ? runs(c, z, cnt) : 0;
 	for (int r = 0; r < nr; r++) {

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "share.h"
+#include "datafile.h"
 
 #ifndef HOPKIT_SHAREDIR
 #define HOPKIT_SHAREDIR "/usr/local/share/hopkit"
@@ -23,7 +23,7 @@ try_open(const char *dir, const char *rel, char *path, size_t n)
 }
 
 FILE *
-share_open(const char *rel, char *path, size_t n, struct hk_err *err)
+datafile_open(const char *rel, char *path, size_t n, struct hk_err *err)
 {
 	char exe[PATH_MAX], dir[PATH_MAX + 16];
 	const char *env = getenv("HOPKIT_SHARE");
@@ -53,13 +53,13 @@ share_open(const char *rel, char *path, size_t n, struct hk_err *err)
 }
 
 int
-tsv_read(const char *rel, int ncol, tsv_fn fn, void *ctx, struct hk_err *err)
+datafile_tsv(const char *rel, int ncol, datafile_row_fn fn, void *ctx, struct hk_err *err)
 {
 	char path[PATH_MAX], *line = NULL;
 	size_t cap = 0;
 	long lineno = 0;
 	int header = 1, rc = 0;
-	FILE *f = share_open(rel, path, sizeof(path), err);
+	FILE *f = datafile_open(rel, path, sizeof(path), err);
 
 	if (f == NULL)
 		return -1;
