@@ -312,3 +312,78 @@ src_walk(const char *path, src_fn fn, src_errfn efn, void *ctx, struct hk_err *e
 	}
 	return walk_file(path, path, 1, fn, ctx, err);
 }
+
+struct src_gunzip {
+	ssize_t (*fn)(void *ctx, void *buf, size_t n);
+	void *ctx;
+	struct archive *ar;
+	unsigned char in[65536];
+	int seen;		/* the inner source gave bytes */
+	int read_failed;	/* the inner source failed */
+	int empty;		/* it gave none: read as an empty stream */
+	int failed;
+};
+
+static la_ssize_t
+gunzip_read(struct archive *a, void *p, const void **buf)
+{
+	struct src_gunzip *g = p;
+	ssize_t got = g->fn(g->ctx, g->in, sizeof(g->in));
+
+	if (got < 0) {
+		g->read_failed = 1;
+		archive_set_error(a, EIO, "read error");
+		return -1;
+	}
+	g->seen |= got > 0;
+	*buf = g->in;
+	return (la_ssize_t)got;
+}
+
+struct src_gunzip *
+src_gunzip_open(ssize_t (*fn)(void *ctx, void *buf, size_t n), void *ctx)
+{
+	struct src_gunzip *g = xcalloc(1, sizeof(*g));
+	struct archive_entry *ae;
+
+	g->fn = fn;
+	g->ctx = ctx;
+	if ((g->ar = archive_read_new()) == NULL) {
+		g->failed = 1;
+		return g;
+	}
+	/* gzip only: an OUTCAR that is bzip2 inside is not an OUTCAR */
+	archive_read_support_filter_gzip(g->ar);
+	archive_read_support_format_raw(g->ar);
+	if (archive_read_open(g->ar, g, NULL, gunzip_read, NULL) != ARCHIVE_OK ||
+	    archive_read_next_header(g->ar, &ae) != ARCHIVE_OK) {
+		/* libarchive finds no format in zero bytes; that is an empty file */
+		g->failed = g->seen || g->read_failed;
+		g->empty = !g->failed;
+	}
+	return g;
+}
+
+ssize_t
+src_gunzip_pull(void *gunzip, void *buf, size_t n)
+{
+	struct src_gunzip *g = gunzip;
+	la_ssize_t got;
+
+	if (g->failed)
+		return -1;
+	if (g->empty)
+		return 0;
+	got = archive_read_data(g->ar, buf, n);
+	return got < 0 ? -1 : (ssize_t)got;
+}
+
+void
+src_gunzip_close(struct src_gunzip *g)
+{
+	if (g == NULL)
+		return;
+	if (g->ar)
+		archive_read_free(g->ar);
+	free(g);
+}
