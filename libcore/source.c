@@ -318,9 +318,7 @@ struct src_gunzip {
 	void *ctx;
 	struct archive *ar;
 	unsigned char in[65536];
-	int seen;		/* the inner source gave bytes */
-	int read_failed;	/* the inner source failed */
-	int empty;		/* it gave none: read as an empty stream */
+	int empty;		/* no bytes, or a gzip stream of none */
 	int failed;
 };
 
@@ -331,11 +329,9 @@ gunzip_read(struct archive *a, void *p, const void **buf)
 	ssize_t got = g->fn(g->ctx, g->in, sizeof(g->in));
 
 	if (got < 0) {
-		g->read_failed = 1;
 		archive_set_error(a, EIO, "read error");
 		return -1;
 	}
-	g->seen |= got > 0;
 	*buf = g->in;
 	return (la_ssize_t)got;
 }
@@ -345,6 +341,7 @@ src_gunzip_open(ssize_t (*fn)(void *ctx, void *buf, size_t n), void *ctx)
 {
 	struct src_gunzip *g = xcalloc(1, sizeof(*g));
 	struct archive_entry *ae;
+	int r;
 
 	g->fn = fn;
 	g->ctx = ctx;
@@ -354,13 +351,16 @@ src_gunzip_open(ssize_t (*fn)(void *ctx, void *buf, size_t n), void *ctx)
 	}
 	/* gzip only: an OUTCAR that is bzip2 inside is not an OUTCAR */
 	archive_read_support_filter_gzip(g->ar);
+	/* raw takes any byte, empty the case of none */
 	archive_read_support_format_raw(g->ar);
-	if (archive_read_open(g->ar, g, NULL, gunzip_read, NULL) != ARCHIVE_OK ||
-	    archive_read_next_header(g->ar, &ae) != ARCHIVE_OK) {
-		/* libarchive finds no format in zero bytes; that is an empty file */
-		g->failed = g->seen || g->read_failed;
-		g->empty = !g->failed;
+	archive_read_support_format_empty(g->ar);
+	if (archive_read_open(g->ar, g, NULL, gunzip_read, NULL) != ARCHIVE_OK) {
+		g->failed = 1;
+		return g;
 	}
+	r = archive_read_next_header(g->ar, &ae);
+	g->empty = r == ARCHIVE_EOF;
+	g->failed = r != ARCHIVE_OK && r != ARCHIVE_EOF;
 	return g;
 }
 
