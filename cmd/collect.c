@@ -14,7 +14,9 @@
 #include "hash.h"
 #include "jsonw.h"
 #include "num.h"
+#include "profile_svg.h"
 #include "rec.h"
+#include "tarball.h"
 #include "xalloc.h"
 
 static const char usage[] =
@@ -86,26 +88,28 @@ plot(struct run *r, const json_t *res)
 {
 	struct sbuf svg = SBUF_INIT;
 	struct hk_err e = HK_ERR_INIT;
-	char path[8200];
+	struct sbuf path = SBUF_INIT;
 	const char *id = json_string_value(json_object_get(res, "id"));
 	FILE *f;
 
-	if (collect_plot_svg(res, &svg, &e) == 0 && id) {
-		snprintf(path, sizeof(path), "%s/%s.svg", r->plot_dir, id);
-		if ((f = fopen(path, "w")) == NULL || fwrite(svg.s, 1, svg.len, f) != svg.len || fclose(f) != 0)
-			cli_warn(&r->cli, "%s: cannot write", path);
+	if (profile_svg_render(res, &svg, &e) == 0 && id) {
+		sbuf_addf(&path, "%s/%s.svg", r->plot_dir, id);
+		if ((f = fopen(path.s, "w")) == NULL || fwrite(svg.s, 1, svg.len, f) != svg.len || fclose(f) != 0)
+			cli_warn(&r->cli, "%s: cannot write", path.s);
 	}
+	sbuf_release(&path);
 	sbuf_release(&svg);
 }
 
 static int
 archived_already(const struct run *r, const char *id)
 {
-	char p[8400];
+	char *p = tarball_path(r->archive_dir, id);
 	struct stat st;
+	int rc = stat(p, &st) == 0;
 
-	snprintf(p, sizeof(p), "%s/%s.tar.gz", r->archive_dir, id);
-	return stat(p, &st) == 0;
+	free(p);
+	return rc;
 }
 
 static int
@@ -126,7 +130,7 @@ one_job(struct run *r, const char *path)
 	if (r->archive_dir && json_object_get(res, "dir") && archived_already(r, id)) {
 		/* a run killed after archiving: finish removing, read the archive */
 		char *ar = NULL;
-		if (collect_archive(path, id, r->archive_dir, r->keep_large, &ar, &e) == -1) {
+		if (tarball_pack(path, id, r->archive_dir, r->keep_large, &ar, &e) == -1) {
 			json_decref(res);
 			return bad(r, "%s%s", e.msg, "");
 		}
@@ -138,7 +142,7 @@ one_job(struct run *r, const char *path)
 	} else if (r->archive_dir && json_object_get(res, "dir") &&
 	    strcmp(json_string_value(json_object_get(res, "state")), "done") == 0) {
 		char *ar = NULL;
-		if (collect_archive(path, id, r->archive_dir, r->keep_large, &ar, &e) == -1) {
+		if (tarball_pack(path, id, r->archive_dir, r->keep_large, &ar, &e) == -1) {
 			json_decref(res);
 			return bad(r, "%s%s", e.msg, "");
 		}

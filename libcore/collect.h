@@ -10,9 +10,9 @@
  * energy_barrier = max(E_mid - E_start, E_mid - E_end), the fluoride study's
  * rough barrier.  neb: energies relative to image 00, the barrier forward
  * (highest - E_00) and backward (highest - E_N+1), and which image is
- * highest.  Archiving packs a job into DIR/<id>.tar.gz (large restart files
- * dropped), reads it back comparing every member's size and CRC-32 with the
- * files, and only then removes the directory.
+ * highest.  Gzip'd files and archives are read with libarchive (see
+ * source.h); packing a job into an archive is tarball.h's, plotting a
+ * result profile_svg.h's.
  */
 #ifndef HK_COLLECT_H
 #define HK_COLLECT_H
@@ -20,24 +20,11 @@
 #include <jansson.h>
 
 #include "err.h"
-#include "sbuf.h"
 
 /* The result record of the job at path (directory or .tar.gz); NULL and err on failure. */
 json_t *collect_job(const char *path, struct hk_err *err);
 
 /* 1 if path looks like a job (a directory with job.json, or a .tar.gz/.tgz). */
 int collect_is_job(const char *path);
-
-/*
- * Pack job directory dir into archive_dir/<id>.tar.gz, verify it, then
- * remove dir.  keep_large keeps WAVECAR, CHGCAR and the like.  On success
- * *archive gets the archive's path (caller frees).  A crash at any point
- * leaves the directory or a complete archive (or both: run again).
- */
-int collect_archive(const char *dir, const char *id, const char *archive_dir, int keep_large,
-    char **archive, struct hk_err *err);
-
-/* An SVG energy profile of a result record. */
-int collect_plot_svg(const json_t *result, struct sbuf *svg, struct hk_err *err);
 
 #endif

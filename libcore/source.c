@@ -312,3 +312,78 @@ src_walk(const char *path, src_fn fn, src_errfn efn, void *ctx, struct hk_err *e
 	}
 	return walk_file(path, path, 1, fn, ctx, err);
 }
+
+struct src_gunzip {
+	ssize_t (*fn)(void *ctx, void *buf, size_t n);
+	void *ctx;
+	struct archive *ar;
+	unsigned char in[65536];
+	int empty;		/* no bytes, or a gzip stream of none */
+	int failed;
+};
+
+static la_ssize_t
+gunzip_read(struct archive *a, void *p, const void **buf)
+{
+	struct src_gunzip *g = p;
+	ssize_t got = g->fn(g->ctx, g->in, sizeof(g->in));
+
+	if (got < 0) {
+		archive_set_error(a, EIO, "read error");
+		return -1;
+	}
+	*buf = g->in;
+	return (la_ssize_t)got;
+}
+
+struct src_gunzip *
+src_gunzip_open(ssize_t (*fn)(void *ctx, void *buf, size_t n), void *ctx)
+{
+	struct src_gunzip *g = xcalloc(1, sizeof(*g));
+	struct archive_entry *ae;
+	int r;
+
+	g->fn = fn;
+	g->ctx = ctx;
+	if ((g->ar = archive_read_new()) == NULL) {
+		g->failed = 1;
+		return g;
+	}
+	/* gzip only: an OUTCAR that is bzip2 inside is not an OUTCAR */
+	archive_read_support_filter_gzip(g->ar);
+	/* raw takes any byte, empty the case of none */
+	archive_read_support_format_raw(g->ar);
+	archive_read_support_format_empty(g->ar);
+	if (archive_read_open(g->ar, g, NULL, gunzip_read, NULL) != ARCHIVE_OK) {
+		g->failed = 1;
+		return g;
+	}
+	r = archive_read_next_header(g->ar, &ae);
+	g->empty = r == ARCHIVE_EOF;
+	g->failed = r != ARCHIVE_OK && r != ARCHIVE_EOF;
+	return g;
+}
+
+ssize_t
+src_gunzip_pull(void *gunzip, void *buf, size_t n)
+{
+	struct src_gunzip *g = gunzip;
+	la_ssize_t got;
+
+	if (g->failed)
+		return -1;
+	if (g->empty)
+		return 0;
+	got = archive_read_data(g->ar, buf, n);
+	return got < 0 ? -1 : (ssize_t)got;
+}
+
+void
+src_gunzip_close(struct src_gunzip *g)
+{
+	if (g == NULL)
+		return;
+	if (g->ar)
+		archive_read_free(g->ar);
+	free(g);
+}

@@ -9,6 +9,8 @@
  * archives only names that look like structure files are read (*.cif,
  * POSCAR*, CONTCAR*, *.vasp, *.json, *.jsonl, optionally compressed);
  * a file named explicitly is always read, its format sniffed if need be.
+ * A gunzip reader puts the same libarchive gzip path over any other byte
+ * stream (a file, an archive member).
  */
 #ifndef HK_SOURCE_H
 #define HK_SOURCE_H
@@ -61,6 +63,17 @@ int src_read_all(struct src_entry *e, size_t max, char **buf, size_t *n, struct 
 
 /* Look at the first bytes without consuming them; returns how many. */
 size_t src_peek(struct src_entry *e, size_t want, const unsigned char **p);
+
+/*
+ * A pull source over another pull source (fn, ctx; not owned): gzip data
+ * comes out decompressed, anything else as it is, an empty input as
+ * empty.  A read error, a corrupt or a truncated gzip stream make
+ * src_gunzip_pull return -1.  Never NULL; free with src_gunzip_close.
+ */
+struct src_gunzip;
+struct src_gunzip *src_gunzip_open(ssize_t (*fn)(void *ctx, void *buf, size_t n), void *ctx);
+ssize_t src_gunzip_pull(void *gunzip, void *buf, size_t n);
+void src_gunzip_close(struct src_gunzip *g);
 
 /* Format from a file name (compression suffixes ignored). */
 enum src_format src_format_of_name(const char *name);
