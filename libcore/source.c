@@ -1,11 +1,13 @@
 #include <archive.h>
 #include <archive_entry.h>
+#include <zlib.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -318,9 +320,59 @@ struct src_gunzip {
 	void *ctx;
 	struct archive *ar;
 	unsigned char in[65536];
+	unsigned char tail[8];	/* the last bytes read: a one-member file's trailer */
+	uint64_t nin;		/* bytes read */
+	int members;		/* a second gzip header may start somewhere after the first */
+	uLong crc;		/* of what came out so far */
+	uint64_t size;		/* ... and its length */
 	int empty;		/* no bytes, or a gzip stream of none */
+	int gzip;		/* the input is gzip, not bytes passed through */
 	int failed;
 };
+
+/* Keep the last 8 bytes of the compressed input, and look for a later member's magic. */
+static void
+keep_tail(struct src_gunzip *g, const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n && !g->members; i++) {
+		uint64_t at = g->nin + i;	/* where a header starting at p[i - 2] begins */
+		unsigned char b0 = i >= 2 ? p[i - 2] : g->tail[6 + i], b1 = i >= 1 ? p[i - 1] : g->tail[7];
+		g->members = at >= 3 && b0 == 0x1f && b1 == 0x8b && p[i] == 8;
+	}
+	g->nin += n;
+	if (n >= 8) {
+		memcpy(g->tail, p + n - 8, 8);
+		return;
+	}
+	memmove(g->tail, g->tail + n, 8 - n);
+	memcpy(g->tail + 8 - n, p, n);
+}
+
+static uint32_t
+le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/*
+ * libarchive's gzip filter does not check the trailer, so we do.  A file
+ * with no second gzip header anywhere in it is one member (what gzip
+ * writes): its trailer (the last 8 bytes) must hold our length (mod 2^32)
+ * and CRC-32.  Where a second member may start (cat a.gz b.gz, or the
+ * magic bytes by chance inside deflate data), the last trailer covers only
+ * the last member: its length cannot exceed all that came out.
+ */
+static int
+trailer_ok(const struct src_gunzip *g)
+{
+	uint32_t isize = le32(g->tail + 4);
+
+	if (!g->gzip)
+		return 1;
+	if (g->members)
+		return g->size >= UINT64_C(1) << 32 || isize <= g->size;
+	return isize == (uint32_t)g->size && le32(g->tail) == (uint32_t)g->crc;
+}
 
 static la_ssize_t
 gunzip_read(struct archive *a, void *p, const void **buf)
@@ -332,6 +384,7 @@ gunzip_read(struct archive *a, void *p, const void **buf)
 		archive_set_error(a, EIO, "read error");
 		return -1;
 	}
+	keep_tail(g, g->in, (size_t)got);
 	*buf = g->in;
 	return (la_ssize_t)got;
 }
@@ -361,6 +414,8 @@ src_gunzip_open(ssize_t (*fn)(void *ctx, void *buf, size_t n), void *ctx)
 	r = archive_read_next_header(g->ar, &ae);
 	g->empty = r == ARCHIVE_EOF;
 	g->failed = r != ARCHIVE_OK && r != ARCHIVE_EOF;
+	g->gzip = archive_filter_code(g->ar, 0) == ARCHIVE_FILTER_GZIP;
+	g->crc = crc32(0L, Z_NULL, 0);
 	return g;
 }
 
@@ -375,7 +430,15 @@ src_gunzip_pull(void *gunzip, void *buf, size_t n)
 	if (g->empty)
 		return 0;
 	got = archive_read_data(g->ar, buf, n);
-	return got < 0 ? -1 : (ssize_t)got;
+	if (got > 0) {
+		g->crc = crc32(g->crc, buf, (uInt)got);
+		g->size += (uint32_t)got;
+	}
+	if (got < 0 || (got == 0 && !trailer_ok(g))) {
+		g->failed = 1;
+		return -1;
+	}
+	return (ssize_t)got;
 }
 
 void

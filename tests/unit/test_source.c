@@ -122,6 +122,39 @@ gunzip_errors(void **state)
 	sbuf_release(&out);
 }
 
+/* The trailer's CRC-32 is checked: damage the CRC, or a byte of the data. */
+static void
+gunzip_checks_the_crc(void **state)
+{
+	struct sbuf gz = SBUF_INIT, out = SBUF_INIT, two = SBUF_INIT;
+	struct mem m;
+
+	gzip_of(text, &gz);
+	gz.s[gz.len - 8] ^= 0x01;
+	m = (struct mem){ (const unsigned char *)gz.s, gz.len, 0, 64, 0 };
+	assert_int_equal(gunzip_all(&m, &out), -1);
+	gz.s[gz.len - 8] ^= 0x01;
+	/* a length that is not what came out: damage that changed the output */
+	gz.s[gz.len - 4] ^= 0x01;
+	m = (struct mem){ (const unsigned char *)gz.s, gz.len, 0, 64, 0 };
+	assert_int_equal(gunzip_all(&m, &out), -1);
+	gz.s[gz.len - 4] ^= 0x01;
+	sbuf_reset(&out);
+	m = (struct mem){ (const unsigned char *)gz.s, gz.len, 0, 5, 0 };
+	assert_int_equal(gunzip_all(&m, &out), 0);
+	assert_string_equal(out.s, text);
+	/* two members, as cat a.gz b.gz makes them: both read */
+	sbuf_add(&two, gz.s, gz.len);
+	sbuf_add(&two, gz.s, gz.len);
+	sbuf_reset(&out);
+	m = (struct mem){ (const unsigned char *)two.s, two.len, 0, 64, 0 };
+	assert_int_equal(gunzip_all(&m, &out), 0);
+	assert_int_equal(out.len, 2 * strlen(text));
+	sbuf_release(&gz);
+	sbuf_release(&out);
+	sbuf_release(&two);
+}
+
 int
 main(void)
 {
@@ -129,6 +162,7 @@ main(void)
 		cmocka_unit_test(gunzip_plain_and_gzip),
 		cmocka_unit_test(gunzip_empty),
 		cmocka_unit_test(gunzip_errors),
+		cmocka_unit_test(gunzip_checks_the_crc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
