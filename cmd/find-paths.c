@@ -1,7 +1,6 @@
 /* find-paths: every symmetry-distinct hop of the migrating ion. */
 #include <getopt.h>
 #include <stdio.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 #include "elements.h"
@@ -111,11 +110,7 @@ main(int argc, char *argv[])
 		}
 	}
 	argc -= optind, argv += optind;
-	if (r.o.cif_dir) {
-		struct stat st;
-		if (stat(r.o.cif_dir, &st) == -1 ? mkdir(r.o.cif_dir, 0777) == -1 : !S_ISDIR(st.st_mode))
-			cli_fatal(&cli, "%s: cannot use as a directory", r.o.cif_dir);
-	}
+	cli_make_dir(&cli, r.o.cif_dir);
 	cli_open_output(&cli, out);
 	cli_stream(&cli, &s, "paths");
 	s.work = work;

@@ -1,10 +1,7 @@
 /* make-neb: VASP job directories for hops. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 #include "fileio.h"
@@ -175,8 +172,7 @@ main(int argc, char *argv[])
 		}
 	}
 	argc -= optind, argv += optind;
-	if (mkdir(r.o.out, 0777) == -1 && errno != EEXIST)
-		cli_fatal(&cli, "%s: cannot create: %s", r.o.out, strerror(errno));
+	cli_make_dir(&cli, r.o.out);
 	check_preset(&cli, &r.o);
 	cli_open_output(&cli, out);
 	cli_stream(&cli, &s, "jobs");

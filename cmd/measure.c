@@ -1,7 +1,5 @@
 /* measure: cheap descriptors for every hop. */
-#include <errno.h>
 #include <getopt.h>
-#include <sys/stat.h>
 #include <string.h>
 
 #include "cli.h"
@@ -96,8 +94,7 @@ main(int argc, char *argv[])
 		}
 	}
 	argc -= optind, argv += optind;
-	if (r.o.images_dir && mkdir(r.o.images_dir, 0777) == -1 && errno != EEXIST)
-		cli_fatal(&cli, "%s: %s", r.o.images_dir, strerror(errno));
+	cli_make_dir(&cli, r.o.images_dir);
 	if (measure_tables_load(&r.t, &e) == -1)
 		cli_fatal(&cli, "%s", e.msg);
 	cli_open_output(&cli, out);

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -93,6 +94,17 @@ cli_version(const struct cli *c)
 {
 	printf("%s (hopkit) %s\n", c->prog, HOPKIT_VERSION);
 	exit(fflush(stdout) == 0 && !ferror(stdout) ? 0 : 2);
+}
+
+void
+cli_make_dir(const struct cli *c, const char *dir)
+{
+	struct stat st;
+
+	if (dir == NULL || (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)))
+		return;
+	if (mkdir(dir, 0777) == -1)
+		cli_fatal(c, "%s: cannot create: %s", dir, strerror(errno == EEXIST ? ENOTDIR : errno));
 }
 
 int

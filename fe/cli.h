@@ -44,6 +44,9 @@ _Noreturn void cli_fatal_err(const struct cli *c, const char *what, const struct
 _Noreturn void cli_help(const struct cli *c, const char *text);
 _Noreturn void cli_version(const struct cli *c);
 
+/* A directory the command writes into: made unless it exists as one, else fatal. */
+void cli_make_dir(const struct cli *c, const char *dir);
+
 /* Direct output to path (NULL or "-" = stdout); written atomically. */
 int cli_open_output(struct cli *c, const char *path);
 /*

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,8 +12,10 @@
 
 #include "collect.h"
 #include "jsonw.h"
+#include "num.h"
 #include "rec.h"
 #include "source.h"
+#include "tarball.h"
 #include "vasp_out.h"
 #include "xalloc.h"
 
@@ -510,4 +513,135 @@ collect_job(const char *path, struct hk_err *err)
 		res = result_of(j, path);
 	job_free(j);
 	return res;
+}
+
+static int
+archive_name(const char *name)
+{
+	return ends_with(name, ".tar.gz") || ends_with(name, ".tgz");
+}
+
+static int
+walk(const char *path, int depth, int (*job)(void *, const char *), int (*bad)(void *, const struct hk_err *),
+    void *ctx)
+{
+	struct hk_err e = HK_ERR_INIT;
+	struct dirent **list = NULL;
+	struct stat st;
+	int n = 0, stop = 0;
+
+	if (collect_is_job(path))
+		return job(ctx, path);
+	if (stat(path, &st) == -1)
+		err_set(&e, "%s: %s", path, strerror(errno));
+	else if (!S_ISDIR(st.st_mode))
+		err_set(&e, "%s: not a job directory or archive", path);
+	else if (depth > 4)
+		return 0;
+	else if ((n = scandir(path, &list, NULL, alphasort)) < 0)
+		err_set(&e, "%s: %s", path, strerror(errno));
+	if (e.msg[0])
+		return bad(ctx, &e);
+	for (int i = 0; i < n; i++) {
+		if (!stop && list[i]->d_name[0] != '.') {
+			char *sub = xasprintf("%s/%s", path, list[i]->d_name);
+			if (stat(sub, &st) == 0 && (S_ISDIR(st.st_mode) || archive_name(list[i]->d_name)))
+				stop = walk(sub, depth + 1, job, bad, ctx);
+			free(sub);
+		}
+		free(list[i]);
+	}
+	free(list);
+	return stop;
+}
+
+int
+collect_walk(const char *path, int (*job)(void *, const char *), int (*bad)(void *, const struct hk_err *),
+    void *ctx)
+{
+	return walk(path, 0, job, bad, ctx);
+}
+
+static int
+archived_already(const char *archive_dir, const char *id)
+{
+	char *p = tarball_path(archive_dir, id);
+	struct stat st;
+	int rc = stat(p, &st) == 0;
+
+	free(p);
+	return rc;
+}
+
+json_t *
+collect_archive(json_t *res, const char *path, const char *archive_dir, int keep_large, struct hk_err *err)
+{
+	const char *id = json_string_value(json_object_get(res, "id"));
+	const char *state = json_string_value(json_object_get(res, "state"));
+	int again = archived_already(archive_dir, id);
+	char *ar = NULL;
+
+	if (json_object_get(res, "dir") == NULL || (!again && (state == NULL || strcmp(state, "done") != 0)))
+		return res;
+	if (tarball_pack(path, id, archive_dir, keep_large, &ar, err) == -1) {
+		json_decref(res);
+		return NULL;
+	}
+	if (again) {
+		/* a run killed after archiving: finish removing, read the archive */
+		json_decref(res);
+		res = collect_job(ar, err);
+	} else {
+		json_object_del(res, "dir");
+		json_object_set_new(res, "archive", json_string(ar));
+	}
+	free(ar);
+	return res;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The label of histogram bin k: below 0, 0.1 eV wide, at and above 1. */
+static void
+bin_label(int k, char *label, size_t n)
+{
+	char a[NUM_BUFSZ], b[NUM_BUFSZ];
+
+	if (k == 0)
+		snprintf(label, n, "      < 0");
+	else if (k == 11)
+		snprintf(label, n, "    >= 1.0");
+	else
+		snprintf(label, n, "%s-%s", num_fixed((k - 1) * 0.1, 1, a), num_fixed(k * 0.1, 1, b));
+}
+
+void
+collect_summary(double *b, long n, long collected, long skipped, long bad, struct sbuf *out)
+{
+	char lo[NUM_BUFSZ], mid[NUM_BUFSZ], hi[NUM_BUFSZ], label[32];
+	long bins[12] = { 0 }, top = 1;
+
+	sbuf_addf(out, "%ld jobs collected, %ld skipped, %ld bad; %ld barriers\n", collected, skipped, bad, n);
+	if (n == 0)
+		return;
+	qsort(b, (size_t)n, sizeof(double), cmp_double);
+	for (long k = 0; k < n; k++)
+		bins[b[k] < 0 ? 0 : b[k] >= 1.0 ? 11 : 1 + (int)(b[k] / 0.1)]++;
+	for (int k = 0; k < 12; k++)
+		top = bins[k] > top ? bins[k] : top;
+	for (int k = 0; k < 12; k++) {
+		bin_label(k, label, sizeof(label));
+		sbuf_addf(out, "%10s eV %6ld ", label, bins[k]);
+		for (long x = 0; x < bins[k] * 50 / top; x++)
+			sbuf_addc(out, '#');
+		sbuf_addc(out, '\n');
+	}
+	sbuf_addf(out, "lowest %s eV, median %s eV, highest %s eV\n", num_fixed(b[0], 3, lo),
+	    num_fixed(b[n / 2], 3, mid), num_fixed(b[n - 1], 3, hi));
 }
