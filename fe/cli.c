@@ -33,14 +33,21 @@ cli_diag(const struct cli *c, const struct hk_err *e)
 	fprintf(stderr, "%s%s: %s\n", c->last_progress ? "\n" : "", c->prog, buf);
 }
 
+/* "prog: message" on stderr, without the newline. */
+static void
+say(const struct cli *c, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", c->prog);
+	vfprintf(stderr, fmt, ap);
+}
+
 void
 cli_warn(const struct cli *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", c->prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(c, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -50,9 +57,8 @@ cli_usage_error(const struct cli *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", c->prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(c, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nusage: %s\n", c->usage);
 	exit(2);
@@ -63,9 +69,8 @@ cli_fatal(const struct cli *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", c->prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(c, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	if (c->out_tmp)

@@ -52,16 +52,6 @@ job_free(struct job *j)
 	free(j);
 }
 
-/* "a/b" (caller frees). */
-static char *
-join(const char *a, const char *b)
-{
-	struct sbuf sb = SBUF_INIT;
-
-	sbuf_addf(&sb, "%s/%s", a, b);
-	return sbuf_detach(&sb);
-}
-
 static int
 ends_with(const char *s, const char *t)
 {
@@ -206,7 +196,7 @@ read_image_dir(struct job *j, const char *path, const char *name)
 
 	for (int k = 0; k < m; k++) {
 		const char *d = sub[k]->d_name;
-		char *fp = join(path, d), *rel = join(name, d);
+		char *fp = xasprintf("%s/%s", path, d), *rel = xasprintf("%s/%s", name, d);
 		struct stat st;
 		if (d[0] != '.' && stat(fp, &st) == 0 && S_ISREG(st.st_mode))
 			take_file(j, rel, fp);
@@ -229,7 +219,7 @@ read_dir(struct job *j, const char *dir, struct hk_err *err)
 	}
 	for (int i = 0; i < n; i++) {
 		const char *d = top[i]->d_name;
-		char *path = join(dir, d);
+		char *path = xasprintf("%s/%s", dir, d);
 		struct stat st;
 		if (strlen(d) <= 100 && d[0] != '.' && stat(path, &st) == 0) {
 			if (S_ISREG(st.st_mode) && strcmp(d, "job.json") == 0)
@@ -326,7 +316,7 @@ collect_is_job(const char *path)
 
 	if (is_archive(path))
 		return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-	p = join(path, "job.json");
+	p = xasprintf("%s/job.json", path);
 	rc = stat(p, &st) == 0;
 	free(p);
 	return rc;

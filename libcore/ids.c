@@ -8,8 +8,10 @@
 #include "rec.h"
 #include "xalloc.h"
 
-int
-ids_load(struct strset *set, const char *path, struct hk_err *err)
+/* fn(ctx, record, line) for each record of the file; stops at the first bad line or fn's -1. */
+static int
+each_record(const char *path, int (*fn)(void *, const json_t *, long, struct hk_err *), void *ctx,
+    struct hk_err *err)
 {
 	struct rec_reader *rd = rec_open(path, err);
 	json_t *rec;
@@ -18,13 +20,29 @@ ids_load(struct strset *set, const char *path, struct hk_err *err)
 	if (rd == NULL)
 		return -1;
 	while ((rc = rec_next(rd, &rec, err)) == 1) {
-		const json_t *id = json_object_get(rec, "id");
-		if (json_is_string(id))
-			strset_add(set, json_string_value(id));
+		rc = fn(ctx, rec, rec_line(rd), err);
 		json_decref(rec);
+		if (rc == -1)
+			break;
 	}
 	rec_close(rd);
 	return rc;
+}
+
+static int
+add_id(void *set, const json_t *rec, long line, struct hk_err *err)
+{
+	const json_t *id = json_object_get(rec, "id");
+
+	if (json_is_string(id))
+		strset_add(set, json_string_value(id));
+	return 0;
+}
+
+int
+ids_load(struct strset *set, const char *path, struct hk_err *err)
+{
+	return each_record(path, add_id, set, err);
 }
 
 static int
@@ -99,35 +117,22 @@ scores_csv(struct scores *s, FILE *f, const char *path, struct hk_err *err)
 	return rc;
 }
 
+struct score_file {
+	struct scores *s;
+	const char *path;
+};
+
 static int
-record_score(struct scores *s, const json_t *rec, const char *path, long line, struct hk_err *err)
+record_score(void *ctx, const json_t *rec, long line, struct hk_err *err)
 {
+	struct score_file *sf = ctx;
 	const json_t *id = json_object_get(rec, "id"), *v = json_object_get(rec, "score");
 
 	if (!json_is_string(id) || !json_is_number(v)) {
-		err_at(err, path, line, "want \"id\" and a numeric \"score\"");
+		err_at(err, sf->path, line, "want \"id\" and a numeric \"score\"");
 		return -1;
 	}
-	return add_score(s, path, line, json_string_value(id), json_number_value(v), err);
-}
-
-static int
-scores_records(struct scores *s, const char *path, struct hk_err *err)
-{
-	struct rec_reader *rd = rec_open(path, err);
-	json_t *rec;
-	int rc;
-
-	if (rd == NULL)
-		return -1;
-	while ((rc = rec_next(rd, &rec, err)) == 1) {
-		rc = record_score(s, rec, path, rec_line(rd), err);
-		json_decref(rec);
-		if (rc == -1)
-			break;
-	}
-	rec_close(rd);
-	return rc;
+	return add_score(sf->s, sf->path, line, json_string_value(id), json_number_value(v), err);
 }
 
 int
@@ -138,7 +143,7 @@ scores_load(struct scores *s, const char *path, struct hk_err *err)
 	int rc;
 
 	if (n <= 4 || strcmp(path + n - 4, ".csv") != 0)
-		return scores_records(s, path, err);
+		return each_record(path, record_score, &(struct score_file){ s, path }, err);
 	if ((f = fopen(path, "r")) == NULL) {
 		err_at(err, path, 0, "cannot open");
 		return -1;

@@ -28,10 +28,7 @@ join(const char *a, const char *b)
 char *
 tarball_path(const char *archive_dir, const char *id)
 {
-	struct sbuf sb = SBUF_INIT;
-
-	sbuf_addf(&sb, "%s/%s.tar.gz", archive_dir, id);
-	return sbuf_detach(&sb);
+	return xasprintf("%s/%s.tar.gz", archive_dir, id);
 }
 
 /* Restart and charge files: large, and not needed to read a result. */

@@ -10,6 +10,7 @@
 #include "num.h"
 #include "vasp_errors.h"
 #include "vasp_in.h"
+#include "xalloc.h"
 
 /*
  * What a correction does.  The catalogue holds these as data, so nothing
@@ -197,16 +198,6 @@ next_action(struct sbuf *actions)
 	return actions;
 }
 
-/* dir/name, which the caller frees. */
-static char *
-dir_file(const char *dir, const char *name)
-{
-	struct sbuf p = SBUF_INIT;
-
-	sbuf_addf(&p, "%s/%s", dir, name);
-	return sbuf_detach(&p);
-}
-
 /* The integer at the start of s, 0 when there is none. */
 static long
 leading_long(const char *s)
@@ -221,7 +212,7 @@ leading_long(const char *s)
 static int
 nbands(const char *dir, double scale, long *out)
 {
-	char *path = dir_file(dir, "OUTCAR");
+	char *path = xasprintf("%s/OUTCAR", dir);
 	struct sbuf t = SBUF_INIT;
 	const char *p, *last = NULL;
 	long nb = 0;
@@ -255,7 +246,7 @@ struct grid_hint {
 static int
 fft_grid_hints(const char *dir, struct grid_hint hint[3])
 {
-	char *path = dir_file(dir, "OUTCAR");
+	char *path = xasprintf("%s/OUTCAR", dir);
 	struct sbuf t = SBUF_INIT;
 	const char *p;
 	int n = 0, rc = file_read(path, &t);
@@ -295,7 +286,7 @@ three_longs(const char *s, long v[3])
 static int
 act_isokpts(struct fix *f)
 {
-	char *kp = dir_file(f->dir, "KPOINTS");
+	char *kp = xasprintf("%s/KPOINTS", f->dir);
 	struct sbuf k = SBUF_INIT, nk = SBUF_INIT;
 	const char *l[5] = { NULL };
 	int rc = 0;
@@ -338,7 +329,7 @@ out:
 static int
 act_gamma(struct fix *f)
 {
-	char *kp = dir_file(f->dir, "KPOINTS");
+	char *kp = xasprintf("%s/KPOINTS", f->dir);
 	struct sbuf k = SBUF_INIT, nk = SBUF_INIT;
 	char *l1, *l2, *l3;
 	int rc = 0;
@@ -367,7 +358,7 @@ out:
 static int
 act_contcar(struct fix *f)
 {
-	char *from = dir_file(f->dir, "CONTCAR"), *to = dir_file(f->dir, "POSCAR");
+	char *from = xasprintf("%s/CONTCAR", f->dir), *to = xasprintf("%s/POSCAR", f->dir);
 	struct sbuf c = SBUF_INIT;
 	int rc = 0;
 
@@ -385,7 +376,7 @@ act_contcar(struct fix *f)
 static void
 act_rm(struct fix *f, const char *name)
 {
-	char *path = dir_file(f->dir, name);
+	char *path = xasprintf("%s/%s", f->dir, name);
 
 	if (unlink(path) == 0)
 		sbuf_addf(next_action(f->actions), "removed %s", name);
@@ -519,7 +510,7 @@ verr_correct(const char *dir, const char *key, int nth, struct sbuf *actions, st
 		err_set(err, "%s: corrections exhausted", key);
 		return -1;
 	}
-	path = dir_file(dir, "INCAR");
+	path = xasprintf("%s/INCAR", dir);
 	if (file_read(path, &text) == -1 || incar_parse(&f.in, text.s ? text.s : "", path, err) == -1) {
 		if (!err->msg[0])
 			err_set(err, "%s: %s", path, strerror(errno));
