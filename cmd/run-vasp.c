@@ -13,34 +13,22 @@
 #include "sbuf.h"
 #include "xalloc.h"
 
-static const char synopsis[] = "run-vasp [-hqV] [-s dir] command [args]";
-
 static const char help_tail[] =
-    "\n"
-    "  -s, --state DIR   the state directory (default ./jobs)\n"
+    "\n  -s, --state DIR   the state directory (default ./jobs)\n"
     "  -q, --quiet       no summary lines on standard error\n"
-    "  -h, --help        this text\n"
-    "  -V, --version     the version\n"
-    "\n"
+    "  -h, --help        this text; -V, --version: the version\n\n"
     "Exit status: 0 success; 1 some jobs could not be handled; 2 usage or fatal error;\n"
     "3 (topup) nothing left to run: no job is ready.\n";
 
 struct ctx {
 	struct cli cli;		/* its usage: the running subcommand's */
+	const char *synopsis;	/* every command's */
 	char *root;		/* the state directory, absolute once it exists */
-	struct sbuf line;
-	int csv;		/* list --csv */
+	struct jq_note note;	/* jobqueue's notes about single jobs: diagnostics */
+	struct hk_err err;
 };
 
-struct command {
-	const char *name;
-	int (*fn)(struct ctx *, int, char **);
-	const char *usage;	/* as in the man page's SYNOPSIS */
-	const char *help;
-};
-
-static const struct command *command_find(const char *name);
-static _Noreturn void help_exit(struct ctx *c);
+static int cmd_help(struct ctx *c, int argc, char **argv);
 
 static _Noreturn void
 sub_usage(const struct ctx *c)
@@ -55,50 +43,34 @@ note(void *cli, const struct hk_err *e)
 	cli_diag(cli, e);
 }
 
-/* jobqueue's notes about single jobs, as diagnostics */
-static struct jq_note
-notes(struct ctx *c)
+/* rc, after exiting on -1 (jobqueue's fatal errors) */
+static int
+checked(struct ctx *c, int rc)
 {
-	return (struct jq_note){ note, &c->cli };
+	if (rc == -1)
+		cli_fatal(&c->cli, "%s", c->err.msg);
+	return rc;
 }
 
 static int
 cmd_add(struct ctx *c, int argc, char **argv)
 {
-	struct hk_err e = HK_ERR_INIT;
-	struct jq_note nt = notes(c);
 	long added, known;
-	int rc = jq_add(c->root, argv + 1, argc - 1, &added, &known, &nt, &e);
+	int rc = checked(c, jq_add(c->root, argv + 1, argc - 1, &added, &known, &c->note, &c->err));
 
-	if (rc == -1)
-		cli_fatal(&c->cli, "%s", e.msg);
 	if (!c->cli.quiet)
 		cli_warn(&c->cli, "%ld jobs added, %ld already known", added, known);
 	return rc;
 }
 
 static int
-topup_round(struct ctx *c, const struct exec_opts *eo, long max, struct jq_topup *t)
+cmd_sync(struct ctx *c, int argc, char **argv)
 {
-	struct hk_err e = HK_ERR_INIT;
-	struct jq_note nt = notes(c);
-	int rc = jq_topup(c->root, eo, max, t, &nt, &e);
+	int lost = checked(c, jq_sync(c->root, &c->err));
 
-	if (rc == -1)
-		cli_fatal(&c->cli, "%s", e.msg);
-	return rc;
-}
-
-static void
-sync_round(struct ctx *c)
-{
-	struct hk_err e = HK_ERR_INIT;
-	int lost = jq_sync(c->root, &e);
-
-	if (lost == -1)
-		cli_fatal(&c->cli, "%s", e.msg);
 	if (!c->cli.quiet && lost)
 		cli_warn(&c->cli, "%d lost runs marked failed", lost);
+	return 0;
 }
 
 /* The options topup and run share (what topup passes to run); 0 when ch is none of them. */
@@ -154,8 +126,8 @@ cmd_topup(struct ctx *c, int argc, char **argv)
 	/* --wait: until the queue is drained, sync, top up, look again (Slurm less often) */
 	for (;;) {
 		if (wait)
-			sync_round(c);
-		bad = topup_round(c, &eo, max, &t);
+			cmd_sync(c, 0, NULL);
+		bad = checked(c, jq_topup(c->root, &eo, max, &t, &c->note, &c->err));
 		total += t.started;
 		if (!wait || bad || (t.ready == 0 && t.active == 0))
 			break;
@@ -172,38 +144,28 @@ cmd_topup(struct ctx *c, int argc, char **argv)
 static int
 cmd_run(struct ctx *c, int argc, char **argv)
 {
-	static const struct option lo[] = { RUN_OPTIONS, { "state", required_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 } };
+	static const struct option lo[] = { RUN_OPTIONS, { "state", required_argument, NULL, 's' }, { NULL, 0, NULL, 0 } };
 	struct runjob_opts ro;
-	struct hk_err e = HK_ERR_INIT;
-	int ch, rc;
+	const char *root = c->root;	/* what the executors name */
+	int ch;
 
 	runjob_opts_init(&ro);
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "c:s:", lo, NULL)) != -1) {
-		if (ch == 's') {
-			free(c->root);
-			c->root = xstrdup(optarg);
-		} else if (!run_option(c, ch, &ro)) {
+		if (ch == 's')
+			root = optarg;
+		else if (!run_option(c, ch, &ro))
 			sub_usage(c);
-		}
 	}
 	if (optind != argc - 1)
 		sub_usage(c);
-	if ((rc = runjob(c->root, argv[optind], &ro, &e)) == -1)
-		cli_fatal(&c->cli, "%s", e.msg);
-	return rc;
+	return checked(c, runjob(root, argv[optind], &ro, &c->err));
 }
 
-/* One line of list (a jq_each callback). */
 static void
-row(void *ctx, const json_t *rec, enum js_state st)
+put_line(void *f, const char *line)
 {
-	struct ctx *c = ctx;
-
-	sbuf_reset(&c->line);
-	jq_list_row(&c->line, rec, st, c->csv);
-	fputs(c->line.s, c->cli.out);
+	fputs(line, f);
 }
 
 static int
@@ -212,26 +174,25 @@ cmd_list(struct ctx *c, int argc, char **argv)
 	static const struct option lo[] = { { "state", required_argument, NULL, 's' },
 		{ "csv", no_argument, NULL, 'c' }, { NULL, 0, NULL, 0 } };
 	enum js_state st;
-	int want = -1, ch;
+	int want = -1, csv = 0, ch;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		if (ch == 's' && js_state_parse(optarg, &st) == 0)
 			want = st;
 		else if (ch == 'c')
-			c->csv = 1;
+			csv = 1;
 		else
 			sub_usage(c);
 	}
-	jq_list_header(&c->line, c->csv);
-	fputs(c->line.s, c->cli.out);
-	jq_each(c->root, want, row, c);
+	jq_list(c->root, want, csv, put_line, c->cli.out);
 	return 0;
 }
 
 static int
 cmd_status(struct ctx *c, int argc, char **argv)
 {
+	struct sbuf line = SBUF_INIT;
 	struct jq_counts n;
 	int bad = 0;
 
@@ -239,133 +200,95 @@ cmd_status(struct ctx *c, int argc, char **argv)
 		jq_count(c->root, &n);
 		fprintf(c->cli.out, "ready %ld\nqueued %ld\nrunning %ld\ndone %ld\nfailed %ld\naborted %ld\n",
 		    n.n[JS_READY], n.queued, n.running, n.n[JS_DONE], n.n[JS_FAILED], n.n[JS_ABORTED]);
-		return 0;
 	}
 	for (int i = 1; i < argc; i++) {
-		struct hk_err e = HK_ERR_INIT;
-		enum js_state st;
-		json_t *rec = jq_status(c->root, argv[i], &st);
-		if (rec == NULL) {
+		json_t *rec = jq_status(c->root, argv[i]);
+		if (rec == NULL)
 			cli_warn(&c->cli, "%s: no such job", argv[i]);
-			bad = 1;
-		} else if (jsonw_line(c->cli.out, rec, &c->line, &e) == -1) {
-			cli_fatal(&c->cli, "%s", e.msg);
-		}
+		else
+			checked(c, jsonw_line(c->cli.out, rec, &line, &c->err));
+		bad |= rec == NULL;
 		json_decref(rec);
 	}
+	sbuf_release(&line);
 	return bad;
 }
 
 static int
 cmd_abort(struct ctx *c, int argc, char **argv)
 {
-	struct jq_note nt = notes(c);
-
-	if (argc < 2)
-		sub_usage(c);
-	return jq_abort(c->root, argv + 1, argc - 1, &nt);
+	return jq_abort(c->root, argv + 1, argc - 1, &c->note);
 }
 
 static int
 cmd_retry(struct ctx *c, int argc, char **argv)
 {
-	struct hk_err e = HK_ERR_INIT;
-	struct jq_note nt = notes(c);
-	int rc;
-
-	if (argc < 2)
-		sub_usage(c);
 	if (strcmp(argv[1], "--failed") == 0)
-		rc = jq_retry_failed(c->root, &e);
-	else
-		rc = jq_retry(c->root, argv + 1, argc - 1, &nt, &e);
-	if (rc == -1)
-		cli_fatal(&c->cli, "%s", e.msg);
-	return rc;
+		return checked(c, jq_retry_failed(c->root, &c->err));
+	return checked(c, jq_retry(c->root, argv + 1, argc - 1, &c->note, &c->err));
 }
 
 static int
 cmd_forget(struct ctx *c, int argc, char **argv)
 {
-	struct jq_note nt = notes(c);
-
-	if (argc < 2)
-		sub_usage(c);
-	return jq_forget(c->root, argv + 1, argc - 1, &nt);
+	return jq_forget(c->root, argv + 1, argc - 1, &c->note);
 }
 
-static int
-cmd_sync(struct ctx *c, int argc, char **argv)
+static const struct command {
+	const char *name;
+	int (*fn)(struct ctx *, int, char **);
+	const char *usage;	/* as in the man page's SYNOPSIS */
+	const char *help;
+	int args;		/* at least this many arguments */
+} commands[] = {
+	{ "add", cmd_add, "run-vasp add [jobs.jsonl ...]",
+	    "register jobs, in this priority order; known ids are left alone", 0 },
+	{ "topup", cmd_topup, "run-vasp topup -n N [--wait] [-e local|slurm] [-c cmd] [--walltime s]\n"
+	    "                      [--frozen-after min] [--max-errors n] [--poll s] [--slurm-config file]",
+	    "start ready jobs until N are queued or running; --wait: until none is ready or active", 0 },
+	{ "run", cmd_run, "run-vasp run [-c cmd] [--walltime s] [--frozen-after min] [--max-errors n]\n"
+	    "                    [--poll s] id",
+	    "run a queued job here (what the executors start)", 0 },
+	{ "status", cmd_status, "run-vasp status [id ...]", "counts per state, or the named jobs' state records", 0 },
+	{ "list", cmd_list, "run-vasp list [--state S] [--csv]", "one line per job (of state S)", 0 },
+	{ "abort", cmd_abort, "run-vasp abort id ...", "stop jobs (kill or scancel): aborted", 1 },
+	{ "retry", cmd_retry, "run-vasp retry --failed | id ...", "failed or aborted jobs back to the front of ready", 1 },
+	{ "forget", cmd_forget, "run-vasp forget id ...", "drop jobs that are not active from the state directory", 1 },
+	{ "sync", cmd_sync, "run-vasp sync", "runs that died or that Slurm no longer has become failed (lost run)", 0 },
+	{ "help", cmd_help, "run-vasp help [command]", "more on a command", 0 },
+	{ 0 }
+};
+
+static const struct command *
+command_find(const char *name)
 {
-	sync_round(c);
-	return 0;
+	for (const struct command *k = commands; k->name; k++)
+		if (strcmp(name, k->name) == 0)
+			return k;
+	return NULL;
 }
 
+/* The usage and a line on each command (--help, exit 0), or on the named one. */
 static int
 cmd_help(struct ctx *c, int argc, char **argv)
 {
 	const struct command *k = argc == 2 ? command_find(argv[1]) : NULL;
+	struct sbuf text = SBUF_INIT;
 
-	if (argc == 1)
-		help_exit(c);
+	if (argc == 1) {
+		c->cli.usage = c->synopsis;
+		sbuf_addstr(&text, "Keep VASP jobs (make-neb directories) moving: ready -> queued -> running -> done | failed.\n\n");
+		for (const struct command *i = commands; i->name; i++)
+			sbuf_addf(&text, "  %-8s %s\n", i->name, i->help);
+		sbuf_addstr(&text, help_tail);
+		cli_help(&c->cli, text.s);
+	}
 	if (argc > 2)
 		sub_usage(c);
 	if (k == NULL)
 		cli_usage_error(&c->cli, "unknown command '%s'", argv[1]);
 	printf("usage: %s\n\n%s\n", k->usage, k->help);
 	return 0;
-}
-
-static const struct command commands[] = {
-	{ "add", cmd_add, "run-vasp add [jobs.jsonl ...]",
-	    "register jobs, in this priority order; known ids are left alone" },
-	{ "topup", cmd_topup, "run-vasp topup -n N [--wait] [-e local|slurm] [-c cmd] [--walltime s]\n"
-	    "                      [--frozen-after min] [--max-errors n] [--poll s] [--slurm-config file]",
-	    "start ready jobs until N are queued or running; --wait: until none is ready or active" },
-	{ "run", cmd_run, "run-vasp run [-c cmd] [--walltime s] [--frozen-after min] [--max-errors n]\n"
-	    "                    [--poll s] id",
-	    "run a queued job here (what the executors start)" },
-	{ "status", cmd_status, "run-vasp status [id ...]", "counts per state, or the named jobs' state records" },
-	{ "list", cmd_list, "run-vasp list [--state S] [--csv]", "one line per job (of state S)" },
-	{ "abort", cmd_abort, "run-vasp abort id ...", "stop jobs (kill or scancel): aborted" },
-	{ "retry", cmd_retry, "run-vasp retry --failed | id ...", "failed or aborted jobs back to the front of ready" },
-	{ "forget", cmd_forget, "run-vasp forget id ...", "drop jobs that are not active from the state directory" },
-	{ "sync", cmd_sync, "run-vasp sync", "runs that died or that Slurm no longer has become failed (lost run)" },
-	{ "help", cmd_help, "run-vasp help [command]", "more on a command" },
-};
-
-#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
-
-static const struct command *
-command_find(const char *name)
-{
-	for (size_t k = 0; k < NCOMMANDS; k++)
-		if (strcmp(name, commands[k].name) == 0)
-			return &commands[k];
-	return NULL;
-}
-
-/* The SYNOPSIS: the global form, then each command's usage. */
-static void
-synopsis_build(struct sbuf *sb)
-{
-	sbuf_addstr(sb, synopsis);
-	for (size_t k = 0; k < NCOMMANDS; k++)
-		sbuf_addf(sb, "\n       %s", commands[k].usage);
-}
-
-static _Noreturn void
-help_exit(struct ctx *c)
-{
-	struct sbuf text = SBUF_INIT, usage = SBUF_INIT;
-
-	synopsis_build(&usage);
-	c->cli.usage = usage.s;
-	sbuf_addstr(&text, "Keep VASP jobs (make-neb directories) moving: ready -> queued -> running -> done | failed.\n\n");
-	for (size_t k = 0; k < NCOMMANDS; k++)
-		sbuf_addf(&text, "  %-8s %s\n", commands[k].name, commands[k].help);
-	sbuf_addstr(&text, help_tail);
-	cli_help(&c->cli, text.s);
 }
 
 /* -h, -q, -s, -V before the command; the state directory named. */
@@ -380,7 +303,7 @@ global_options(struct ctx *c, int argc, char **argv)
 	opterr = 0;	/* one message, ours */
 	while ((ch = getopt_long(argc, argv, "+hqs:V", lo, NULL)) != -1) {
 		switch (ch) {
-		case 'h': help_exit(c);
+		case 'h': cmd_help(c, 1, NULL); break;
 		case 'q': c->cli.quiet = 1; break;
 		case 's': root = optarg; break;
 		case 'V': cli_version(&c->cli);
@@ -394,14 +317,17 @@ global_options(struct ctx *c, int argc, char **argv)
 int
 main(int argc, char *argv[])
 {
-	struct ctx c = { .line = SBUF_INIT };
+	struct ctx c = { .note = { note, &c.cli }, .err = HK_ERR_INIT };
 	struct sbuf usage = SBUF_INIT;
-	struct hk_err e = HK_ERR_INIT;
 	const struct command *cmd;
 	const char *root;
 	int rc, closed;
 
-	synopsis_build(&usage);
+	/* the SYNOPSIS: the global form, then each command's usage */
+	sbuf_addstr(&usage, "run-vasp [-hqV] [-s dir] command [args]");
+	for (const struct command *k = commands; k->name; k++)
+		sbuf_addf(&usage, "\n       %s", k->usage);
+	c.synopsis = usage.s;
 	cli_init(&c.cli, "run-vasp", usage.s);
 	root = global_options(&c, argc, argv);
 	if (optind >= argc)
@@ -410,13 +336,14 @@ main(int argc, char *argv[])
 		cli_usage_error(&c.cli, "unknown command '%s'", argv[optind]);
 	c.cli.usage = cmd->usage;
 	/* run's job is there already; help needs none */
-	if (cmd->fn != cmd_run && cmd->fn != cmd_help && js_init(root, &e) == -1)
-		cli_fatal(&c.cli, "%s", e.msg);
+	if (cmd->fn != cmd_run && cmd->fn != cmd_help)
+		checked(&c, js_init(root, &c.err));
+	if (argc - optind - 1 < cmd->args)
+		sub_usage(&c);
 	if ((c.root = realpath(root, NULL)) == NULL)
 		c.root = xstrdup(root);
 	rc = cmd->fn(&c, argc - optind, argv + optind);
 	closed = cli_close_output(&c.cli, 1);
-	sbuf_release(&c.line);
 	sbuf_release(&usage);
 	free(c.root);
 	return closed ? closed : rc;

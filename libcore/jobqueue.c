@@ -338,18 +338,19 @@ jq_count(const char *root, struct jq_counts *c)
 }
 
 json_t *
-jq_status(const char *root, const char *id, enum js_state *st)
+jq_status(const char *root, const char *id)
 {
 	struct hk_err e = HK_ERR_INIT;
+	enum js_state st;
 	char *path = NULL;
 	json_t *rec = NULL;
 	const char *ex;
 
-	if (js_find(root, id, st, &path) == 0)
+	if (js_find(root, id, &st, &path) == 0)
 		rec = js_load(path, &e);
 	free(path);
 	ex = rec ? json_string_value(json_object_get(rec, "executor")) : NULL;
-	if (ex && *st == JS_ACTIVE && strcmp(ex, "slurm") == 0) {
+	if (ex && st == JS_ACTIVE && strcmp(ex, "slurm") == 0) {
 		char why[300], sched[64];
 		exec_alive(rec, why, sizeof(why), sched, sizeof(sched));
 		if (sched[0])
@@ -397,16 +398,6 @@ fmt_time(double t, char *buf, size_t n)
 static const char *const cols[] = { "id", "state", "attempts", "executor", "exec_id", "submitted", "started",
 	"ended", "walltime", "last_error" };
 
-void
-jq_list_header(struct sbuf *out, int csv)
-{
-	if (csv)
-		csv_header(out, cols, 10);
-	else
-		sbuf_addf(out, "%-28s %-8s %3s %-6s %-10s %-20s %-20s %8s  %s\n", "ID", "STATE", "TRY", "EXEC",
-		    "EXEC_ID", "SUBMITTED", "STARTED", "WALL_S", "LAST_ERROR");
-}
-
 static const char *
 str_or(const json_t *rec, const char *key, const char *dflt)
 {
@@ -415,8 +406,9 @@ str_or(const json_t *rec, const char *key, const char *dflt)
 	return s ? s : dflt;
 }
 
-void
-jq_list_row(struct sbuf *out, const json_t *rec, enum js_state st, int csv)
+/* One line of list for rec, in state st, appended to out. */
+static void
+list_row(struct sbuf *out, const json_t *rec, enum js_state st, int csv)
 {
 	char sub[40], sta[40], end[40], nb[NUM_BUFSZ];
 	const char *state = str_or(rec, "state", NULL);
@@ -442,4 +434,36 @@ jq_list_row(struct sbuf *out, const json_t *rec, enum js_state st, int csv)
 	json_object_set_new(r, "ended", json_string(end));
 	csv_record(out, r, cols, 10);
 	json_decref(r);
+}
+
+struct lister {
+	struct sbuf text;
+	int csv;
+	void (*line)(void *ctx, const char *text);
+	void *ctx;
+};
+
+static void
+list_one(void *ctx, const json_t *rec, enum js_state st)
+{
+	struct lister *l = ctx;
+
+	sbuf_reset(&l->text);
+	list_row(&l->text, rec, st, l->csv);
+	l->line(l->ctx, l->text.s);
+}
+
+void
+jq_list(const char *root, int want, int csv, void (*line)(void *ctx, const char *text), void *ctx)
+{
+	struct lister l = { SBUF_INIT, csv, line, ctx };
+
+	if (csv)
+		csv_header(&l.text, cols, 10);
+	else
+		sbuf_addf(&l.text, "%-28s %-8s %3s %-6s %-10s %-20s %-20s %8s  %s\n", "ID", "STATE", "TRY", "EXEC",
+		    "EXEC_ID", "SUBMITTED", "STARTED", "WALL_S", "LAST_ERROR");
+	line(ctx, l.text.s);
+	jq_each(root, want, list_one, &l);
+	sbuf_release(&l.text);
 }

@@ -23,7 +23,6 @@
 #include "err.h"
 #include "executor.h"
 #include "jobstate.h"
-#include "sbuf.h"
 
 struct jq_note {
 	void (*fn)(void *ctx, const struct hk_err *e);
@@ -85,10 +84,10 @@ struct jq_counts {
 void jq_count(const char *root, struct jq_counts *c);
 
 /*
- * Job id's state record and state; an active Slurm job gets Slurm's view
- * as "slurm_state".  NULL when the job is unknown.
+ * Job id's state record; an active Slurm job gets Slurm's view as
+ * "slurm_state".  NULL when the job is unknown.
  */
-json_t *jq_status(const char *root, const char *id, enum js_state *st);
+json_t *jq_status(const char *root, const char *id);
 
 /*
  * fn(ctx, rec, state) for each job, state by state (only want's when want
@@ -97,11 +96,11 @@ json_t *jq_status(const char *root, const char *id, enum js_state *st);
 void jq_each(const char *root, int want, void (*fn)(void *ctx, const json_t *rec, enum js_state s), void *ctx);
 
 /*
- * list's lines, appended to out: the header, and job rec's (in state s):
- * CSV, or aligned columns (id, state, attempts, executor and its id,
- * submitted, started, wall time, last error).
+ * list's lines, each handed to line(ctx, text) with its newline: a header,
+ * then one per job (of state want, as for jq_each), as CSV or in aligned
+ * columns: id, state, attempts, executor and its id, submitted, started,
+ * wall time, last error.
  */
-void jq_list_header(struct sbuf *out, int csv);
-void jq_list_row(struct sbuf *out, const json_t *rec, enum js_state s, int csv);
+void jq_list(const char *root, int want, int csv, void (*line)(void *ctx, const char *text), void *ctx);
 
 #endif
