@@ -38,9 +38,9 @@ note_job(const struct jq_note *note, const char *id, const char *fmt, ...)
 }
 
 static void
-free_list(char **list, int from, int n)
+free_list(char **list, int n)
 {
-	for (int i = from; i < n; i++)
+	for (int i = 0; i < n; i++)
 		free(list[i]);
 	free(list);
 }
@@ -161,7 +161,7 @@ jq_topup(const char *root, const struct exec_opts *eo, long max, struct jq_topup
 	if ((lock = js_lock(root, err)) < 0)
 		return -1;
 	js_list(root, JS_ACTIVE, &list, &out->active);
-	free_list(list, 0, out->active);
+	free_list(list, out->active);
 	js_list(root, JS_READY, &list, &nready);
 	for (int i = 0; i < nready && out->active + out->started < max && rc != 2; i++) {
 		int started;
@@ -169,7 +169,7 @@ jq_topup(const char *root, const struct exec_opts *eo, long max, struct jq_topup
 		out->started += started;
 		bad |= rc != 0;
 	}
-	free_list(list, 0, nready);
+	free_list(list, nready);
 	js_unlock(lock);
 	out->active += out->started;
 	out->ready = nready - out->started;
@@ -219,7 +219,7 @@ jq_sync(const char *root, struct hk_err *err)
 	js_list(root, JS_ACTIVE, &list, &n);
 	for (int i = 0; i < n; i++)
 		lost += sync_one(root, list[i]);
-	free_list(list, 0, n);
+	free_list(list, n);
 	js_unlock(lock);
 	return lost;
 }
@@ -239,7 +239,7 @@ jq_retry_failed(const char *root, struct hk_err *err)
 			bad = 1;
 		free(id);
 	}
-	free_list(list, 0, n);
+	free_list(list, n);
 	js_unlock(lock);
 	return bad;
 }
@@ -333,7 +333,7 @@ jq_count(const char *root, struct jq_counts *c)
 			json_decref(rec);
 			free(path);
 		}
-		free_list(list, 0, k);
+		free_list(list, k);
 	}
 }
 
@@ -377,7 +377,7 @@ jq_each(const char *root, int want, void (*fn)(void *ctx, const json_t *rec, enu
 			json_decref(rec);
 			free(path);
 		}
-		free_list(list, 0, n);
+		free_list(list, n);
 	}
 }
 

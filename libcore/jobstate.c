@@ -163,12 +163,13 @@ js_list(const char *root, enum js_state s, char ***out, int *n)
 {
 	char *p = pathf("%s/%s", root, names[s]);
 	struct dirent **list = NULL;
-	int k = scandir(p, &list, json_file, by_name);
+	int k = scandir(p, &list, json_file, by_name), e = errno;
 
 	free(p);
 	if (k < 0) {
 		*out = NULL;
 		*n = 0;
+		errno = e;	/* for the caller's message */
 		return -1;
 	}
 	*out = xcalloc((size_t)k + 1, sizeof(char *));
@@ -394,7 +395,7 @@ js_move(const char *root, const char *id, enum js_state from, enum js_state to, 
 {
 	enum js_state now;
 	char *src = NULL;
-	int rc;
+	int rc, e;
 
 	if (js_find(root, id, &now, &src) == -1 || now != from) {
 		free(src);
@@ -403,7 +404,9 @@ js_move(const char *root, const char *id, enum js_state from, enum js_state to, 
 		return -1;
 	}
 	rc = js_move_file(root, strrchr(src, '/') + 1, from, to, front, err);
+	e = errno;
 	free(src);
+	errno = e;
 	return rc;
 }
 
