@@ -1,7 +1,8 @@
 #include <dirent.h>
 #include <errno.h>
-#include <signal.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,36 @@
 #include "xalloc.h"
 
 static const char *const names[JS_NSTATES] = { "ready", "active", "done", "failed", "aborted" };
+
+/* printf's output on the heap: paths of any length */
+static char *__attribute__((format(printf, 1, 2)))
+pathf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	p = xmalloc((size_t)(n > 0 ? n : 0) + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+char *
+js_path(const char *root, enum js_state s, const char *name)
+{
+	return pathf("%s/%s/%s", root, js_state_name(s), name);
+}
+
+char *
+js_job_path(const char *root, enum js_state s, const char *id)
+{
+	return pathf("%s/%s/%s.json", root, js_state_name(s), id);
+}
 
 const char *
 js_state_name(enum js_state s)
@@ -54,18 +85,18 @@ js_now(void)
 int
 js_init(const char *root, struct hk_err *err)
 {
-	char p[8200];
-
 	if (mkdir(root, 0777) == -1 && errno != EEXIST) {
 		err_set(err, "%s: cannot create: %s", root, strerror(errno));
 		return -1;
 	}
 	for (int k = 0; k < JS_NSTATES; k++) {
-		snprintf(p, sizeof(p), "%s/%s", root, names[k]);
-		if (mkdir(p, 0777) == -1 && errno != EEXIST) {
+		char *p = pathf("%s/%s", root, names[k]);
+		int bad = mkdir(p, 0777) == -1 && errno != EEXIST;
+		if (bad)
 			err_set(err, "%s: cannot create: %s", p, strerror(errno));
+		free(p);
+		if (bad)
 			return -1;
-		}
 	}
 	return 0;
 }
@@ -73,21 +104,19 @@ js_init(const char *root, struct hk_err *err)
 int
 js_lock(const char *root, struct hk_err *err)
 {
-	char p[8200];
+	char *p = pathf("%s/lock", root);
 	int fd;
 
-	snprintf(p, sizeof(p), "%s/lock", root);
-	if ((fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) < 0) {
+	if ((fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) < 0)
 		err_set(err, "%s: %s", p, strerror(errno));
-		return -1;
-	}
-	while (flock(fd, LOCK_EX) == -1) {
+	while (fd >= 0 && flock(fd, LOCK_EX) == -1) {
 		if (errno != EINTR) {
 			err_set(err, "%s: cannot lock: %s", p, strerror(errno));
 			close(fd);
-			return -1;
+			fd = -1;
 		}
 	}
+	free(p);
 	return fd;
 }
 
@@ -101,8 +130,8 @@ js_unlock(int fd)
 	}
 }
 
-void
-js_id_of(const char *name, enum js_state s, char *id, size_t n)
+char *
+js_id_of(const char *name, enum js_state s)
 {
 	const char *p = name;
 	size_t len;
@@ -112,7 +141,7 @@ js_id_of(const char *name, enum js_state s, char *id, size_t n)
 	len = strlen(p);
 	if (len > 5 && strcmp(p + len - 5, ".json") == 0)
 		len -= 5;
-	snprintf(n > 0 ? id : id, n, "%.*s", (int)len, p);
+	return xstrndup(p, len);
 }
 
 static int
@@ -132,14 +161,15 @@ json_file(const struct dirent *d)
 int
 js_list(const char *root, enum js_state s, char ***out, int *n)
 {
-	char p[8200];
+	char *p = pathf("%s/%s", root, names[s]);
 	struct dirent **list = NULL;
-	int k;
+	int k = scandir(p, &list, json_file, by_name), e = errno;
 
-	snprintf(p, sizeof(p), "%s/%s", root, names[s]);
-	if ((k = scandir(p, &list, json_file, by_name)) < 0) {
+	free(p);
+	if (k < 0) {
 		*out = NULL;
 		*n = 0;
+		errno = e;	/* for the caller's message */
 		return -1;
 	}
 	*out = xcalloc((size_t)k + 1, sizeof(char *));
@@ -172,48 +202,52 @@ js_clean(const char *root)
 	int removed = 0;
 
 	for (int s = 0; s < JS_NSTATES; s++) {
-		char p[8200];
 		struct dirent **list = NULL;
-		int k;
-		snprintf(p, sizeof(p), "%s/%s", root, names[s]);
-		if ((k = scandir(p, &list, stale_tmp, NULL)) < 0)
-			continue;
+		char *p = pathf("%s/%s", root, names[s]);
+		int k = scandir(p, &list, stale_tmp, NULL);
 		for (int i = 0; i < k; i++) {
-			char f[8600];
-			snprintf(f, sizeof(f), "%s/%s", p, list[i]->d_name);
+			char *f = pathf("%s/%s", p, list[i]->d_name);
 			if (unlink(f) == 0)
 				removed++;
+			free(f);
 			free(list[i]);
 		}
 		free(list);
+		free(p);
 	}
 	return removed;
 }
 
 int
-js_find(const char *root, const char *id, enum js_state *state, char *path, size_t n)
+js_find(const char *root, const char *id, enum js_state *state, char **path)
 {
 	struct stat st;
-
-	for (int k = JS_ACTIVE; k < JS_NSTATES; k++) {
-		snprintf(path, n, "%s/%s/%s.json", root, names[k], id);
-		if (stat(path, &st) == 0) {
-			*state = (enum js_state)k;
-			return 0;
-		}
-	}
-	/* ready files carry a sequence number first */
 	char **list;
 	int cnt, found = -1;
+
+	for (int k = JS_ACTIVE; k < JS_NSTATES; k++) {
+		char *p = js_job_path(root, (enum js_state)k, id);
+		if (stat(p, &st) == 0) {
+			*state = (enum js_state)k;
+			if (path)
+				*path = p;
+			else
+				free(p);
+			return 0;
+		}
+		free(p);
+	}
+	/* ready files carry a sequence number first */
 	if (js_list(root, JS_READY, &list, &cnt) == 0) {
 		for (int i = 0; i < cnt; i++) {
-			char got[300];
-			js_id_of(list[i], JS_READY, got, sizeof(got));
+			char *got = js_id_of(list[i], JS_READY);
 			if (found < 0 && strcmp(got, id) == 0) {
-				snprintf(path, n, "%s/ready/%s", root, list[i]);
+				if (path)
+					*path = js_path(root, JS_READY, list[i]);
 				*state = JS_READY;
 				found = 0;
 			}
+			free(got);
 			free(list[i]);
 		}
 		free(list);
@@ -255,9 +289,10 @@ js_save(const char *path, const json_t *rec, struct hk_err *err)
 static long
 next_seq(const char *root, int front)
 {
-	char p[8200];
+	char *p, text[32];
 	long seq = 0;
 	FILE *f;
+	struct hk_err e = HK_ERR_INIT;
 
 	if (front) {
 		char **list;
@@ -272,7 +307,7 @@ next_seq(const char *root, int front)
 		}
 		return first > 0 ? first - 1 : 0;
 	}
-	snprintf(p, sizeof(p), "%s/seq", root);
+	p = pathf("%s/seq", root);
 	if ((f = fopen(p, "r")) != NULL) {
 		if (fscanf(f, "%ld", &seq) != 1)
 			seq = 0;
@@ -280,10 +315,9 @@ next_seq(const char *root, int front)
 	}
 	seq++;
 	/* not fatal: a lost update only lets a later job tie in order with this one */
-	char text[32];
-	struct hk_err e = HK_ERR_INIT;
 	int len = snprintf(text, sizeof(text), "%ld\n", seq);
 	file_write_atomic(p, text, (size_t)len, &e);
+	free(p);
 	return seq + 1000000000L;
 }
 
@@ -296,9 +330,9 @@ js_ready_ids(const char *root, struct strset *ids)
 	if (js_list(root, JS_READY, &list, &n) == -1)
 		return -1;
 	for (int i = 0; i < n; i++) {
-		char id[300];
-		js_id_of(list[i], JS_READY, id, sizeof(id));
+		char *id = js_id_of(list[i], JS_READY);
 		strset_add(ids, id);
+		free(id);
 		free(list[i]);
 	}
 	free(list);
@@ -309,23 +343,23 @@ js_ready_ids(const char *root, struct strset *ids)
 static int
 known_elsewhere(const char *root, const char *id)
 {
-	char path[8400];
 	struct stat st;
+	int found = 0;
 
-	for (int k = JS_ACTIVE; k < JS_NSTATES; k++) {
-		snprintf(path, sizeof(path), "%s/%s/%s.json", root, names[k], id);
-		if (stat(path, &st) == 0)
-			return 1;
+	for (int k = JS_ACTIVE; k < JS_NSTATES && !found; k++) {
+		char *path = js_job_path(root, (enum js_state)k, id);
+		found = stat(path, &st) == 0;
+		free(path);
 	}
-	return 0;
+	return found;
 }
 
 int
 js_add(const char *root, const json_t *job, struct strset *ready, int *added, struct hk_err *err)
 {
-	char path[8400];
 	enum js_state st;
 	const char *id;
+	char *path;
 	json_t *s;
 	int rc;
 
@@ -336,7 +370,7 @@ js_add(const char *root, const json_t *job, struct strset *ready, int *added, st
 		err_set(err, "job record %s has no \"dir\"", id);
 		return -1;
 	}
-	if (ready ? strset_has(ready, id) || known_elsewhere(root, id) : js_find(root, id, &st, path, sizeof(path)) == 0)
+	if (ready ? strset_has(ready, id) || known_elsewhere(root, id) : js_find(root, id, &st, NULL) == 0)
 		return 0;
 	long seq = next_seq(root, 0);
 	s = json_pack("{s:s,s:s,s:O,s:O,s:i,s:f}", "id", id, "state", "ready", "dir", json_object_get(job, "dir"),
@@ -344,8 +378,9 @@ js_add(const char *root, const json_t *job, struct strset *ready, int *added, st
 	    "added", js_now());
 	json_object_set_new(s, "errors", json_array());
 	json_object_set_new(s, "corrections", json_array());
-	snprintf(path, sizeof(path), "%s/ready/%012ld.%s.json", root, seq, id);
+	path = pathf("%s/ready/%012ld.%s.json", root, seq, id);
 	rc = js_save(path, s, err);
+	free(path);
 	json_decref(s);
 	if (rc == 0) {
 		*added = 1;
@@ -358,36 +393,43 @@ js_add(const char *root, const json_t *job, struct strset *ready, int *added, st
 int
 js_move(const char *root, const char *id, enum js_state from, enum js_state to, int front, struct hk_err *err)
 {
-	char src[8400];
 	enum js_state now;
+	char *src = NULL;
+	int rc, e;
 
-	if (js_find(root, id, &now, src, sizeof(src)) == -1 || now != from) {
+	if (js_find(root, id, &now, &src) == -1 || now != from) {
+		free(src);
 		err_set(err, "%s is not %s", id, js_state_name(from));
 		errno = ENOENT;
 		return -1;
 	}
-	return js_move_file(root, strrchr(src, '/') + 1, from, to, front, err);
+	rc = js_move_file(root, strrchr(src, '/') + 1, from, to, front, err);
+	e = errno;
+	free(src);
+	errno = e;
+	return rc;
 }
 
 int
 js_unclaim(const char *root, const char *name, struct hk_err *err)
 {
-	char src[8400], dst[8400], id[300];
+	char *id = js_id_of(name, JS_READY);
+	char *src = js_job_path(root, JS_ACTIVE, id), *dst = js_path(root, JS_READY, name);
 	json_t *rec;
-	int rc;
+	int rc = -1;
 
-	js_id_of(name, JS_READY, id, sizeof(id));
-	snprintf(src, sizeof(src), "%s/active/%s.json", root, id);
-	snprintf(dst, sizeof(dst), "%s/ready/%s", root, name);
-	if ((rec = js_load(src, err)) == NULL)
-		return -1;
-	json_object_set_new(rec, "state", json_string("ready"));
-	rc = js_save(src, rec, err);
-	json_decref(rec);
+	if ((rec = js_load(src, err)) != NULL) {
+		json_object_set_new(rec, "state", json_string("ready"));
+		rc = js_save(src, rec, err);
+		json_decref(rec);
+	}
 	if (rc == 0 && rename(src, dst) == -1) {
 		err_set(err, "%s: %s", src, strerror(errno));
-		return -1;
+		rc = -1;
 	}
+	free(id);
+	free(src);
+	free(dst);
 	return rc;
 }
 
@@ -395,27 +437,29 @@ int
 js_move_file(const char *root, const char *name, enum js_state from, enum js_state to, int front,
     struct hk_err *err)
 {
-	char src[8400], dst[8400], id[300];
+	char *id = js_id_of(name, from), *src = js_path(root, from, name), *dst;
 	json_t *rec;
+	int rc = -1;
 
-	js_id_of(name, from, id, sizeof(id));
-	snprintf(src, sizeof(src), "%s/%s/%s", root, names[from], name);
 	if (to == JS_READY)
-		snprintf(dst, sizeof(dst), "%s/ready/%012ld.%s.json", root, next_seq(root, front), id);
+		dst = pathf("%s/ready/%012ld.%s.json", root, next_seq(root, front), id);
 	else
-		snprintf(dst, sizeof(dst), "%s/%s/%s.json", root, names[to], id);
-	if (rename(src, dst) == -1) {
-		int e = errno;
+		dst = js_job_path(root, to, id);
+	int e = rename(src, dst) == -1 ? errno : 0;
+
+	if (e)
 		err_set(err, e == ENOENT ? "%s is not %s" : "%s: %s", e == ENOENT ? id : src,
 		    e == ENOENT ? js_state_name(from) : strerror(e));
-		errno = e;
-		return -1;
+	else if ((rec = js_load(dst, err)) != NULL) {
+		if (to != JS_ACTIVE)
+			json_object_set_new(rec, "state", json_string(js_state_name(to)));
+		rc = js_save(dst, rec, err);
+		json_decref(rec);
 	}
-	if ((rec = js_load(dst, err)) == NULL)
-		return -1;
-	if (to != JS_ACTIVE)
-		json_object_set_new(rec, "state", json_string(js_state_name(to)));
-	int rc = js_save(dst, rec, err);
-	json_decref(rec);
+	free(id);
+	free(src);
+	free(dst);
+	if (e)
+		errno = e;	/* ENOENT: someone else moved it, which callers tell apart */
 	return rc;
 }

@@ -33,8 +33,16 @@ int js_init(const char *root, struct hk_err *err);
 int js_lock(const char *root, struct hk_err *err);
 void js_unlock(int fd);
 
-/* Where job id is: its state and file path (n bytes).  -1 when unknown. */
-int js_find(const char *root, const char *id, enum js_state *state, char *path, size_t n);
+/* ROOT/STATE/NAME, on the heap (the caller frees it). */
+char *js_path(const char *root, enum js_state s, const char *name);
+/* ROOT/STATE/ID.json, the file of job id in a state other than ready (the caller frees it). */
+char *js_job_path(const char *root, enum js_state s, const char *id);
+
+/*
+ * Where job id is: its state and, when path is not NULL, its file's path
+ * (the caller frees it).  -1 when unknown.
+ */
+int js_find(const char *root, const char *id, enum js_state *state, char **path);
 
 /* Load / save a state file (save is atomic). */
 json_t *js_load(const char *path, struct hk_err *err);
@@ -69,8 +77,8 @@ int js_unclaim(const char *root, const char *name, struct hk_err *err);
 /* Names of the files in a state's directory, sorted; the caller frees each and the array. */
 int js_list(const char *root, enum js_state s, char ***names, int *n);
 
-/* The id in a file name ("000000000012.mp-1.F.0.json" or "mp-1.F.0.json"). */
-void js_id_of(const char *name, enum js_state s, char *id, size_t n);
+/* The id in a file name ("000000000012.mp-1.F.0.json" or "mp-1.F.0.json"); the caller frees it. */
+char *js_id_of(const char *name, enum js_state s);
 
 /* Remove temporary files left by writers that were killed; how many.  Call with the lock held. */
 int js_clean(const char *root);

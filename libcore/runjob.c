@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,43 +48,46 @@ static int outcar_finished(const char *dir, int *nonconverged);
 static int
 image_finished(const char *dir, int *nonconverged)
 {
-	char p[8300];
+	struct sbuf p = SBUF_INIT;
 	struct stat st;
-	int last = 0;
+	int last = 0, done = 1;
 
 	*nonconverged = 0;
 	for (int k = 1; k < 100; k++) {
-		snprintf(p, sizeof(p), "%s/%02d", dir, k);
-		if (stat(p, &st) == -1 || !S_ISDIR(st.st_mode))
+		sbuf_reset(&p);
+		sbuf_addf(&p, "%s/%02d", dir, k);
+		if (stat(p.s, &st) == -1 || !S_ISDIR(st.st_mode))
 			break;
 		last = k;
 	}
 	if (last < 2)
-		return outcar_finished(dir, nonconverged);
-	for (int k = 1; k < last; k++) {
-		snprintf(p, sizeof(p), "%s/%02d", dir, k);
-		if (!outcar_finished(p, nonconverged))
-			return 0;
+		done = outcar_finished(dir, nonconverged);
+	for (int k = 1; k < last && done; k++) {
+		sbuf_reset(&p);
+		sbuf_addf(&p, "%s/%02d", dir, k);
+		done = outcar_finished(p.s, nonconverged);
 	}
-	return 1;
+	sbuf_release(&p);
+	return done;
 }
 
 /* The OUTCAR of dir: finished with an energy and converged. */
 static int
 outcar_finished(const char *dir, int *nonconverged)
 {
-	char p[8300];
+	struct sbuf p = SBUF_INIT;
 	struct vasp_run r;
 	struct hk_err e = HK_ERR_INIT;
-	int fd, ok;
+	int fd, ok = 0;
 
 	*nonconverged = 0;
-	snprintf(p, sizeof(p), "%s/OUTCAR", dir);
-	if ((fd = open(p, O_RDONLY)) < 0)
-		return 0;
-	vasp_run_init(&r);
-	ok = outcar_parse(fd_pull, &fd, p, &r, &e) == 0 && r.finished && !r.stopped;
-	close(fd);
+	sbuf_addf(&p, "%s/OUTCAR", dir);
+	if ((fd = open(p.s, O_RDONLY)) >= 0) {
+		vasp_run_init(&r);
+		ok = outcar_parse(fd_pull, &fd, p.s, &r, &e) == 0 && r.finished && !r.stopped;
+		close(fd);
+	}
+	sbuf_release(&p);
 	if (ok && r.converged_electronic == 0) {
 		*nonconverged = 1;
 		return 0;
@@ -99,10 +103,9 @@ errors_in(const char *dir, const char **keys, int max)
 	int n = 0;
 
 	for (int i = 0; files[i] && n < max; i++) {
-		char p[8300];
-		struct sbuf t = SBUF_INIT;
-		snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
-		if (file_read(p, &t) == 0 && t.len) {
+		struct sbuf p = SBUF_INIT, t = SBUF_INIT;
+		sbuf_addf(&p, "%s/%s", dir, files[i]);
+		if (file_read(p.s, &t) == 0 && t.len) {
 			const char *k[VERR_MAX];
 			int m = verr_detect(t.s, t.len, k, VERR_MAX);
 			for (int j = 0; j < m && n < max; j++) {
@@ -113,6 +116,7 @@ errors_in(const char *dir, const char **keys, int max)
 					keys[n++] = k[j];
 			}
 		}
+		sbuf_release(&p);
 		sbuf_release(&t);
 	}
 	return n;
@@ -137,19 +141,25 @@ struct outcome {
 	double seconds;
 };
 
-/* Run the calculator once in dir, watching it. */
-static int
-run_once(const char *dir, const struct runjob_opts *o, struct outcome *out, struct hk_err *err)
+/* "dir/name" on the heap (the caller frees it). */
+static char *
+in_dir(const char *dir, const char *name)
 {
-	char vo[8300], se[8300];
-	double t0 = js_now();
-	int stopcar = 0, status;
+	struct sbuf p = SBUF_INIT;
+
+	sbuf_addf(&p, "%s/%s", dir, name);
+	return sbuf_detach(&p);
+}
+
+/*
+ * Start the calculator in dir, standard output to vo and standard error to
+ * se; both are emptied first, so the watcher never reads an old attempt.
+ */
+static pid_t
+start_calculator(const char *dir, const char *vo, const char *se, const char *calculator, struct hk_err *err)
+{
 	pid_t pid;
 
-	memset(out, 0, sizeof(*out));
-	snprintf(vo, sizeof(vo), "%s/vasp.out", dir);
-	snprintf(se, sizeof(se), "%s/std_err.txt", dir);
-	/* empty before the child starts, so the watcher never reads an old attempt */
 	for (int k = 0; k < 2; k++) {
 		int fd = open(k ? se : vo, O_WRONLY | O_CREAT | O_TRUNC, 0666);
 		if (fd < 0) {
@@ -170,9 +180,35 @@ run_once(const char *dir, const struct runjob_opts *o, struct outcome *out, stru
 		dup2(fe, 2);
 		close(fo);
 		close(fe);
-		execl("/bin/sh", "sh", "-c", o->calculator, (char *)NULL);
+		execl("/bin/sh", "sh", "-c", calculator, (char *)NULL);
 		_exit(127);
 	}
+	return pid;
+}
+
+/* Ask VASP to stop at its next ionic step. */
+static void
+write_stopcar(const char *dir)
+{
+	char *sc = in_dir(dir, "STOPCAR");
+	FILE *f;
+
+	if ((f = fopen(sc, "w")) != NULL) {
+		fputs("LSTOP = .TRUE.\n", f);
+		fclose(f);
+	}
+	free(sc);
+}
+
+/*
+ * Watch the calculator (pid, started at t0) until it exits, shows a known
+ * error, freezes or runs out of walltime; its wait status (0 when stopped).
+ */
+static int
+watch(pid_t pid, const char *dir, const char *vo, double t0, const struct runjob_opts *o, struct outcome *out)
+{
+	int stopcar = 0, status;
+
 	for (;;) {
 		pid_t w = waitpid(pid, &status, WNOHANG);
 		double now = js_now();
@@ -182,41 +218,68 @@ run_once(const char *dir, const struct runjob_opts *o, struct outcome *out, stru
 			/* stopped by our STOPCAR: it did not finish, the walltime ended it */
 			if (stopcar)
 				out->why = "walltime";
-			break;
+			return status;
 		}
-		if (errors_in(dir, k, VERR_MAX) > 0) {
-			stop_child(pid);
-			status = 0;
+		if (errors_in(dir, k, VERR_MAX) > 0)
 			break;
-		}
 		if (o->frozen_after > 0 && stat(vo, &st) == 0 && now - (double)st.st_mtime > o->frozen_after &&
 		    now - t0 > o->frozen_after) {
-			stop_child(pid);
 			out->why = "frozen";
-			status = 0;
 			break;
 		}
 		if (o->walltime > 0 && !stopcar && now - t0 > o->walltime - fmax(fmin(o->stop_before, o->walltime / 10), 2 * o->poll)) {
-			char sc[8300];
-			FILE *f;
-			snprintf(sc, sizeof(sc), "%s/STOPCAR", dir);
-			if ((f = fopen(sc, "w")) != NULL) {
-				fputs("LSTOP = .TRUE.\n", f);
-				fclose(f);
-			}
+			write_stopcar(dir);
 			stopcar = 1;
 		}
 		if (o->walltime > 0 && now - t0 > o->walltime) {
-			stop_child(pid);
 			out->why = "walltime";
-			status = 0;
 			break;
 		}
 		usleep((useconds_t)(o->poll * 1e6));
 	}
+	stop_child(pid);
+	return 0;
+}
+
+/* Run the calculator once in dir, watching it. */
+static int
+run_once(const char *dir, const struct runjob_opts *o, struct outcome *out, struct hk_err *err)
+{
+	char *vo = in_dir(dir, "vasp.out"), *se = in_dir(dir, "std_err.txt");
+	double t0 = js_now();
+	int status = 0;
+	pid_t pid;
+
+	memset(out, 0, sizeof(*out));
+	if ((pid = start_calculator(dir, vo, se, o->calculator, err)) > 0)
+		status = watch(pid, dir, vo, t0, o, out);
+	free(vo);
+	free(se);
+	if (pid < 0)
+		return -1;
 	out->seconds = js_now() - t0;
 	out->status = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 0;
 	return 0;
+}
+
+/* Copy dir/name to bdir/name when it exists; -1 when the copy fails. */
+static int
+backup_file(const char *dir, const char *bdir, const char *name)
+{
+	char *src = in_dir(dir, name), *dst = in_dir(bdir, name);
+	struct sbuf t = SBUF_INIT;
+	int bad = 0;
+
+	if (file_read(src, &t) == 0) {
+		FILE *f = fopen(dst, "w");
+		bad = f == NULL || fwrite(t.s ? t.s : "", 1, t.len, f) != t.len;
+		if (f && fclose(f) != 0)
+			bad = 1;
+	}
+	sbuf_release(&t);
+	free(src);
+	free(dst);
+	return bad ? -1 : 0;
 }
 
 /* Keep the failed attempt's outputs in dir/error.N. */
@@ -225,59 +288,48 @@ backup(const char *dir, int n)
 {
 	static const char *const files[] = { "vasp.out", "std_err.txt", "OUTCAR", "OSZICAR", "vasprun.xml",
 		"INCAR", "KPOINTS", "POSCAR", "CONTCAR", NULL };
-	char d[8300];
+	struct sbuf d = SBUF_INIT;
+	int rc = 0;
 
-	snprintf(d, sizeof(d), "%s/error.%d", dir, n);
-	if (mkdir(d, 0777) == -1 && errno != EEXIST)
-		return -1;
-	for (int i = 0; files[i]; i++) {
-		char src[8400], dst[8400];
-		struct sbuf t = SBUF_INIT;
-		int bad = 0;
-		snprintf(src, sizeof(src), "%s/%s", dir, files[i]);
-		snprintf(dst, sizeof(dst), "%s/%s", d, files[i]);
-		if (file_read(src, &t) == 0) {
-			FILE *f = fopen(dst, "w");
-			bad = f == NULL || fwrite(t.s ? t.s : "", 1, t.len, f) != t.len;
-			if (f && fclose(f) != 0)
-				bad = 1;
-		}
-		sbuf_release(&t);
-		if (bad)
-			return -1;
-	}
-	return 0;
+	sbuf_addf(&d, "%s/error.%d", dir, n);
+	if (mkdir(d.s, 0777) == -1 && errno != EEXIST)
+		rc = -1;
+	for (int i = 0; files[i] && rc == 0; i++)
+		rc = backup_file(dir, d.s, files[i]);
+	sbuf_release(&d);
+	return rc;
 }
 
 /* The first N with no dir/error.N yet. */
 static int
 next_backup(const char *dir)
 {
-	char d[8400];
+	struct sbuf d = SBUF_INIT;
 	struct stat st;
 	int n = 1;
 
 	for (;; n++) {
-		snprintf(d, sizeof(d), "%s/error.%d", dir, n);
-		if (stat(d, &st) == -1)
-			return n;
+		sbuf_reset(&d);
+		sbuf_addf(&d, "%s/error.%d", dir, n);
+		if (stat(d.s, &st) == -1)
+			break;
 	}
+	sbuf_release(&d);
+	return n;
 }
 
 /* The failed attempt's outputs must not be read as the next one's. */
 static void
 clear_outputs(const char *dir)
 {
-	static const char *const files[] = { "vasp.out", "std_err.txt", "OUTCAR", "OSZICAR", "vasprun.xml", NULL };
+	static const char *const files[] = { "vasp.out", "std_err.txt", "OUTCAR", "OSZICAR", "vasprun.xml",
+		"STOPCAR", NULL };
 
 	for (int i = 0; files[i]; i++) {
-		char p[8400];
-		snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
+		char *p = in_dir(dir, files[i]);
 		unlink(p);
+		free(p);
 	}
-	char sc[8400];
-	snprintf(sc, sizeof(sc), "%s/STOPCAR", dir);
-	unlink(sc);
 }
 
 /* Errors of one key in one image during this attempt. */
@@ -304,13 +356,58 @@ save(const char *path, json_t *rec)
 	return js_save(path, rec, &e);
 }
 
+/* Record why the image failed (printf-style), and save when path is set; 1, for failed. */
+static int __attribute__((format(printf, 3, 4)))
+failed_because(const char *path, json_t *rec, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	json_object_set_new(rec, "last_error", json_vsprintf(fmt, ap));
+	va_end(ap);
+	if (path)
+		save(path, rec);
+	return 1;
+}
+
+/*
+ * Like custodian, correct every error found (keys[0..nk)), unless one
+ * cannot be: then it becomes keys[0].  Each correction is recorded in
+ * rec's corrections with its backup error.N.  1 if any was applied.
+ */
+static int
+correct(json_t *rec, const char *dir, const char *image, const char **keys, int nk, int nbackup,
+    struct hk_err *e)
+{
+	json_t *errors = json_object_get(rec, "errors"), *corr = json_object_get(rec, "corrections");
+	json_int_t attempt = json_integer_value(json_object_get(rec, "attempts"));
+	struct sbuf act = SBUF_INIT;
+	const char *unfixable = NULL;
+	int fixed = 0;
+
+	for (int k = 0; k < nk && !unfixable; k++)
+		if (verr_unfixable(keys[k]))
+			unfixable = keys[k];
+	for (int k = 0; k < nk && !unfixable; k++) {
+		sbuf_reset(&act);
+		if (verr_correct(dir, keys[k], count_errors(errors, attempt, image, keys[k]) - 1, &act, e) == 0) {
+			json_array_append_new(corr, json_pack("{s:s,s:s,s:s,s:o}", "image", image, "error", keys[k],
+			    "actions", act.s ? act.s : "", "backup", json_sprintf("error.%d", nbackup)));
+			fixed = 1;
+		}
+	}
+	if (unfixable)
+		keys[0] = unfixable;
+	sbuf_release(&act);
+	return fixed;
+}
+
 /* Run one image until done, unfixable, or out of attempts; 0 done, 1 failed. */
 static int
 run_image(const char *path, json_t *rec, const char *dir, const char *image, const struct runjob_opts *o,
     double *wall)
 {
-	json_t *errors = json_object_get(rec, "errors"), *corr = json_object_get(rec, "corrections");
-	char last[600] = "";
+	json_t *errors = json_object_get(rec, "errors");
 	int rounds = 0;	/* like custodian, one check with several messages is one error */
 
 	for (;;) {
@@ -333,122 +430,105 @@ run_image(const char *path, json_t *rec, const char *dir, const char *image, con
 			if (nonconv)
 				keys[nk++] = "nonconverged";
 		}
-		if (nk == 0) {
-			snprintf(last, sizeof(last), "%s: the calculator exited with status %d and no result", image, oc.status);
-			json_object_set_new(rec, "last_error", json_string(last));
-			return 1;
-		}
+		if (nk == 0)
+			return failed_because(NULL, rec, "%s: the calculator exited with status %d and no result", image,
+			    oc.status);
 		json_int_t attempt = json_integer_value(json_object_get(rec, "attempts"));
 		for (int k = 0; k < nk; k++)
 			json_array_append_new(errors, json_pack("{s:s,s:s,s:s,s:I,s:f}", "image", image, "error", keys[k],
 			    "message", verr_message(keys[k]), "attempt", attempt, "time", js_now()));
 		json_object_set_new(rec, "last_error", json_pack("s", keys[0]));
-		if (++rounds > o->max_errors) {
-			snprintf(last, sizeof(last), "%s: %s (more than %d errors)", image, keys[0], o->max_errors);
-			json_object_set_new(rec, "last_error", json_string(last));
-			save(path, rec);
-			return 1;
-		}
-		/* like custodian, correct every error found, unless one cannot be */
-		struct sbuf act = SBUF_INIT;
-		int fixed = 0, nbackup = next_backup(dir);
-		const char *unfixable = NULL;
-		if (backup(dir, nbackup) == -1) {
-			snprintf(last, sizeof(last), "%s: cannot keep the outputs in error.%d: %s", image, nbackup,
+		if (++rounds > o->max_errors)
+			return failed_because(path, rec, "%s: %s (more than %d errors)", image, keys[0], o->max_errors);
+		int nbackup = next_backup(dir);
+		if (backup(dir, nbackup) == -1)
+			return failed_because(path, rec, "%s: cannot keep the outputs in error.%d: %s", image, nbackup,
 			    strerror(errno));
-			json_object_set_new(rec, "last_error", json_string(last));
-			save(path, rec);
-			return 1;
-		}
-		for (int k = 0; k < nk && !unfixable; k++)
-			if (verr_unfixable(keys[k]))
-				unfixable = keys[k];
-		for (int k = 0; k < nk && !unfixable; k++) {
-			sbuf_reset(&act);
-			if (verr_correct(dir, keys[k], count_errors(errors, attempt, image, keys[k]) - 1, &act, &e) == 0) {
-				json_array_append_new(corr, json_pack("{s:s,s:s,s:s,s:o}", "image", image, "error", keys[k],
-				    "actions", act.s ? act.s : "", "backup", json_sprintf("error.%d", nbackup)));
-				fixed = 1;
-			}
-		}
-		if (unfixable)
-			keys[0] = unfixable;
-		sbuf_release(&act);
+		int fixed = correct(rec, dir, image, keys, nk, nbackup, &e);
 		/* after the corrections, which may read the attempt's OUTCAR */
 		clear_outputs(dir);
-		if (strcmp(keys[0], "walltime") == 0) {
-			/* the allocation is over: stop here, retry goes on from CONTCAR */
-			snprintf(last, sizeof(last), "%s: walltime reached (outputs in error.%d); run-vasp retry continues",
+		/* the allocation is over: stop here, retry goes on from CONTCAR */
+		if (strcmp(keys[0], "walltime") == 0)
+			return failed_because(path, rec, "%s: walltime reached (outputs in error.%d); run-vasp retry continues",
 			    image, nbackup);
-			json_object_set_new(rec, "last_error", json_string(last));
-			save(path, rec);
-			return 1;
-		}
-		if (!fixed) {
-			snprintf(last, sizeof(last), "%s: %s cannot be corrected%s%s", image, keys[0],
+		if (!fixed)
+			return failed_because(path, rec, "%s: %s cannot be corrected%s%s", image, keys[0],
 			    e.msg[0] ? ": " : "", e.msg);
-			json_object_set_new(rec, "last_error", json_string(last));
-			save(path, rec);
-			return 1;
-		}
 		save(path, rec);
 	}
 }
 
-int
-runjob(const char *root, const char *id, const struct runjob_opts *o, struct hk_err *err)
+/* The state record as a run starts: running here, one attempt more. */
+static void
+mark_running(json_t *rec)
 {
-	char path[8400], host[256] = "";
-	enum js_state st;
-	json_t *rec;
-	const char *dir, *kind;
-	double wall = 0, t0 = js_now();
-	int failed = 0;
+	char host[256] = "";
 
-	if (js_find(root, id, &st, path, sizeof(path)) == -1 || st != JS_ACTIVE) {
-		err_set(err, "%s is not queued (run-vasp topup starts jobs)", id);
-		return -1;
-	}
-	if ((rec = js_load(path, err)) == NULL)
-		return -1;
 	gethostname(host, sizeof(host) - 1);
 	json_object_set_new(rec, "state", json_string("running"));
 	json_object_set_new(rec, "pid", json_integer(getpid()));
 	json_object_set_new(rec, "host", json_string(host));
-	json_object_set_new(rec, "started", jsonw_real(t0));
+	json_object_set_new(rec, "started", jsonw_real(js_now()));
 	json_object_set_new(rec, "attempts", json_integer(json_integer_value(json_object_get(rec, "attempts")) + 1));
 	if (!json_is_array(json_object_get(rec, "errors")))
 		json_object_set_new(rec, "errors", json_array());
 	if (!json_is_array(json_object_get(rec, "corrections")))
 		json_object_set_new(rec, "corrections", json_array());
-	if (js_save(path, rec, err) == -1) {
-		json_decref(rec);
-		return -1;
-	}
-	dir = json_string_value(json_object_get(rec, "dir"));
-	kind = json_string_value(json_object_get(rec, "kind"));
+}
+
+/* Run each image of the job that has no finished result yet, in order; 1 when one failed. */
+static int
+run_images(const char *path, json_t *rec, const struct runjob_opts *o, double *wall)
+{
 	static const char *const s3[] = { "start", "mid", "end", NULL }, *const one[] = { ".", NULL };
+	const char *dir = json_string_value(json_object_get(rec, "dir"));
+	const char *kind = json_string_value(json_object_get(rec, "kind"));
 	const char *const *images = kind && strcmp(kind, "neb") == 0 ? one : s3;
+	int failed = 0;
+
 	for (int k = 0; images[k] && !failed; k++) {
-		char d[8400];
+		struct sbuf d = SBUF_INIT;
 		int nonconv;
-		snprintf(d, sizeof(d), "%s/%s", dir, images[k]);
-		if (image_finished(d, &nonconv))
-			continue;	/* done by an earlier attempt */
-		failed = run_image(path, rec, d, images[k], o, &wall);
+		sbuf_addf(&d, "%s/%s", dir, images[k]);
+		/* else done by an earlier attempt */
+		if (!image_finished(d.s, &nonconv))
+			failed = run_image(path, rec, d.s, images[k], o, wall);
+		sbuf_release(&d);
 	}
+	return failed;
+}
+
+int
+runjob(const char *root, const char *id, const struct runjob_opts *o, struct hk_err *err)
+{
+	enum js_state st;
+	char *path = NULL;
+	json_t *rec = NULL;
+	double wall = 0;
+	int failed, rc = -1;
+
+	if (js_find(root, id, &st, &path) == -1 || st != JS_ACTIVE) {
+		err_set(err, "%s is not queued (run-vasp topup starts jobs)", id);
+		goto out;
+	}
+	if ((rec = js_load(path, err)) == NULL)
+		goto out;
+	mark_running(rec);
+	if (js_save(path, rec, err) == -1)
+		goto out;
+	failed = run_images(path, rec, o, &wall);
 	json_object_set_new(rec, "ended", jsonw_real(js_now()));
 	json_object_set_new(rec, "walltime", jsonw_real(wall));
 	json_object_set_new(rec, "state", json_string(failed ? "failed" : "done"));
 	if (!failed)
 		json_object_del(rec, "last_error");
-	if (js_save(path, rec, err) == -1) {
-		json_decref(rec);
-		return -1;
-	}
-	json_decref(rec);
+	if (js_save(path, rec, err) == -1)
+		goto out;
 	/* the content says where it belongs: a crash here is finished by sync */
-	if (js_move(root, id, JS_ACTIVE, failed ? JS_FAILED : JS_DONE, 0, err) == -1)
-		return -1;
-	return failed;
+	if (js_move(root, id, JS_ACTIVE, failed ? JS_FAILED : JS_DONE, 0, err) == 0)
+		rc = failed;
+out:
+	json_decref(rec);
+	free(path);
+	return rc;
 }

@@ -1,0 +1,469 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "csv.h"
+#include "hash.h"
+#include "jobqueue.h"
+#include "jsonw.h"
+#include "num.h"
+#include "rec.h"
+#include "xalloc.h"
+
+static void
+note_err(const struct jq_note *note, const struct hk_err *e)
+{
+	if (note && note->fn)
+		note->fn(note->ctx, e);
+}
+
+/* A note about job id: "ID: what". */
+static void __attribute__((format(printf, 3, 4)))
+note_job(const struct jq_note *note, const char *id, const char *fmt, ...)
+{
+	struct hk_err e = HK_ERR_INIT;
+	va_list ap;
+	int n = snprintf(e.msg, sizeof(e.msg), "%s: ", id);
+
+	if (n < 0 || (size_t)n >= sizeof(e.msg))
+		n = 0;
+	va_start(ap, fmt);
+	vsnprintf(e.msg + n, sizeof(e.msg) - (size_t)n, fmt, ap);
+	va_end(ap);
+	note_err(note, &e);
+}
+
+static void
+free_list(char **list, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+/* Add the records of one reader; 1 if one was bad. */
+static int
+add_from(const char *root, struct rec_reader *rd, const char *cwd, struct strset *ready, long *added, long *known,
+    const struct jq_note *note, struct hk_err *e)
+{
+	json_t *rec;
+	int rc, a, bad = 0;
+
+	while ((rc = rec_next(rd, &rec, e)) != 0) {
+		if (rc == -1) {
+			note_err(note, e);
+			bad = 1;
+			continue;
+		}
+		/* job directories are recorded absolute: runs start elsewhere */
+		const char *dir = json_string_value(json_object_get(rec, "dir"));
+		if (dir && dir[0] != '/' && cwd)
+			json_object_set_new(rec, "dir", json_sprintf("%s/%s", cwd, dir));
+		if (js_add(root, rec, ready, &a, e) == -1) {
+			err_where(e, rd->name, rec_line(rd));
+			note_err(note, e);
+			bad = 1;
+		} else {
+			*added += a;
+			*known += !a;
+		}
+		json_decref(rec);
+	}
+	return bad;
+}
+
+int
+jq_add(const char *root, char *const *files, int n, long *added, long *known, const struct jq_note *note,
+    struct hk_err *err)
+{
+	struct strset ready = STRSET_INIT;
+	char *cwd = getcwd(NULL, 0);
+	int lock, bad = 0;
+
+	*added = *known = 0;
+	if ((lock = js_lock(root, err)) < 0) {
+		free(cwd);
+		return -1;
+	}
+	if (js_ready_ids(root, &ready) == -1) {
+		err_set(err, "%s/ready: %s", root, strerror(errno));
+		bad = -1;
+	}
+	for (int i = 0; i < (n ? n : 1) && bad != -1; i++) {
+		struct rec_reader *rd = rec_open(n ? files[i] : "-", err);
+		if (rd == NULL) {
+			note_err(note, err);
+			bad = 1;
+			continue;
+		}
+		bad |= add_from(root, rd, cwd, &ready, added, known, note, err);
+		rec_close(rd);
+	}
+	js_unlock(lock);
+	strset_release(&ready);
+	free(cwd);
+	return bad;
+}
+
+/*
+ * Claim ready job file name and start it (*started: whether it was).
+ * 0 done; 1 a problem, noted; 2 it did not start and is back in line:
+ * stop the round.
+ */
+static int
+start_one(const char *root, const char *name, const struct exec_opts *eo, int *started,
+    const struct jq_note *note)
+{
+	struct hk_err e = HK_ERR_INIT;
+	char *id = js_id_of(name, JS_READY), *path = js_job_path(root, JS_ACTIVE, id);
+	json_t *rec = NULL;
+	int hold, rc = 1;
+
+	*started = 0;
+	if (js_move_file(root, name, JS_READY, JS_ACTIVE, 0, &e) == -1 || (rec = js_load(path, &e)) == NULL) {
+		note_err(note, &e);
+		goto out;
+	}
+	json_object_set_new(rec, "state", json_string("queued"));
+	if (exec_start(eo, rec, &hold, &e) == -1) {
+		struct hk_err e2 = HK_ERR_INIT;
+		note_job(note, id, "not started: %s", e.msg);
+		if (js_unclaim(root, name, &e2) == -1)
+			note_err(note, &e2);
+		rc = 2;
+		goto out;
+	}
+	/* started even when its record could not be saved: sync finds it */
+	rc = js_save(path, rec, &e) == -1;
+	if (rc)
+		note_err(note, &e);
+	exec_release(hold);
+	*started = 1;
+out:
+	json_decref(rec);
+	free(id);
+	free(path);
+	return rc;
+}
+
+int
+jq_topup(const char *root, const struct exec_opts *eo, long max, struct jq_topup *out,
+    const struct jq_note *note, struct hk_err *err)
+{
+	char **list;
+	int lock, bad = 0, nready, rc = 0;
+
+	out->started = 0;
+	if ((lock = js_lock(root, err)) < 0)
+		return -1;
+	js_list(root, JS_ACTIVE, &list, &out->active);
+	free_list(list, out->active);
+	js_list(root, JS_READY, &list, &nready);
+	for (int i = 0; i < nready && out->active + out->started < max && rc != 2; i++) {
+		int started;
+		rc = start_one(root, list[i], eo, &started, note);
+		out->started += started;
+		bad |= rc != 0;
+	}
+	free_list(list, nready);
+	js_unlock(lock);
+	out->active += out->started;
+	out->ready = nready - out->started;
+	return bad;
+}
+
+/* Reconcile one active job (file name); 1 if its run was lost. */
+static int
+sync_one(const char *root, const char *name)
+{
+	struct hk_err e = HK_ERR_INIT;
+	char *id = js_id_of(name, JS_ACTIVE), *path = js_path(root, JS_ACTIVE, name), why[400];
+	json_t *rec = js_load(path, &e);
+	const char *st = rec ? json_string_value(json_object_get(rec, "state")) : NULL;
+	int lost = 0;
+
+	/* a runner that finished but died before moving its file */
+	if (st && (strcmp(st, "done") == 0 || strcmp(st, "failed") == 0)) {
+		js_move(root, id, JS_ACTIVE, strcmp(st, "done") == 0 ? JS_DONE : JS_FAILED, 0, &e);
+	} else if (rec && exec_alive(rec, why, sizeof(why), NULL, 0) == 0) {
+		if (json_object_get(rec, "exec_id") == NULL) {
+			/* claimed, never started: back to the front */
+			js_move(root, id, JS_ACTIVE, JS_READY, 1, &e);
+		} else {
+			json_object_set_new(rec, "last_error", json_string(why));
+			json_object_set_new(rec, "ended", jsonw_real(js_now()));
+			js_save(path, rec, &e);
+			js_move(root, id, JS_ACTIVE, JS_FAILED, 0, &e);
+			lost = 1;
+		}
+	}
+	json_decref(rec);
+	free(id);
+	free(path);
+	return lost;
+}
+
+int
+jq_sync(const char *root, struct hk_err *err)
+{
+	char **list;
+	int n, lock, lost = 0;
+
+	if ((lock = js_lock(root, err)) < 0)
+		return -1;
+	js_clean(root);
+	js_list(root, JS_ACTIVE, &list, &n);
+	for (int i = 0; i < n; i++)
+		lost += sync_one(root, list[i]);
+	free_list(list, n);
+	js_unlock(lock);
+	return lost;
+}
+
+int
+jq_retry_failed(const char *root, struct hk_err *err)
+{
+	char **list;
+	int n, lock, bad = 0;
+
+	if ((lock = js_lock(root, err)) < 0)
+		return -1;
+	js_list(root, JS_FAILED, &list, &n);
+	for (int i = 0; i < n; i++) {
+		char *id = js_id_of(list[i], JS_FAILED);
+		if (js_move(root, id, JS_FAILED, JS_READY, 1, err) == -1)
+			bad = 1;
+		free(id);
+	}
+	free_list(list, n);
+	js_unlock(lock);
+	return bad;
+}
+
+int
+jq_retry(const char *root, char *const *ids, int n, const struct jq_note *note, struct hk_err *err)
+{
+	int lock, bad = 0;
+
+	if ((lock = js_lock(root, err)) < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		enum js_state st;
+		if (js_find(root, ids[i], &st, NULL) == -1 || (st != JS_FAILED && st != JS_ABORTED) ||
+		    js_move(root, ids[i], st, JS_READY, 1, err) == -1) {
+			note_job(note, ids[i], "not failed or aborted");
+			bad = 1;
+		}
+	}
+	js_unlock(lock);
+	return bad;
+}
+
+int
+jq_abort(const char *root, char *const *ids, int n, const struct jq_note *note)
+{
+	int bad = 0;
+
+	for (int i = 0; i < n; i++) {
+		struct hk_err e = HK_ERR_INIT;
+		enum js_state st;
+		char *path = NULL;
+		json_t *rec = NULL;
+		int found = js_find(root, ids[i], &st, &path) == 0 && (st == JS_ACTIVE || st == JS_READY) &&
+		    (rec = js_load(path, &e)) != NULL;
+		free(path);
+		if (!found) {
+			note_job(note, ids[i], "not ready, queued or running");
+			bad = 1;
+			continue;
+		}
+		if (st == JS_ACTIVE && exec_abort(rec, &e) == -1) {
+			note_job(note, ids[i], "%s", e.msg);
+			bad = 1;
+		}
+		json_decref(rec);
+		/* ENOENT: the run ended and moved it meanwhile */
+		if (js_move(root, ids[i], st, JS_ABORTED, 0, &e) == -1 && errno != ENOENT) {
+			note_job(note, ids[i], "%s", e.msg);
+			bad = 1;
+		}
+	}
+	return bad;
+}
+
+int
+jq_forget(const char *root, char *const *ids, int n, const struct jq_note *note)
+{
+	int bad = 0;
+
+	for (int i = 0; i < n; i++) {
+		enum js_state st;
+		char *path = NULL;
+		if (js_find(root, ids[i], &st, &path) == -1 || st == JS_ACTIVE || unlink(path) == -1) {
+			note_job(note, ids[i], "unknown or active (abort it first)");
+			bad = 1;
+		}
+		free(path);
+	}
+	return bad;
+}
+
+void
+jq_count(const char *root, struct jq_counts *c)
+{
+	memset(c, 0, sizeof(*c));
+	for (int s = 0; s < JS_NSTATES; s++) {
+		char **list;
+		int k;
+		js_list(root, (enum js_state)s, &list, &k);
+		c->n[s] = k;
+		for (int i = 0; i < k && s == JS_ACTIVE; i++) {
+			struct hk_err e = HK_ERR_INIT;
+			char *path = js_path(root, JS_ACTIVE, list[i]);
+			json_t *rec = js_load(path, &e);
+			const char *st = rec ? json_string_value(json_object_get(rec, "state")) : NULL;
+			if (st && strcmp(st, "running") == 0)
+				c->running++;
+			else
+				c->queued++;
+			json_decref(rec);
+			free(path);
+		}
+		free_list(list, k);
+	}
+}
+
+json_t *
+jq_status(const char *root, const char *id)
+{
+	struct hk_err e = HK_ERR_INIT;
+	enum js_state st;
+	char *path = NULL;
+	json_t *rec = NULL;
+	const char *ex;
+
+	if (js_find(root, id, &st, &path) == 0)
+		rec = js_load(path, &e);
+	free(path);
+	ex = rec ? json_string_value(json_object_get(rec, "executor")) : NULL;
+	if (ex && st == JS_ACTIVE && strcmp(ex, "slurm") == 0) {
+		char why[300], sched[64];
+		exec_alive(rec, why, sizeof(why), sched, sizeof(sched));
+		if (sched[0])
+			json_object_set_new(rec, "slurm_state", json_string(sched));
+	}
+	return rec;
+}
+
+void
+jq_each(const char *root, int want, void (*fn)(void *ctx, const json_t *rec, enum js_state s), void *ctx)
+{
+	for (int s = 0; s < JS_NSTATES; s++) {
+		char **list;
+		int n;
+		if (want >= 0 && s != want)
+			continue;
+		js_list(root, (enum js_state)s, &list, &n);
+		for (int i = 0; i < n; i++) {
+			struct hk_err e = HK_ERR_INIT;
+			char *path = js_path(root, (enum js_state)s, list[i]);
+			json_t *rec = js_load(path, &e);
+			if (rec != NULL)
+				fn(ctx, rec, (enum js_state)s);
+			json_decref(rec);
+			free(path);
+		}
+		free_list(list, n);
+	}
+}
+
+static void
+fmt_time(double t, char *buf, size_t n)
+{
+	time_t s = (time_t)t;
+	struct tm tm;
+
+	if (t <= 0) {
+		snprintf(buf, n, "-");
+		return;
+	}
+	gmtime_r(&s, &tm);
+	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static const char *const cols[] = { "id", "state", "attempts", "executor", "exec_id", "submitted", "started",
+	"ended", "walltime", "last_error" };
+
+static const char *
+str_or(const json_t *rec, const char *key, const char *dflt)
+{
+	const char *s = json_string_value(json_object_get(rec, key));
+
+	return s ? s : dflt;
+}
+
+/* One line of list for rec, in state st, appended to out. */
+static void
+list_row(struct sbuf *out, const json_t *rec, enum js_state st, int csv)
+{
+	char sub[40], sta[40], end[40], nb[NUM_BUFSZ];
+	const char *state = str_or(rec, "state", NULL);
+	const json_t *wall = json_object_get(rec, "walltime");
+
+	/* queued or running is in the content; the directory says the rest */
+	if (st != JS_ACTIVE || state == NULL)
+		state = js_state_name(st);
+	fmt_time(json_number_value(json_object_get(rec, "submitted")), sub, sizeof(sub));
+	fmt_time(json_number_value(json_object_get(rec, "started")), sta, sizeof(sta));
+	fmt_time(json_number_value(json_object_get(rec, "ended")), end, sizeof(end));
+	if (!csv) {
+		sbuf_addf(out, "%-28s %-8s %3lld %-6s %-10s %-20s %-20s %8s  %s\n", str_or(rec, "id", NULL), state,
+		    (long long)json_integer_value(json_object_get(rec, "attempts")), str_or(rec, "executor", "-"),
+		    str_or(rec, "exec_id", "-"), sub, sta,
+		    json_is_number(wall) ? num_fixed(json_number_value(wall), 0, nb) : "-", str_or(rec, "last_error", ""));
+		return;
+	}
+	json_t *r = json_deep_copy(rec);
+	json_object_set_new(r, "state", json_string(state));
+	json_object_set_new(r, "submitted", json_string(sub));
+	json_object_set_new(r, "started", json_string(sta));
+	json_object_set_new(r, "ended", json_string(end));
+	csv_record(out, r, cols, 10);
+	json_decref(r);
+}
+
+struct lister {
+	struct sbuf text;
+	int csv;
+	void (*line)(void *ctx, const char *text);
+	void *ctx;
+};
+
+static void
+list_one(void *ctx, const json_t *rec, enum js_state st)
+{
+	struct lister *l = ctx;
+
+	sbuf_reset(&l->text);
+	list_row(&l->text, rec, st, l->csv);
+	l->line(l->ctx, l->text.s);
+}
+
+void
+jq_list(const char *root, int want, int csv, void (*line)(void *ctx, const char *text), void *ctx)
+{
+	struct lister l = { SBUF_INIT, csv, line, ctx };
+
+	if (csv)
+		csv_header(&l.text, cols, 10);
+	else
+		sbuf_addf(&l.text, "%-28s %-8s %3s %-6s %-10s %-20s %-20s %8s  %s\n", "ID", "STATE", "TRY", "EXEC",
+		    "EXEC_ID", "SUBMITTED", "STARTED", "WALL_S", "LAST_ERROR");
+	line(ctx, l.text.s);
+	jq_each(root, want, list_one, &l);
+	sbuf_release(&l.text);
+}

@@ -1,0 +1,106 @@
+/*
+ * jobqueue.h - the run-vasp job queue: what its subcommands do to a state
+ * directory (jobstate.h).
+ *
+ * Register job records, start ready jobs until enough are active (top-up),
+ * reconcile active jobs with what really runs (sync), send failed jobs
+ * back (retry), abort, forget, count, and list (the lines too).  root is the state
+ * directory, absolute (runs start elsewhere); it must exist (js_init).
+ *
+ * Nothing here prints.  A problem with one job or record (a bad line, an
+ * unknown id, a start that failed) is handed to note->fn, when set, as a
+ * struct hk_err whose message is what the user should read, and the
+ * operation goes on with the next: the return value is then 1.  -1, with
+ * err filled, means the operation could not be done at all (the lock or
+ * the state directory failed).  Records returned are the caller's to
+ * json_decref.
+ */
+#ifndef HK_JOBQUEUE_H
+#define HK_JOBQUEUE_H
+
+#include <jansson.h>
+
+#include "err.h"
+#include "executor.h"
+#include "jobstate.h"
+
+struct jq_note {
+	void (*fn)(void *ctx, const struct hk_err *e);
+	void *ctx;
+};
+
+/*
+ * Register the job records of files[0..n) (standard input when n is 0)
+ * as ready, in the order read, after the jobs already there; a relative
+ * "dir" is made absolute.  Known ids are left alone (*added counts the new
+ * jobs, *known the others), so adding again changes nothing.  Bad records
+ * are noted with file and line, and skipped.
+ */
+int jq_add(const char *root, char *const *files, int n, long *added, long *known, const struct jq_note *note,
+    struct hk_err *err);
+
+struct jq_topup {
+	int started;	/* by this round */
+	int active;	/* queued or running, after it */
+	int ready;	/* still waiting */
+};
+
+/*
+ * One top-up round: claim the first ready jobs (ready -> active, state
+ * queued) and start each with exec_start until max are active.  A job
+ * that does not start goes back to its place in line, and the round
+ * stops there: what failed (a partition, sbatch itself) would fail for
+ * the next job too.
+ */
+int jq_topup(const char *root, const struct exec_opts *eo, long max, struct jq_topup *out,
+    const struct jq_note *note, struct hk_err *err);
+
+/*
+ * Reconcile the active jobs with what really runs: a run that finished but
+ * died before moving its file is moved; a claimed job never started goes
+ * back to the front of ready; an active job whose run is gone becomes
+ * failed, with the reason as last_error.  Temporary files of killed
+ * writers are removed.  The number of lost runs, or -1.
+ */
+int jq_sync(const char *root, struct hk_err *err);
+
+/* Every failed job back to the front of ready (attempts kept); 1 if one could not be moved. */
+int jq_retry_failed(const char *root, struct hk_err *err);
+
+/* The named jobs, failed or aborted, back to the front of ready; others are noted. */
+int jq_retry(const char *root, char *const *ids, int n, const struct jq_note *note, struct hk_err *err);
+
+/* Stop the named ready or active jobs (exec_abort) and move them to aborted. */
+int jq_abort(const char *root, char *const *ids, int n, const struct jq_note *note);
+
+/* Remove the named jobs that are not active from the state directory (their directories stay). */
+int jq_forget(const char *root, char *const *ids, int n, const struct jq_note *note);
+
+struct jq_counts {
+	long n[JS_NSTATES];	/* jobs per state directory */
+	long queued, running;	/* the active ones, by their recorded state */
+};
+
+void jq_count(const char *root, struct jq_counts *c);
+
+/*
+ * Job id's state record; an active Slurm job gets Slurm's view as
+ * "slurm_state".  NULL when the job is unknown.
+ */
+json_t *jq_status(const char *root, const char *id);
+
+/*
+ * fn(ctx, rec, state) for each job, state by state (only want's when want
+ * >= 0) in js_list order; files that cannot be read are skipped.
+ */
+void jq_each(const char *root, int want, void (*fn)(void *ctx, const json_t *rec, enum js_state s), void *ctx);
+
+/*
+ * list's lines, each handed to line(ctx, text) with its newline: a header,
+ * then one per job (of state want, as for jq_each), as CSV or in aligned
+ * columns: id, state, attempts, executor and its id, submitted, started,
+ * wall time, last error.
+ */
+void jq_list(const char *root, int want, int csv, void (*line)(void *ctx, const char *text), void *ctx);
+
+#endif
