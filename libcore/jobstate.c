@@ -1,6 +1,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "hash.h"
 #include "jobstate.h"
 #include "jsonw.h"
+#include "num.h"
 #include "rec.h"
 #include "sbuf.h"
 #include "xalloc.h"
@@ -187,13 +189,9 @@ static int
 stale_tmp(const struct dirent *d)
 {
 	const char *t = strstr(d->d_name, ".tmp.");
-	char *end;
 	long pid;
 
-	if (t == NULL)
-		return 0;
-	pid = strtol(t + 5, &end, 10);
-	return *end == '\0' && pid > 0 && kill((pid_t)pid, 0) == -1 && errno == ESRCH;
+	return t && num_parse_long(t + 5, 1, LONG_MAX, &pid) == 0 && kill((pid_t)pid, 0) == -1 && errno == ESRCH;
 }
 
 int
@@ -291,7 +289,8 @@ next_seq(const char *root, int front)
 {
 	char *p, text[32];
 	long seq = 0;
-	FILE *f;
+	struct sbuf old = SBUF_INIT;
+	const char *end;
 	struct hk_err e = HK_ERR_INIT;
 
 	if (front) {
@@ -299,8 +298,9 @@ next_seq(const char *root, int front)
 		int n;
 		long first = 1000000000L;
 		if (js_list(root, JS_READY, &list, &n) == 0) {
-			if (n > 0)
-				first = strtol(list[0], NULL, 10);
+			/* a ready file's name starts with its sequence number */
+			if (n > 0 && num_scan_long(list[0], &end, &first) == -1)
+				first = 0;
 			for (int i = 0; i < n; i++)
 				free(list[i]);
 			free(list);
@@ -308,11 +308,9 @@ next_seq(const char *root, int front)
 		return first > 0 ? first - 1 : 0;
 	}
 	p = pathf("%s/seq", root);
-	if ((f = fopen(p, "r")) != NULL) {
-		if (fscanf(f, "%ld", &seq) != 1)
-			seq = 0;
-		fclose(f);
-	}
+	if (file_read(p, &old) == 0 && num_scan_long(old.s ? old.s : "", &end, &seq) == -1)
+		seq = 0;
+	sbuf_release(&old);
 	seq++;
 	/* not fatal: a lost update only lets a later job tie in order with this one */
 	int len = snprintf(text, sizeof(text), "%ld\n", seq);
