@@ -10,6 +10,7 @@
 #include "jobqueue.h"
 #include "jsonw.h"
 #include "runjob.h"
+#include "stream.h"
 #include "sbuf.h"
 #include "xalloc.h"
 
@@ -30,13 +31,6 @@ struct ctx {
 
 static int cmd_help(struct ctx *c, int argc, char **argv);
 
-static _Noreturn void
-sub_usage(const struct ctx *c)
-{
-	fprintf(stderr, "usage: %s\n", c->cli.usage);
-	exit(2);
-}
-
 static void
 note(void *cli, const struct hk_err *e)
 {
@@ -53,14 +47,30 @@ checked(struct ctx *c, int rc)
 }
 
 static int
+add_take(void *adder, struct stream_item *it)
+{
+	return jq_add_one(adder, it->rec[0], &it->err) == -1 ? STREAM_BAD : STREAM_OK;
+}
+
+/* Every record is tried: a bad one is reported and the rest still added. */
+static int
 cmd_add(struct ctx *c, int argc, char **argv)
 {
-	long added, known;
-	int rc = checked(c, jq_add(c->root, argv + 1, argc - 1, &added, &known, &c->note, &c->err));
+	struct jq_adder a;
+	struct stream s;
+	int rc;
 
+	checked(c, jq_add_begin(&a, c->root, &c->err));
+	cli_stream(&c->cli, &s, "jobs");
+	s.take = add_take;
+	s.ctx = &a;
+	s.keep_going = 1;
+	rc = stream_run(&s, argc - 1, argv + 1);
+	jq_add_end(&a);
+	stream_release(&s);
 	if (!c->cli.quiet)
-		cli_warn(&c->cli, "%ld jobs added, %ld already known", added, known);
-	return rc;
+		cli_warn(&c->cli, "%ld jobs added, %ld already known", a.added, a.known);
+	return rc != 0;
 }
 
 static int
@@ -102,7 +112,7 @@ cmd_topup(struct ctx *c, int argc, char **argv)
 	struct jq_topup t;
 	const char *kind = "local", *conf = NULL;
 	long max = -1;
-	int ch, wait = 0, bad, total = 0;
+	int ch, wait = 0, bad;
 
 	runjob_opts_init(&ro);
 	optind = 0;
@@ -116,28 +126,24 @@ cmd_topup(struct ctx *c, int argc, char **argv)
 		else if (ch == 'W')
 			wait = 1;
 		else if (!run_option(c, ch, &ro))
-			sub_usage(c);
+			cli_usage(&c->cli);
 	}
 	if (max < 0 || (wait && max == 0))
-		sub_usage(c);
+		cli_usage(&c->cli);
 	char *self = realpath("/proc/self/exe", NULL);
 	struct exec_opts eo = { kind, c->root, self ? self : "", ro.calculator, ro.walltime, ro.frozen_after,
 		ro.max_errors, conf, ro.poll };
-	/* --wait: until the queue is drained, sync, top up, look again (Slurm less often) */
-	for (;;) {
-		if (wait)
-			cmd_sync(c, 0, NULL);
+	/* --wait: sync, top up, look again (Slurm less often) until the queue is drained */
+	if (wait)
+		bad = checked(c, jq_drain(c->root, &eo, max, strcmp(kind, "slurm") == 0 ? 30 : 1, &t.started,
+		    &c->note, c->cli.quiet ? NULL : &c->note, &c->err));
+	else
 		bad = checked(c, jq_topup(c->root, &eo, max, &t, &c->note, &c->err));
-		total += t.started;
-		if (!wait || bad || (t.ready == 0 && t.active == 0))
-			break;
-		sleep(strcmp(kind, "slurm") == 0 ? 30 : 1);
-	}
 	free(self);
 	if (!c->cli.quiet && !wait)
 		cli_warn(&c->cli, "%d started, %d active, %d ready", t.started, t.active, t.ready);
 	else if (!c->cli.quiet && !bad)
-		cli_warn(&c->cli, "%d started, queue drained", total);
+		cli_warn(&c->cli, "%d started, queue drained", t.started);
 	return bad ? 1 : wait || t.ready > 0 || t.started > 0 ? 0 : 3;
 }
 
@@ -155,10 +161,10 @@ cmd_run(struct ctx *c, int argc, char **argv)
 		if (ch == 's')
 			root = optarg;
 		else if (!run_option(c, ch, &ro))
-			sub_usage(c);
+			cli_usage(&c->cli);
 	}
 	if (optind != argc - 1)
-		sub_usage(c);
+		cli_usage(&c->cli);
 	return checked(c, runjob(root, argv[optind], &ro, &c->err));
 }
 
@@ -183,7 +189,7 @@ cmd_list(struct ctx *c, int argc, char **argv)
 		else if (ch == 'c')
 			csv = 1;
 		else
-			sub_usage(c);
+			cli_usage(&c->cli);
 	}
 	jq_list(c->root, want, csv, put_line, c->cli.out);
 	return 0;
@@ -214,24 +220,17 @@ cmd_status(struct ctx *c, int argc, char **argv)
 	return bad;
 }
 
+/* abort, retry and forget: what to do with the named jobs */
 static int
-cmd_abort(struct ctx *c, int argc, char **argv)
+cmd_jobs(struct ctx *c, int argc, char **argv)
 {
-	return jq_abort(c->root, argv + 1, argc - 1, &c->note);
-}
-
-static int
-cmd_retry(struct ctx *c, int argc, char **argv)
-{
+	if (strcmp(argv[0], "abort") == 0)
+		return jq_abort(c->root, argv + 1, argc - 1, &c->note);
+	if (strcmp(argv[0], "forget") == 0)
+		return jq_forget(c->root, argv + 1, argc - 1, &c->note);
 	if (strcmp(argv[1], "--failed") == 0)
 		return checked(c, jq_retry_failed(c->root, &c->err));
 	return checked(c, jq_retry(c->root, argv + 1, argc - 1, &c->note, &c->err));
-}
-
-static int
-cmd_forget(struct ctx *c, int argc, char **argv)
-{
-	return jq_forget(c->root, argv + 1, argc - 1, &c->note);
 }
 
 static const struct command {
@@ -251,9 +250,9 @@ static const struct command {
 	    "run a queued job here (what the executors start)", 0 },
 	{ "status", cmd_status, "run-vasp status [id ...]", "counts per state, or the named jobs' state records", 0 },
 	{ "list", cmd_list, "run-vasp list [--state S] [--csv]", "one line per job (of state S)", 0 },
-	{ "abort", cmd_abort, "run-vasp abort id ...", "stop jobs (kill or scancel): aborted", 1 },
-	{ "retry", cmd_retry, "run-vasp retry --failed | id ...", "failed or aborted jobs back to the front of ready", 1 },
-	{ "forget", cmd_forget, "run-vasp forget id ...", "drop jobs that are not active from the state directory", 1 },
+	{ "abort", cmd_jobs, "run-vasp abort id ...", "stop jobs (kill or scancel): aborted", 1 },
+	{ "retry", cmd_jobs, "run-vasp retry --failed | id ...", "failed or aborted jobs back to the front of ready", 1 },
+	{ "forget", cmd_jobs, "run-vasp forget id ...", "drop jobs that are not active from the state directory", 1 },
 	{ "sync", cmd_sync, "run-vasp sync", "runs that died or that Slurm no longer has become failed (lost run)", 0 },
 	{ "help", cmd_help, "run-vasp help [command]", "more on a command", 0 },
 	{ 0 }
@@ -284,7 +283,7 @@ cmd_help(struct ctx *c, int argc, char **argv)
 		cli_help(&c->cli, text.s);
 	}
 	if (argc > 2)
-		sub_usage(c);
+		cli_usage(&c->cli);
 	if (k == NULL)
 		cli_usage_error(&c->cli, "unknown command '%s'", argv[1]);
 	printf("usage: %s\n\n%s\n", k->usage, k->help);
@@ -339,7 +338,7 @@ main(int argc, char *argv[])
 	if (cmd->fn != cmd_run && cmd->fn != cmd_help)
 		checked(&c, js_init(root, &c.err));
 	if (argc - optind - 1 < cmd->args)
-		sub_usage(&c);
+		cli_usage(&c.cli);
 	if ((c.root = realpath(root, NULL)) == NULL)
 		c.root = xstrdup(root);
 	rc = cmd->fn(&c, argc - optind, argv + optind);

@@ -65,6 +65,13 @@ cli_usage_error(const struct cli *c, const char *fmt, ...)
 }
 
 void
+cli_usage(const struct cli *c)
+{
+	fprintf(stderr, "usage: %s\n", c->usage);
+	exit(2);
+}
+
+void
 cli_fatal(const struct cli *c, const char *fmt, ...)
 {
 	va_list ap;

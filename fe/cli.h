@@ -35,6 +35,8 @@ void cli_warn(const struct cli *c, const char *fmt, ...) __attribute__((format(p
 /* Message, usage, exit 2. */
 _Noreturn void cli_usage_error(const struct cli *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The usage alone, exit 2. */
+_Noreturn void cli_usage(const struct cli *c);
 /* A fatal error: message, exit 2. */
 _Noreturn void cli_fatal(const struct cli *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

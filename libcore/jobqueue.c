@@ -45,68 +45,47 @@ free_list(char **list, int n)
 	free(list);
 }
 
-/* Add the records of one reader; 1 if one was bad. */
-static int
-add_from(const char *root, struct rec_reader *rd, const char *cwd, struct strset *ready, long *added, long *known,
-    const struct jq_note *note, struct hk_err *e)
+int
+jq_add_begin(struct jq_adder *a, const char *root, struct hk_err *err)
 {
-	json_t *rec;
-	int rc, a, bad = 0;
-
-	while ((rc = rec_next(rd, &rec, e)) != 0) {
-		if (rc == -1) {
-			note_err(note, e);
-			bad = 1;
-			continue;
-		}
-		/* job directories are recorded absolute: runs start elsewhere */
-		const char *dir = json_string_value(json_object_get(rec, "dir"));
-		if (dir && dir[0] != '/' && cwd)
-			json_object_set_new(rec, "dir", json_sprintf("%s/%s", cwd, dir));
-		if (js_add(root, rec, ready, &a, e) == -1) {
-			err_where(e, rd->name, rec_line(rd));
-			note_err(note, e);
-			bad = 1;
-		} else {
-			*added += a;
-			*known += !a;
-		}
-		json_decref(rec);
+	memset(a, 0, sizeof(*a));
+	a->root = root;
+	if ((a->lock = js_lock(root, err)) < 0)
+		return -1;
+	if (js_ready_ids(root, &a->ready) == -1) {
+		err_set(err, "%s/ready: %s", root, strerror(errno));
+		jq_add_end(a);
+		return -1;
 	}
-	return bad;
+	a->cwd = getcwd(NULL, 0);
+	return 0;
 }
 
 int
-jq_add(const char *root, char *const *files, int n, long *added, long *known, const struct jq_note *note,
-    struct hk_err *err)
+jq_add_one(struct jq_adder *a, json_t *rec, struct hk_err *err)
 {
-	struct strset ready = STRSET_INIT;
-	char *cwd = getcwd(NULL, 0);
-	int lock, bad = 0;
+	/* job directories are recorded absolute: runs start elsewhere */
+	const char *dir = json_string_value(json_object_get(rec, "dir"));
+	int added;
 
-	*added = *known = 0;
-	if ((lock = js_lock(root, err)) < 0) {
-		free(cwd);
+	if (dir && dir[0] != '/' && a->cwd)
+		json_object_set_new(rec, "dir", json_sprintf("%s/%s", a->cwd, dir));
+	if (js_add(a->root, rec, &a->ready, &added, err) == -1)
 		return -1;
-	}
-	if (js_ready_ids(root, &ready) == -1) {
-		err_set(err, "%s/ready: %s", root, strerror(errno));
-		bad = -1;
-	}
-	for (int i = 0; i < (n ? n : 1) && bad != -1; i++) {
-		struct rec_reader *rd = rec_open(n ? files[i] : "-", err);
-		if (rd == NULL) {
-			note_err(note, err);
-			bad = 1;
-			continue;
-		}
-		bad |= add_from(root, rd, cwd, &ready, added, known, note, err);
-		rec_close(rd);
-	}
-	js_unlock(lock);
-	strset_release(&ready);
-	free(cwd);
-	return bad;
+	a->added += added;
+	a->known += !added;
+	return 0;
+}
+
+void
+jq_add_end(struct jq_adder *a)
+{
+	if (a->lock >= 0)
+		js_unlock(a->lock);
+	a->lock = -1;
+	strset_release(&a->ready);
+	free(a->cwd);
+	a->cwd = NULL;
 }
 
 /*
@@ -222,6 +201,29 @@ jq_sync(const char *root, struct hk_err *err)
 	free_list(list, n);
 	js_unlock(lock);
 	return lost;
+}
+
+int
+jq_drain(const char *root, const struct exec_opts *eo, long max, unsigned pause, int *started,
+    const struct jq_note *note, const struct jq_note *lost, struct hk_err *err)
+{
+	struct jq_topup t;
+	int n, bad;
+
+	for (*started = 0;; sleep(pause)) {
+		if ((n = jq_sync(root, err)) == -1)
+			return -1;
+		if (n > 0 && lost) {
+			struct hk_err e = HK_ERR_INIT;
+			err_set(&e, "%d lost runs marked failed", n);
+			lost->fn(lost->ctx, &e);
+		}
+		if ((bad = jq_topup(root, eo, max, &t, note, err)) != 0)
+			return bad;
+		*started += t.started;
+		if (t.ready == 0 && t.active == 0)
+			return 0;
+	}
 }
 
 int

@@ -22,6 +22,7 @@
 
 #include "err.h"
 #include "executor.h"
+#include "hash.h"
 #include "jobstate.h"
 
 struct jq_note {
@@ -30,14 +31,23 @@ struct jq_note {
 };
 
 /*
- * Register the job records of files[0..n) (standard input when n is 0)
- * as ready, in the order read, after the jobs already there; a relative
- * "dir" is made absolute.  Known ids are left alone (*added counts the new
- * jobs, *known the others), so adding again changes nothing.  Bad records
- * are noted with file and line, and skipped.
+ * Registering job records as ready, in the order given, after the jobs
+ * already there, under the state directory's lock (begin to end).  A
+ * relative "dir" is made absolute.  Known ids are left alone (added
+ * counts the new jobs, known the others), so adding again changes
+ * nothing.  jq_add_one: -1 with err for a record that cannot be added.
  */
-int jq_add(const char *root, char *const *files, int n, long *added, long *known, const struct jq_note *note,
-    struct hk_err *err);
+struct jq_adder {
+	const char *root;
+	struct strset ready;
+	char *cwd;
+	int lock;
+	long added, known;
+};
+
+int jq_add_begin(struct jq_adder *a, const char *root, struct hk_err *err);
+int jq_add_one(struct jq_adder *a, json_t *rec, struct hk_err *err);
+void jq_add_end(struct jq_adder *a);
 
 struct jq_topup {
 	int started;	/* by this round */
@@ -63,6 +73,16 @@ int jq_topup(const char *root, const struct exec_opts *eo, long max, struct jq_t
  * writers are removed.  The number of lost runs, or -1.
  */
 int jq_sync(const char *root, struct hk_err *err);
+
+/*
+ * Top up until the queue is drained: sync, a top-up round, a pause of
+ * `pause` seconds, again, until no job is ready or active.  *started
+ * counts the jobs started; lost, when not NULL, hears of each sync that
+ * found lost runs.  0 drained, 1 a job did not start (the rounds stop),
+ * -1 with err.
+ */
+int jq_drain(const char *root, const struct exec_opts *eo, long max, unsigned pause, int *started,
+    const struct jq_note *note, const struct jq_note *lost, struct hk_err *err);
 
 /* Every failed job back to the front of ready (attempts kept); 1 if one could not be moved. */
 int jq_retry_failed(const char *root, struct hk_err *err);

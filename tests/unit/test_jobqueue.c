@@ -8,8 +8,49 @@
 
 #include "jobqueue.h"
 #include "sbuf.h"
+#include "stream.h"
 #include "testutil.h"
 #include "xalloc.h"
+
+static int
+add_take(void *adder, struct stream_item *it)
+{
+	return jq_add_one(adder, it->rec[0], &it->err) == -1 ? STREAM_BAD : STREAM_OK;
+}
+
+static void
+add_report(void *note, const struct hk_err *e)
+{
+	const struct jq_note *n = note;
+
+	if (n)
+		n->fn(n->ctx, e);
+}
+
+/* What run-vasp add does: the records of the files through the stream, each to jq_add_one; 1 if one was bad. */
+static int
+add_files(const char *root, char **files, int n, long *added, long *known, const struct jq_note *note,
+    struct hk_err *err)
+{
+	struct jq_adder a;
+	struct stream s;
+	int rc;
+
+	if (jq_add_begin(&a, root, err) == -1)
+		return -1;
+	stream_init(&s, stdout);
+	s.take = add_take;
+	s.ctx = &a;
+	s.report = add_report;
+	s.hctx = (void *)note;
+	s.keep_going = 1;
+	rc = stream_run(&s, n, files);
+	jq_add_end(&a);
+	stream_release(&s);
+	*added = a.added;
+	*known = a.known;
+	return rc != 0;
+}
 
 /* A state directory in a temporary directory of its own, per test. */
 struct fixture {
@@ -105,7 +146,7 @@ add(struct fixture *f, const char *const *ids, int n)
 	char *file = write_jobs(f, "jobs.jsonl", ids, n);
 	long added, known;
 
-	assert_int_equal(jq_add(f->root, &file, 1, &added, &known, &note, &e), 0);
+	assert_int_equal(add_files(f->root, &file, 1, &added, &known, &note, &e), 0);
 	assert_int_equal(added, n);
 	free(file);
 }
@@ -128,7 +169,7 @@ add_is_idempotent_and_keeps_order(void **state)
 	long added, known;
 	FILE *fp;
 
-	assert_int_equal(jq_add(f->root, &file, 1, &added, &known, &note, &e), 0);
+	assert_int_equal(add_files(f->root, &file, 1, &added, &known, &note, &e), 0);
 	assert_int_equal(added, 3);
 	assert_int_equal(known, 0);
 	ids_in(f, JS_READY, got, sizeof(got));
@@ -139,7 +180,7 @@ add_is_idempotent_and_keeps_order(void **state)
 	fputs("{\"id\":\"mp-1.F.0\",\"dir\":\"x\"}\n{\"id\":\"nodir\"}\n", fp);
 	assert_int_equal(fclose(fp), 0);
 	char *both[] = { file, bad };
-	assert_int_equal(jq_add(f->root, both, 2, &added, &known, &note, &e), 1);
+	assert_int_equal(add_files(f->root, both, 2, &added, &known, &note, &e), 1);
 	assert_int_equal(added, 0);
 	assert_int_equal(known, 4);
 	assert_int_equal(f->notes, 1);
@@ -163,7 +204,7 @@ relative_dirs_become_absolute(void **state)
 	assert_non_null(fp = fopen(file, "w"));
 	fputs("{\"id\":\"rel\",\"dir\":\"calcs/rel\"}\n", fp);
 	assert_int_equal(fclose(fp), 0);
-	assert_int_equal(jq_add(f->root, &file, 1, &added, &known, NULL, &e), 0);
+	assert_int_equal(add_files(f->root, &file, 1, &added, &known, NULL, &e), 0);
 	json_t *rec = jq_status(f->root, "rel");
 	assert_non_null(rec);
 	const char *dir = json_string_value(json_object_get(rec, "dir"));
