@@ -8,10 +8,10 @@
 #include "cli.h"
 #include "collect.h"
 #include "fileio.h"
-#include "hash.h"
 #include "ids.h"
 #include "profile_svg.h"
 #include "stream.h"
+#include "strset.h"
 #include "xalloc.h"
 
 static const char usage[] =

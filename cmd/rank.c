@@ -6,12 +6,12 @@
 
 #include "cli.h"
 #include "expr.h"
-#include "hash.h"
 #include "ids.h"
 #include "jsonw.h"
 #include "rank.h"
 #include "rec.h"
 #include "stream.h"
+#include "strset.h"
 #include "xalloc.h"
 
 static const char usage[] =

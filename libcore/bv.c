@@ -3,10 +3,10 @@
 #include <string.h>
 
 #include "bv.h"
+#include "datafile.h"
 #include "elements.h"
 #include "neigh.h"
 #include "num.h"
-#include "datafile.h"
 #include "xalloc.h"
 
 #define BV_RADIUS 4.0

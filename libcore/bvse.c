@@ -3,11 +3,11 @@
 #include <string.h>
 
 #include "bvse.h"
+#include "datafile.h"
 #include "elements.h"
 #include "ewald.h"
 #include "neigh.h"
 #include "num.h"
-#include "datafile.h"
 #include "xalloc.h"
 
 static int

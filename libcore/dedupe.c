@@ -5,9 +5,9 @@
 
 #include "dedupe.h"
 #include "elements.h"
-#include "hash.h"
 #include "lattice.h"
 #include "sbuf.h"
+#include "strset.h"
 #include "xalloc.h"
 
 struct fp {

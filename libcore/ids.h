@@ -10,7 +10,7 @@
 #define HK_IDS_H
 
 #include "err.h"
-#include "hash.h"
+#include "strset.h"
 
 /* Add the "id" of every record of the file at path to set. */
 int ids_load(struct strset *set, const char *path, struct hk_err *err);

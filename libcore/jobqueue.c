@@ -7,11 +7,11 @@
 #include <unistd.h>
 
 #include "csv.h"
-#include "hash.h"
 #include "jobqueue.h"
 #include "jsonw.h"
 #include "num.h"
 #include "rec.h"
+#include "strset.h"
 #include "xalloc.h"
 
 static void

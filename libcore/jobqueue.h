@@ -22,8 +22,8 @@
 
 #include "err.h"
 #include "executor.h"
-#include "hash.h"
 #include "jobstate.h"
+#include "strset.h"
 
 struct jq_note {
 	void (*fn)(void *ctx, const struct hk_err *e);

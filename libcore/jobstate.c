@@ -13,12 +13,12 @@
 #include <unistd.h>
 
 #include "fileio.h"
-#include "hash.h"
 #include "jobstate.h"
 #include "jsonw.h"
 #include "num.h"
 #include "rec.h"
 #include "sbuf.h"
+#include "strset.h"
 #include "xalloc.h"
 
 static const char *const names[JS_NSTATES] = { "ready", "active", "done", "failed", "aborted" };

@@ -6,11 +6,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "datafile.h"
 #include "elements.h"
 #include "fileio.h"
 #include "lattice.h"
 #include "num.h"
-#include "datafile.h"
 #include "vasp_in.h"
 #include "xalloc.h"
 

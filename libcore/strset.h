@@ -1,12 +1,12 @@
 /*
- * hash.h - FNV-1a hashing and a set of strings.
+ * strset.h - a set of strings (with a value each), and the FNV-1a hash it uses.
  *
  * The set grows by doubling and owns copies of its strings.  Used where a
  * stage must remember ids (dedupe, rank --exclude): memory grows with the
  * number of distinct ids, never with record bodies.
  */
-#ifndef HK_HASH_H
-#define HK_HASH_H
+#ifndef HK_STRSET_H
+#define HK_STRSET_H
 
 #include <stddef.h>
 #include <stdint.h>

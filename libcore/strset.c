@@ -1,7 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hash.h"
+#include "strset.h"
 #include "xalloc.h"
 
 uint64_t
