@@ -10,7 +10,7 @@ CC      ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS    = jansson libarchive zlib
 OPT     = -O2 -g
-WARN    = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter -Wno-format-truncation
+WARN    = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CSTD    = -std=c17 -D_GNU_SOURCE
 
 # SANITIZE=1 builds everything with AddressSanitizer and UBSan.

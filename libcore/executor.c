@@ -341,9 +341,10 @@ exec_start(const struct exec_opts *o, json_t *rec, int *hold, struct hk_err *err
 void
 exec_release(int hold)
 {
+	/* if the go byte cannot be written the child exits unrun, and sync finds the run lost */
 	if (hold >= 0) {
-		if (write(hold, "g", 1) != 1)
-			hold = hold;
+		ssize_t w = write(hold, "g", 1);
+		(void)w;
 		close(hold);
 	}
 }
