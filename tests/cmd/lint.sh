@@ -29,7 +29,7 @@ expect record-loop 1 "$TREE && printf 'static void f(void) { rec_open(\"-\", 0);
 	'~^lint: cmd/measure.c:[0-9]+: .*a record loop of its own' ''
 expect long-command 1 "$TREE && seq 300 | sed 's,.*,/* & */,' >> t/cmd/rank.c && $LINT" \
 	'~^lint: cmd/rank.c: [0-9]+ lines \(at most 200\)' ''
-expect long-main 1 "$TREE && sed -i '/^main(/,/^}/ s/^\\treturn closed/\\t;\\n\\t;\\n\\t;\\n\\t;\\n\\t;\\n\\t;\\n\\t;\\n\\t;\\n\\treturn closed/' t/cmd/find-paths.c && $LINT" \
+expect long-main 1 "$TREE && awk '/^\treturn closed/ { for (i = 0; i < 30; i++) print \"\t;\" } 1' t/cmd/find-paths.c > f.c && mv f.c t/cmd/find-paths.c && $LINT" \
 	'~^lint: cmd/find-paths.c:[0-9]+: main is [0-9]+ lines \(at most 60\)' ''
 expect no-man-page 1 "$TREE && rm t/man/collect.1 && $LINT" '~^lint: cmd/collect.c: no man page' ''
 finish
