@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,34 +22,16 @@
 
 static const char *const names[JS_NSTATES] = { "ready", "active", "done", "failed", "aborted" };
 
-/* printf's output on the heap: paths of any length */
-static char *__attribute__((format(printf, 1, 2)))
-pathf(const char *fmt, ...)
-{
-	va_list ap;
-	char *p;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	p = xmalloc((size_t)(n > 0 ? n : 0) + 1);
-	va_start(ap, fmt);
-	vsnprintf(p, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
-	va_end(ap);
-	return p;
-}
-
 char *
 js_path(const char *root, enum js_state s, const char *name)
 {
-	return pathf("%s/%s/%s", root, js_state_name(s), name);
+	return xasprintf("%s/%s/%s", root, js_state_name(s), name);
 }
 
 char *
 js_job_path(const char *root, enum js_state s, const char *id)
 {
-	return pathf("%s/%s/%s.json", root, js_state_name(s), id);
+	return xasprintf("%s/%s/%s.json", root, js_state_name(s), id);
 }
 
 const char *
@@ -92,7 +73,7 @@ js_init(const char *root, struct hk_err *err)
 		return -1;
 	}
 	for (int k = 0; k < JS_NSTATES; k++) {
-		char *p = pathf("%s/%s", root, names[k]);
+		char *p = xasprintf("%s/%s", root, names[k]);
 		int bad = mkdir(p, 0777) == -1 && errno != EEXIST;
 		if (bad)
 			err_set(err, "%s: cannot create: %s", p, strerror(errno));
@@ -106,7 +87,7 @@ js_init(const char *root, struct hk_err *err)
 int
 js_lock(const char *root, struct hk_err *err)
 {
-	char *p = pathf("%s/lock", root);
+	char *p = xasprintf("%s/lock", root);
 	int fd;
 
 	if ((fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) < 0)
@@ -163,7 +144,7 @@ json_file(const struct dirent *d)
 int
 js_list(const char *root, enum js_state s, char ***out, int *n)
 {
-	char *p = pathf("%s/%s", root, names[s]);
+	char *p = xasprintf("%s/%s", root, names[s]);
 	struct dirent **list = NULL;
 	int k = scandir(p, &list, json_file, by_name), e = errno;
 
@@ -201,10 +182,10 @@ js_clean(const char *root)
 
 	for (int s = 0; s < JS_NSTATES; s++) {
 		struct dirent **list = NULL;
-		char *p = pathf("%s/%s", root, names[s]);
+		char *p = xasprintf("%s/%s", root, names[s]);
 		int k = scandir(p, &list, stale_tmp, NULL);
 		for (int i = 0; i < k; i++) {
-			char *f = pathf("%s/%s", p, list[i]->d_name);
+			char *f = xasprintf("%s/%s", p, list[i]->d_name);
 			if (unlink(f) == 0)
 				removed++;
 			free(f);
@@ -307,7 +288,7 @@ next_seq(const char *root, int front)
 		}
 		return first > 0 ? first - 1 : 0;
 	}
-	p = pathf("%s/seq", root);
+	p = xasprintf("%s/seq", root);
 	if (file_read(p, &old) == 0 && num_scan_long(old.s ? old.s : "", &end, &seq) == -1)
 		seq = 0;
 	sbuf_release(&old);
@@ -376,7 +357,7 @@ js_add(const char *root, const json_t *job, struct strset *ready, int *added, st
 	    "added", js_now());
 	json_object_set_new(s, "errors", json_array());
 	json_object_set_new(s, "corrections", json_array());
-	path = pathf("%s/ready/%012ld.%s.json", root, seq, id);
+	path = xasprintf("%s/ready/%012ld.%s.json", root, seq, id);
 	rc = js_save(path, s, err);
 	free(path);
 	json_decref(s);
@@ -440,7 +421,7 @@ js_move_file(const char *root, const char *name, enum js_state from, enum js_sta
 	int rc = -1;
 
 	if (to == JS_READY)
-		dst = pathf("%s/ready/%012ld.%s.json", root, next_seq(root, front), id);
+		dst = xasprintf("%s/ready/%012ld.%s.json", root, next_seq(root, front), id);
 	else
 		dst = js_job_path(root, to, id);
 	int e = rename(src, dst) == -1 ? errno : 0;

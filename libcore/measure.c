@@ -8,7 +8,6 @@
  * made nulls, with its reason, every requested descriptor that needs it.
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,26 +61,6 @@ measure_tables_release(struct measure_tables *t)
 {
 	bv_tables_release(&t->bv);
 	bvse_tables_release(&t->bvse);
-}
-
-/* A new heap string, printf-style. */
-static char * __attribute__((format(printf, 1, 2)))
-strf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	s = xmalloc(n > 0 ? (size_t)n + 1 : 1);
-	s[0] = '\0';
-	va_start(ap, fmt);
-	if (n > 0)
-		vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return s;
 }
 
 /* What the structure of a group gives every record of it. */
@@ -150,7 +129,7 @@ shared_hops(struct shared *s, json_t **recs, int n, const struct measure_opts *o
 	if (s->use_prim) {
 		sym_primitive_of(&s->c, &s->sym, &s->prim);
 		if (sym_analyze(&s->prim, o->symprec, &s->psym, &e) == -1) {
-			s->hops_err = strf("primitive cell: %s", e.msg);
+			s->hops_err = xasprintf("primitive cell: %s", e.msg);
 			return;
 		}
 	}
@@ -304,7 +283,7 @@ path_relax(struct record *r, char **why)
 	r->img = xcalloc((size_t)r->ni, sizeof(*r->img));
 	neb_linear(&r->p, r->o->nimages, r->img);
 	if (idpp_relax(r->img, r->ni, &r->o->idpp, &ir, &e) == -1)
-		return unmet(why, strf("IDPP: %s", e.msg));
+		return unmet(why, xasprintf("IDPP: %s", e.msg));
 	json_object_set_new(r->m, "idpp", idpp_result_json(&ir));
 	json_object_set_new(r->m, "images_closest", images_closest(r->img, r->ni));
 	return 0;
@@ -373,7 +352,7 @@ charges_assign(struct record *r, char **why)
 	struct hk_err e = HK_ERR_INIT;
 
 	if (r->s->oxi == NULL)
-		return unmet(why, strf("no oxidation states: %.500s", r->s->oxi_err ? r->s->oxi_err : ""));
+		return unmet(why, xasprintf("no oxidation states: %.500s", r->s->oxi_err ? r->s->oxi_err : ""));
 	r->q = xmalloc((size_t)(r->p.start.n > 0 ? r->p.start.n : 1) * sizeof(int));
 	for (int a = 0; a < r->p.start.n; a++)
 		r->q[a] = r->s->oxi[r->p.site[a]];
@@ -574,7 +553,7 @@ overlap_visit(void *ctx, int j, const int img[3], double d)
 		return 0;
 	r = bvse_radius(x->t, x->c->z[j], x->q[j]);
 	if (!(r > 0)) {
-		x->why = strf("no ionic radius for %s", elem_ion(x->c->z[j], x->q[j], b));
+		x->why = xasprintf("no ionic radius for %s", elem_ion(x->c->z[j], x->q[j], b));
 		return 1;
 	}
 	o = x->rm + r - d;
@@ -612,7 +591,7 @@ overlaps_along(const struct record *r, double *cat, double *an, char **why)
 	char b[16];
 
 	if (!(x.rm > 0))
-		return unmet(why, strf("no ionic radius for the moving %s", elem_ion(z, qm, b)));
+		return unmet(why, xasprintf("no ionic radius for the moving %s", elem_ion(z, qm, b)));
 	for (int k = 0; k < r->ni; k++) {
 		if (overlap_in_image(&x, &r->img[k], r->o->overlap_cutoff) == -1)
 			return unmet(why, x.why);
