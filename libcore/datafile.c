@@ -1,52 +1,88 @@
 #include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "datafile.h"
+#include "xalloc.h"
 
 #ifndef HOPKIT_SHAREDIR
 #define HOPKIT_SHAREDIR "/usr/local/share/hopkit"
 #endif
 
+/* Open dir/rel; its path goes to *path (caller frees) if path is not NULL. */
 static FILE *
-try_open(const char *dir, const char *rel, char *path, size_t n)
+try_open(const char *dir, const char *rel, char **path)
 {
-	char buf[2 * PATH_MAX + 2];
-	FILE *f;
+	char *buf = xasprintf("%s/%s", dir, rel);
+	FILE *f = fopen(buf, "r");
 
-	snprintf(buf, sizeof(buf), "%s/%s", dir, rel);
-	if ((f = fopen(buf, "r")) != NULL && path)
-		snprintf(path, n, "%s", buf);
+	if (f != NULL && path)
+		*path = buf;
+	else
+		free(buf);
+	return f;
+}
+
+/* The directory of the running program (caller frees), or NULL. */
+static char *
+self_dir(void)
+{
+	size_t cap = 256;
+	char *exe = NULL, *slash;
+	ssize_t len;
+
+	/* readlink does not say how long the name is: grow until it fits */
+	for (;;) {
+		exe = xrealloc(exe, cap);
+		if ((len = readlink("/proc/self/exe", exe, cap)) <= 0) {
+			free(exe);
+			return NULL;
+		}
+		if ((size_t)len < cap)
+			break;
+		cap *= 2;
+	}
+	exe[len] = '\0';
+	if ((slash = strrchr(exe, '/')) == NULL) {
+		free(exe);
+		return NULL;
+	}
+	*slash = '\0';
+	return exe;
+}
+
+/* share/<rel> beside the program: bin/../share, or build/x/../../share. */
+static FILE *
+try_beside_self(const char *rel, char **path)
+{
+	/* bench and test programs live one level deeper, in build/ */
+	static const char *const up[] = { "%s/../share", "%s/../../share" };
+	char *exe = self_dir(), *dir;
+	FILE *f = NULL;
+
+	for (size_t i = 0; exe && f == NULL && i < sizeof(up) / sizeof(up[0]); i++) {
+		dir = xasprintf(up[i], exe);
+		f = try_open(dir, rel, path);
+		free(dir);
+	}
+	free(exe);
 	return f;
 }
 
 FILE *
-datafile_open(const char *rel, char *path, size_t n, struct hk_err *err)
+datafile_open(const char *rel, char **path, struct hk_err *err)
 {
-	char exe[PATH_MAX], dir[PATH_MAX + 16];
 	const char *env = getenv("HOPKIT_SHARE");
 	FILE *f = NULL;
-	ssize_t len;
 
-	if (env && *env && (f = try_open(env, rel, path, n)) != NULL)
+	if (path)
+		*path = NULL;
+	if (env && *env && (f = try_open(env, rel, path)) != NULL)
 		return f;
-	if ((len = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
-		exe[len] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(dir, sizeof(dir), "%s/../share", exe);
-			if ((f = try_open(dir, rel, path, n)) != NULL)
-				return f;
-			/* bench and test programs live one level deeper, in build/ */
-			snprintf(dir, sizeof(dir), "%s/../../share", exe);
-			if ((f = try_open(dir, rel, path, n)) != NULL)
-				return f;
-		}
-	}
-	if ((f = try_open(HOPKIT_SHAREDIR, rel, path, n)) != NULL)
+	if ((f = try_beside_self(rel, path)) != NULL)
+		return f;
+	if ((f = try_open(HOPKIT_SHAREDIR, rel, path)) != NULL)
 		return f;
 	err_set(err, "data file %s not found (set HOPKIT_SHARE, or install hopkit)", rel);
 	return NULL;
@@ -55,11 +91,11 @@ datafile_open(const char *rel, char *path, size_t n, struct hk_err *err)
 int
 datafile_tsv(const char *rel, int ncol, datafile_row_fn fn, void *ctx, struct hk_err *err)
 {
-	char path[PATH_MAX], *line = NULL;
+	char *path = NULL, *line = NULL;
 	size_t cap = 0;
 	long lineno = 0;
 	int header = 1, rc = 0;
-	FILE *f = datafile_open(rel, path, sizeof(path), err);
+	FILE *f = datafile_open(rel, &path, err);
 
 	if (f == NULL)
 		return -1;
@@ -91,6 +127,7 @@ datafile_tsv(const char *rel, int ncol, datafile_row_fn fn, void *ctx, struct hk
 			err_at(err, path, lineno, "bad value in row");
 	}
 	free(line);
+	free(path);
 	fclose(f);
 	return rc;
 }

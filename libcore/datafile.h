@@ -12,8 +12,11 @@
 
 #include "err.h"
 
-/* Open share/<rel> for reading; the path found goes to path (n bytes) if not NULL. */
-FILE *datafile_open(const char *rel, char *path, size_t n, struct hk_err *err);
+/*
+ * Open share/<rel> for reading.  If path is not NULL, *path is the path
+ * found (the caller frees it), or NULL when nothing is found.
+ */
+FILE *datafile_open(const char *rel, char **path, struct hk_err *err);
 
 /*
  * Read a tab-separated table: lines starting with # are comments, the

@@ -454,14 +454,16 @@ read_json(struct fetch *f, struct src_entry *e)
 static char *
 potcar_hint(const struct src_entry *e)
 {
-	char path[4096], *text = NULL, *sp = NULL;
+	char *path, *text = NULL, *sp = NULL;
 	FILE *fp;
 	long n;
 
 	if (e->dirpath == NULL)
 		return NULL;
-	snprintf(path, sizeof(path), "%s/POTCAR", e->dirpath);
-	if ((fp = fopen(path, "r")) == NULL)
+	path = xasprintf("%s/POTCAR", e->dirpath);
+	fp = fopen(path, "r");
+	free(path);
+	if (fp == NULL)
 		return NULL;
 	if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) > 0 && n < (64L << 20) &&
 	    fseek(fp, 0, SEEK_SET) == 0) {

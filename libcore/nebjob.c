@@ -57,15 +57,15 @@ remove_tree(const char *path)
 	if (d == NULL)
 		return unlink(path);
 	while ((e = readdir(d)) != NULL) {
-		char sub[4096];
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+		char *sub = xasprintf("%s/%s", path, e->d_name);
 		struct stat st;
 		if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode))
 			rc |= remove_tree(sub);
 		else
 			rc |= unlink(sub);
+		free(sub);
 	}
 	closedir(d);
 	return rc | rmdir(path);
@@ -159,13 +159,29 @@ out:
 	return rc;
 }
 
+/* The files every job directory shares. */
+struct vasp_files {
+	struct sbuf incar, kp, pot, sym;
+	int have_potcar;
+};
+
+#define VASP_FILES_INIT { SBUF_INIT, SBUF_INIT, SBUF_INIT, SBUF_INIT, 0 }
+
+static void
+vasp_files_release(struct vasp_files *v)
+{
+	sbuf_release(&v->incar);
+	sbuf_release(&v->kp);
+	sbuf_release(&v->pot);
+	sbuf_release(&v->sym);
+}
+
 static int
-inputs(const struct nebjob_opts *o, const struct cell *c, int nimages, struct sbuf *incar,
-    struct sbuf *kpoints, struct sbuf *potcar, struct sbuf *symbols, int *have_potcar, struct hk_err *err)
+inputs(const struct nebjob_opts *o, const struct cell *c, int nimages, struct vasp_files *v,
+    struct hk_err *err)
 {
 	struct incar in = INCAR_INIT;
 	const char *preset = o->preset ? o->preset : o->kind == NEBJOB_NEB ? "neb" : "static3";
-	char where[4096];
 	int div[3], rc = -1;
 
 	if (incar_preset(&in, preset, err) == -1)
@@ -181,13 +197,13 @@ inputs(const struct nebjob_opts *o, const struct cell *c, int nimages, struct sb
 		incar_set(&in, o->overrides.key[k], o->overrides.val[k]);
 	if (incar_resolve(&in, c, err) == -1)
 		goto out;
-	sbuf_addstr(incar, "# written by hopkit make-neb\n");
-	incar_write(&in, incar);
+	sbuf_addstr(&v->incar, "# written by hopkit make-neb\n");
+	incar_write(&in, &v->incar);
 	kpoints_density(c, o->kppa, div);
-	kpoints_write(div, o->kppa, kpoints);
-	if (potcar_symbols(c, symbols, err) == -1)
+	kpoints_write(div, o->kppa, &v->kp);
+	if (potcar_symbols(c, &v->sym, err) == -1)
 		goto out;
-	if ((*have_potcar = potcar_build(symbols->s, potcar, where, sizeof(where), err)) == -1)
+	if ((v->have_potcar = potcar_build(v->sym.s, &v->pot, NULL, err)) == -1)
 		goto out;
 	rc = 0;
 out:
@@ -195,14 +211,13 @@ out:
 	return rc;
 }
 
+/* d/POSCAR, making d if need be. */
 static int
-write_poscar(const char *dir, const char *sub, const struct cell *c, const char *comment, struct hk_err *err)
+write_poscar(const char *d, const struct cell *c, const char *comment, struct hk_err *err)
 {
-	char d[8200];
 	struct sbuf text = SBUF_INIT;
 	int rc;
 
-	snprintf(d, sizeof(d), "%s/%s", dir, sub);
 	if (mkdir(d, 0777) == -1 && errno != EEXIST) {
 		err_set(err, "%s: %s", d, strerror(errno));
 		return -1;
@@ -214,20 +229,55 @@ write_poscar(const char *dir, const char *sub, const struct cell *c, const char 
 }
 
 static int
-write_inputs(const char *dir, const struct sbuf *incar, const struct sbuf *kp, const struct sbuf *pot,
-    const struct sbuf *sym, int have_potcar, struct hk_err *err)
+write_inputs(const char *dir, const struct vasp_files *v, struct hk_err *err)
 {
 	struct sbuf spec = SBUF_INIT;
 	int rc;
 
-	if (write_file(dir, "INCAR", incar, err) == -1 || write_file(dir, "KPOINTS", kp, err) == -1)
+	if (write_file(dir, "INCAR", &v->incar, err) == -1 || write_file(dir, "KPOINTS", &v->kp, err) == -1)
 		return -1;
-	if (have_potcar)
-		return write_file(dir, "POTCAR", pot, err);
-	sbuf_addf(&spec, "%s\n", sym->s);
+	if (v->have_potcar)
+		return write_file(dir, "POTCAR", &v->pot, err);
+	sbuf_addf(&spec, "%s\n", v->sym.s);
 	rc = write_file(dir, "POTCAR.spec", &spec, err);
 	sbuf_release(&spec);
 	return rc;
+}
+
+/* start/, mid/ and end/, each a complete single-point calculation. */
+static int
+write_static3(const char *tmp, const char *id, const struct built *b, const struct vasp_files *v,
+    struct hk_err *err)
+{
+	static const char *const sub[3] = { "start", "mid", "end" };
+	int rc = 0;
+
+	for (int k = 0; k < 3 && rc == 0; k++) {
+		char *d = xasprintf("%s/%s", tmp, sub[k]);
+		char *comment = xasprintf("%s %s (hopkit make-neb)", id, sub[k]);
+		if (write_poscar(d, &b->img[k], comment, err) == -1 || write_inputs(d, v, err) == -1)
+			rc = -1;
+		free(comment);
+		free(d);
+	}
+	return rc;
+}
+
+/* 00/ .. NN/ with a POSCAR each, the inputs beside them. */
+static int
+write_neb(const char *tmp, const char *id, const struct built *b, const struct vasp_files *v,
+    struct hk_err *err)
+{
+	int rc = 0;
+
+	for (int k = 0; k < b->nimg && rc == 0; k++) {
+		char *d = xasprintf("%s/%02d", tmp, k);
+		char *comment = xasprintf("%s image %d of %d (hopkit make-neb)", id, k, b->nimg - 1);
+		rc = write_poscar(d, &b->img[k], comment, err);
+		free(comment);
+		free(d);
+	}
+	return rc == 0 ? write_inputs(tmp, v, err) : -1;
 }
 
 static json_t *
@@ -255,15 +305,64 @@ job_record(const json_t *rec, const struct nebjob_opts *o, const char *dir, cons
 	return job;
 }
 
+/* The job directory's contents, and its record as job.json, under tmp. */
+static int
+write_job(const char *tmp, const struct nebjob_opts *o, const char *id, const struct built *b,
+    const struct vasp_files *v, const json_t *job, struct hk_err *err)
+{
+	struct sbuf js = SBUF_INIT;
+	int rc = -1;
+
+	if ((o->kind == NEBJOB_STATIC3 ? write_static3 : write_neb)(tmp, id, b, v, err) == -1)
+		goto out;
+	if (jsonw_value(&js, job, err) == -1)
+		goto out;
+	sbuf_addc(&js, '\n');
+	rc = write_file(tmp, "job.json", &js, err);
+out:
+	sbuf_release(&js);
+	return rc;
+}
+
+/* Move tmp to dir, replacing an old dir only once the new one is complete. */
+static int
+install(const char *tmp, const char *dir, const char *out, const char *id, struct hk_err *err)
+{
+	struct stat st;
+	char *old;
+
+	if (stat(dir, &st) != 0) {
+		if (rename(tmp, dir) == 0)
+			return 0;
+		err_set(err, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	old = xasprintf("%s/.%s.old.%ld", out, id, (long)getpid());
+	if (rename(dir, old) == -1) {
+		err_set(err, "%s: %s", dir, strerror(errno));
+		free(old);
+		return -1;
+	}
+	if (rename(tmp, dir) == -1) {
+		err_set(err, "%s: %s", dir, strerror(errno));
+		rename(old, dir);
+		free(old);
+		return -1;
+	}
+	remove_tree(old);
+	free(old);
+	return 0;
+}
+
 int
 nebjob_make(const json_t *rec, const struct nebjob_opts *o, json_t **job, int *potcar_missing,
     struct hk_err *err)
 {
 	struct built b;
-	struct sbuf incar = SBUF_INIT, kp = SBUF_INIT, pot = SBUF_INIT, sym = SBUF_INIT, js = SBUF_INIT;
-	char dir[4096], tmp[4096], old[4096], comment[512];
+	struct vasp_files v = VASP_FILES_INIT;
+	char *dir = NULL, *tmp = NULL;
 	const char *id;
-	int rc = NEBJOB_ERROR, have_potcar = 0, div[3], collide = -1;
+	int rc = NEBJOB_ERROR, div[3], collide = -1;
 	struct stat st;
 
 	*job = NULL;
@@ -275,11 +374,11 @@ nebjob_make(const json_t *rec, const struct nebjob_opts *o, json_t **job, int *p
 		if (b.closest[k] < o->min_distance && collide < 0)
 			collide = k;
 	kpoints_density(&b.p.start, o->kppa, div);
-	if (inputs(o, &b.p.start, b.nimg - 2, &incar, &kp, &pot, &sym, &have_potcar, err) == -1)
+	if (inputs(o, &b.p.start, b.nimg - 2, &v, err) == -1)
 		goto out;
-	*potcar_missing = !have_potcar;
-	snprintf(dir, sizeof(dir), "%s/%s", o->out, id);
-	*job = job_record(rec, o, dir, &b, &sym, div);
+	*potcar_missing = !v.have_potcar;
+	dir = xasprintf("%s/%s", o->out, id);
+	*job = job_record(rec, o, dir, &b, &v.sym, div);
 	if (collide >= 0 && !o->force) {
 		err_set(err, "atoms %.3f A apart in image %d (less than %g A); not written (--force writes it)",
 		    b.closest[collide], collide, o->min_distance);
@@ -290,69 +389,26 @@ nebjob_make(const json_t *rec, const struct nebjob_opts *o, json_t **job, int *p
 		rc = NEBJOB_KEPT;
 		goto out;
 	}
-	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp.%ld", o->out, id, (long)getpid());
+	tmp = xasprintf("%s/.%s.tmp.%ld", o->out, id, (long)getpid());
 	remove_tree(tmp);
 	if (mkdir(tmp, 0777) == -1) {
 		err_set(err, "%s: %s", tmp, strerror(errno));
 		goto out;
 	}
-	if (o->kind == NEBJOB_STATIC3) {
-		static const char *const sub[3] = { "start", "mid", "end" };
-		for (int k = 0; k < 3; k++) {
-			char d[8200];
-			snprintf(comment, sizeof(comment), "%s %s (hopkit make-neb)", id, sub[k]);
-			snprintf(d, sizeof(d), "%s/%s", tmp, sub[k]);
-			if (write_poscar(tmp, sub[k], &b.img[k], comment, err) == -1 ||
-			    write_inputs(d, &incar, &kp, &pot, &sym, have_potcar, err) == -1)
-				goto fail;
-		}
-	} else {
-		for (int k = 0; k < b.nimg; k++) {
-			char sub[16];
-			snprintf(sub, sizeof(sub), "%02d", k);
-			snprintf(comment, sizeof(comment), "%s image %d of %d (hopkit make-neb)", id, k, b.nimg - 1);
-			if (write_poscar(tmp, sub, &b.img[k], comment, err) == -1)
-				goto fail;
-		}
-		if (write_inputs(tmp, &incar, &kp, &pot, &sym, have_potcar, err) == -1)
-			goto fail;
-	}
-	if (jsonw_value(&js, *job, err) == -1)
-		goto fail;
-	sbuf_addc(&js, '\n');
-	if (write_file(tmp, "job.json", &js, err) == -1)
-		goto fail;
-	if (stat(dir, &st) == 0) {
-		snprintf(old, sizeof(old), "%s/.%s.old.%ld", o->out, id, (long)getpid());
-		if (rename(dir, old) == -1) {
-			err_set(err, "%s: %s", dir, strerror(errno));
-			goto fail;
-		}
-		if (rename(tmp, dir) == -1) {
-			err_set(err, "%s: %s", dir, strerror(errno));
-			rename(old, dir);
-			goto fail;
-		}
-		remove_tree(old);
-	} else if (rename(tmp, dir) == -1) {
-		err_set(err, "%s: %s", dir, strerror(errno));
-		goto fail;
+	if (write_job(tmp, o, id, &b, &v, *job, err) == -1 || install(tmp, dir, o->out, id, err) == -1) {
+		remove_tree(tmp);
+		goto out;
 	}
 	rc = NEBJOB_WRITTEN;
-	goto out;
-fail:
-	remove_tree(tmp);
 out:
 	if (rc == NEBJOB_ERROR && *job) {
 		json_decref(*job);
 		*job = NULL;
 	}
 	built_release(&b);
-	sbuf_release(&incar);
-	sbuf_release(&kp);
-	sbuf_release(&pot);
-	sbuf_release(&sym);
-	sbuf_release(&js);
+	vasp_files_release(&v);
+	free(dir);
+	free(tmp);
 	return rc;
 }
 

@@ -200,30 +200,31 @@ incar_parse_arg(struct incar *in, const char *arg, struct hk_err *err)
 int
 incar_preset(struct incar *in, const char *name, struct hk_err *err)
 {
-	char rel[256], path[4096];
+	char *rel = NULL, *path = NULL;
 	FILE *f;
 	struct sbuf text = SBUF_INIT;
-	int rc;
+	int rc = -1;
 
 	for (const char *p = name; *p; p++)
 		if (!(isalnum((unsigned char)*p) || *p == '-' || *p == '_')) {
 			err_set(err, "bad preset name '%s'", name);
 			return -1;
 		}
-	snprintf(rel, sizeof(rel), "presets/%s.incar", name);
-	if ((f = datafile_open(rel, path, sizeof(path), err)) == NULL) {
+	rel = xasprintf("presets/%s.incar", name);
+	if ((f = datafile_open(rel, &path, err)) == NULL) {
 		err_set(err, "no preset '%s' (share/%s)", name, rel);
-		return -1;
+		goto out;
 	}
 	rc = file_read_stream(f, &text);
 	fclose(f);
-	if (rc == -1) {
+	if (rc == -1)
 		err_set(err, "%s: read error", path);
-		sbuf_release(&text);
-		return -1;
-	}
-	rc = incar_parse(in, text.s ? text.s : "", path, err);
+	else
+		rc = incar_parse(in, text.s ? text.s : "", path, err);
+out:
 	sbuf_release(&text);
+	free(path);
+	free(rel);
 	return rc;
 }
 
@@ -425,37 +426,48 @@ out:
 	return rc;
 }
 
-int
-potcar_build(const char *symbols, struct sbuf *out, char *where, size_t n, struct hk_err *err)
+/* The layout under root that has the first symbol's POTCAR ("" or a subdirectory/), or NULL. */
+static const char *
+potcar_layout(const char *root, const char *first, int flen)
 {
 	static const char *const subdirs[] = { "", "POT_GGA_PAW_PBE/", "potpaw_PBE/", NULL };
-	const char *root = getenv("VASP_PP_PATH");
-	char path[4096];
-	struct stat st;
 	const char *sub = NULL;
+	struct stat st;
+
+	for (int i = 0; subdirs[i] && sub == NULL; i++) {
+		char *path = xasprintf("%s/%s%.*s/POTCAR", root, subdirs[i], flen, first);
+		if (stat(path, &st) == 0)
+			sub = subdirs[i];
+		free(path);
+	}
+	return sub;
+}
+
+int
+potcar_build(const char *symbols, struct sbuf *out, char **where, struct hk_err *err)
+{
+	const char *root = getenv("VASP_PP_PATH");
+	struct stat st;
+	const char *sub;
+	int flen = (int)strcspn(symbols, " ");
 
 	if (root == NULL || *root == '\0' || stat(root, &st) == -1 || !S_ISDIR(st.st_mode))
 		return 0;
-	/* which layout: the first that has the first symbol */
-	char first[64];
-	snprintf(first, sizeof(first), "%.*s", (int)strcspn(symbols, " "), symbols);
-	for (int i = 0; subdirs[i] && sub == NULL; i++) {
-		snprintf(path, sizeof(path), "%s/%s%s/POTCAR", root, subdirs[i], first);
-		if (stat(path, &st) == 0)
-			sub = subdirs[i];
-	}
-	if (sub == NULL) {
-		err_set(err, "VASP_PP_PATH=%s has no %s/POTCAR", root, first);
+	if ((sub = potcar_layout(root, symbols, flen)) == NULL) {
+		err_set(err, "VASP_PP_PATH=%s has no %.*s/POTCAR", root, flen, symbols);
 		return -1;
 	}
-	snprintf(where, n, "%s/%s", root, sub);
+	if (where)
+		*where = xasprintf("%s/%s", root, sub);
 	for (const char *p = symbols; *p;) {
 		size_t len = strcspn(p, " ");
-		snprintf(path, sizeof(path), "%s/%s%.*s/POTCAR", root, sub, (int)len, p);
-		if (file_read(path, out) == -1) {
+		char *path = xasprintf("%s/%s%.*s/POTCAR", root, sub, (int)len, p);
+		int rc = file_read(path, out);
+		if (rc == -1)
 			err_set(err, "%s: %s", path, strerror(errno));
+		free(path);
+		if (rc == -1)
 			return -1;
-		}
 		p += len;
 		while (*p == ' ')
 			p++;

@@ -60,8 +60,9 @@ int potcar_symbols(const struct cell *c, struct sbuf *out, struct hk_err *err);
 /*
  * The POTCAR for the symbols: 1 with the concatenation in out when a
  * library is found, 0 when there is none (out untouched), -1 when one is
- * found but lacks a symbol (err names it).
+ * found but lacks a symbol (err names it).  If where is not NULL and a
+ * library is found, *where is its directory (the caller frees it).
  */
-int potcar_build(const char *symbols, struct sbuf *out, char *where, size_t n, struct hk_err *err);
+int potcar_build(const char *symbols, struct sbuf *out, char **where, struct hk_err *err);
 
 #endif
