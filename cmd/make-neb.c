@@ -101,39 +101,6 @@ take(void *ctx, struct stream_item *it)
 	return STREAM_OK;
 }
 
-static int
-kind(const struct cli *c, const char *arg)
-{
-	if (strcmp(arg, "static3") == 0)
-		return NEBJOB_STATIC3;
-	if (strcmp(arg, "neb") != 0)
-		cli_usage_error(c, "--kind must be static3 or neb, not '%s'", arg);
-	return NEBJOB_NEB;
-}
-
-/* IDPPSolver's objective and descent; its steps are small. */
-static void
-idpp_steepest(struct nebjob_opts *o)
-{
-	o->idpp = 1;
-	o->idpp_opts.steepest = 1;
-	o->idpp_opts.model = IDPP_FIXED_WEIGHTS;
-	o->idpp_opts.maxiter = 2000000;
-}
-
-/* A preset that does not exist is a usage error, found before any work. */
-static void
-check_preset(const struct cli *c, const struct nebjob_opts *o)
-{
-	struct hk_err e = HK_ERR_INIT;
-	struct incar probe = INCAR_INIT;
-	const char *p = o->preset ? o->preset : o->kind == NEBJOB_NEB ? "neb" : "static3";
-
-	if (incar_preset(&probe, p, &e) == -1)
-		cli_fatal(c, "%s", e.msg);
-	incar_release(&probe);
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -160,10 +127,13 @@ main(int argc, char *argv[])
 		case 'o': out = optarg; break;
 		case 'p': r.o.preset = optarg; break;
 		case 'q': cli.quiet = 1; break;
-		case 't': r.o.kind = kind(&cli, optarg); break;
+		case 't':
+			if (nebjob_opts_kind(&r.o, optarg, &e) == -1)
+				cli_usage_error(&cli, "%s", e.msg);
+			break;
 		case 'V': cli_version(&cli);
 		case O_IDPP: r.o.idpp = 1; break;
-		case O_IDPP_SD: idpp_steepest(&r.o); break;
+		case O_IDPP_SD: nebjob_opts_steepest(&r.o); break;
 		case O_CLIMB: r.o.climb = 1; break;
 		case O_KPPA: r.o.kppa = cli_double(&cli, "--kppa", optarg, 1, 1e7); break;
 		case O_MINDIST: r.o.min_distance = cli_double(&cli, "--min-distance", optarg, 0, 10); break;
@@ -173,7 +143,8 @@ main(int argc, char *argv[])
 	}
 	argc -= optind, argv += optind;
 	cli_make_dir(&cli, r.o.out);
-	check_preset(&cli, &r.o);
+	if (nebjob_opts_check(&r.o, &e) == -1)
+		cli_fatal(&cli, "%s", e.msg);
 	cli_open_output(&cli, out);
 	cli_stream(&cli, &s, "jobs");
 	s.work = work;

@@ -35,6 +35,40 @@ nebjob_opts_init(struct nebjob_opts *o)
 	o->min_length = 7.0;
 }
 
+int
+nebjob_opts_kind(struct nebjob_opts *o, const char *name, struct hk_err *err)
+{
+	if (strcmp(name, "static3") == 0)
+		o->kind = NEBJOB_STATIC3;
+	else if (strcmp(name, "neb") == 0)
+		o->kind = NEBJOB_NEB;
+	else {
+		err_set(err, "--kind must be static3 or neb, not '%s'", name);
+		return -1;
+	}
+	return 0;
+}
+
+void
+nebjob_opts_steepest(struct nebjob_opts *o)
+{
+	o->idpp = 1;
+	o->idpp_opts.steepest = 1;
+	o->idpp_opts.model = IDPP_FIXED_WEIGHTS;
+	o->idpp_opts.maxiter = 2000000;	/* its steps are small */
+}
+
+int
+nebjob_opts_check(const struct nebjob_opts *o, struct hk_err *err)
+{
+	struct incar probe = INCAR_INIT;
+	const char *p = o->preset ? o->preset : o->kind == NEBJOB_NEB ? "neb" : "static3";
+	int rc = incar_preset(&probe, p, err);
+
+	incar_release(&probe);
+	return rc;
+}
+
 static int
 write_file(const char *dir, const char *name, const struct sbuf *text, struct hk_err *err)
 {

@@ -36,6 +36,12 @@ struct nebjob_opts {
 };
 
 void nebjob_opts_init(struct nebjob_opts *o);
+/* "static3" or "neb" into o->kind; -1 (err names it) for anything else. */
+int nebjob_opts_kind(struct nebjob_opts *o, const char *name, struct hk_err *err);
+/* IDPP with IDPPSolver's objective and steepest descent (make-neb --idpp-steepest). */
+void nebjob_opts_steepest(struct nebjob_opts *o);
+/* The INCAR preset the options name (or the kind's) exists; -1 with err before any work. */
+int nebjob_opts_check(const struct nebjob_opts *o, struct hk_err *err);
 
 enum { NEBJOB_WRITTEN = 0, NEBJOB_KEPT = 1, NEBJOB_COLLISION = 2, NEBJOB_ERROR = -1 };
 
