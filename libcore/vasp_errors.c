@@ -279,22 +279,38 @@ three_longs(const char *s, long v[3])
 }
 
 /*
- * Replace an automatic mesh "a b c" in KPOINTS by "m m m" with m the cube
- * root of a*b*c (even for Monkhorst-Pack), as custodian does when the
- * k-point star changes between steps.  Nothing when it already is.
+ * Rewrite KPOINTS with edit(text, new, what): 1 to write new (what says
+ * how, as an action), 0 to leave the file as it is.  A job without a
+ * KPOINTS is left alone too.
  */
 static int
-act_isokpts(struct fix *f)
+kpoints_edit(struct fix *f, int (*edit)(const char *text, struct sbuf *nk, struct sbuf *what))
 {
 	char *kp = xasprintf("%s/KPOINTS", f->dir);
-	struct sbuf k = SBUF_INIT, nk = SBUF_INIT;
-	const char *l[5] = { NULL };
+	struct sbuf k = SBUF_INIT, nk = SBUF_INIT, what = SBUF_INIT;
 	int rc = 0;
+
+	if (file_read(kp, &k) == 0 && k.s != NULL && edit(k.s, &nk, &what) == 1 &&
+	    (rc = file_write_atomic(kp, nk.s, nk.len, f->err)) == 0)
+		sbuf_addstr(next_action(f->actions), what.s);
+	sbuf_release(&what);
+	sbuf_release(&nk);
+	sbuf_release(&k);
+	free(kp);
+	return rc;
+}
+
+/*
+ * Replace an automatic mesh "a b c" by "m m m" with m the cube root of
+ * a*b*c (even for Monkhorst-Pack), as custodian does when the k-point
+ * star changes between steps.  Nothing when it already is.
+ */
+static int
+isotropic_mesh(const char *text, struct sbuf *nk, struct sbuf *what)
+{
+	const char *l[5] = { text };
 	long m, abc[3];
 
-	if (file_read(kp, &k) == -1 || k.s == NULL)
-		goto out;
-	l[0] = k.s;
 	for (int i = 1; i < 5 && l[i - 1]; i++)
 		l[i] = strchr(l[i - 1], '\n') ? strchr(l[i - 1], '\n') + 1 : NULL;
 	/*
@@ -303,56 +319,49 @@ act_isokpts(struct fix *f)
 	 */
 	if (!(l[3] && leading_long(l[1]) == 0 && three_longs(l[3], abc) == 0 && abc[0] > 0 && abc[1] > 0 &&
 	    abc[2] > 0))
-		goto out;
+		return 0;
 	m = lround(cbrt((double)(abc[0] * abc[1] * abc[2])));
 	if (m < 1)
 		m = 1;
 	if (l[2][0] == 'M' || l[2][0] == 'm')
 		m += m % 2;
 	if (abc[0] == m && abc[1] == m && abc[2] == m)
-		goto out;
-	sbuf_add(&nk, k.s, (size_t)(l[3] - k.s));
-	sbuf_addf(&nk, "%ld %ld %ld\n", m, m, m);
+		return 0;
+	sbuf_add(nk, text, (size_t)(l[3] - text));
+	sbuf_addf(nk, "%ld %ld %ld\n", m, m, m);
 	if (l[4])
-		sbuf_addstr(&nk, l[4]);
-	rc = file_write_atomic(kp, nk.s, nk.len, f->err);
-	if (rc == 0)
-		sbuf_addf(next_action(f->actions), "KPOINTS mesh %ld %ld %ld", m, m, m);
-out:
-	sbuf_release(&nk);
-	sbuf_release(&k);
-	free(kp);
-	return rc;
+		sbuf_addstr(nk, l[4]);
+	sbuf_addf(what, "KPOINTS mesh %ld %ld %ld", m, m, m);
+	return 1;
+}
+
+static int
+act_isokpts(struct fix *f)
+{
+	return kpoints_edit(f, isotropic_mesh);
 }
 
 /* The third line of KPOINTS is the mode: Gamma for Monkhorst-Pack. */
 static int
+gamma_centred(const char *text, struct sbuf *nk, struct sbuf *what)
+{
+	const char *l1 = strchr(text, '\n'), *l2 = l1 ? strchr(l1 + 1, '\n') : NULL, *l3;
+
+	if (!(l2 && (l2[1] == 'M' || l2[1] == 'm')))
+		return 0;
+	l3 = strchr(l2 + 1, '\n');
+	sbuf_add(nk, text, (size_t)(l2 + 1 - text));
+	sbuf_addstr(nk, "Gamma");
+	if (l3)
+		sbuf_addstr(nk, l3);
+	sbuf_addstr(what, "KPOINTS Gamma-centred");
+	return 1;
+}
+
+static int
 act_gamma(struct fix *f)
 {
-	char *kp = xasprintf("%s/KPOINTS", f->dir);
-	struct sbuf k = SBUF_INIT, nk = SBUF_INIT;
-	char *l1, *l2, *l3;
-	int rc = 0;
-
-	if (file_read(kp, &k) == -1 || k.s == NULL)
-		goto out;
-	l1 = strchr(k.s, '\n');
-	l2 = l1 ? strchr(l1 + 1, '\n') : NULL;
-	if (!(l2 && (l2[1] == 'M' || l2[1] == 'm')))
-		goto out;
-	l3 = strchr(l2 + 1, '\n');
-	sbuf_add(&nk, k.s, (size_t)(l2 + 1 - k.s));
-	sbuf_addstr(&nk, "Gamma");
-	if (l3)
-		sbuf_addstr(&nk, l3);
-	rc = file_write_atomic(kp, nk.s, nk.len, f->err);
-	if (rc == 0)
-		sbuf_addf(next_action(f->actions), "KPOINTS Gamma-centred");
-out:
-	sbuf_release(&nk);
-	sbuf_release(&k);
-	free(kp);
-	return rc;
+	return kpoints_edit(f, gamma_centred);
 }
 
 static int
