@@ -318,27 +318,40 @@ src_walk(const char *path, src_fn fn, src_errfn efn, void *ctx, struct hk_err *e
 struct src_gunzip {
 	ssize_t (*fn)(void *ctx, void *buf, size_t n);
 	void *ctx;
-	struct archive *ar;
+	struct archive *ar;	/* NULL for input that is not gzip */
 	unsigned char in[65536];
+	size_t nhead, head;	/* the first bytes, read to tell gzip from plain, and how many are handed on */
 	unsigned char tail[8];	/* the last bytes read: a one-member file's trailer */
 	uint64_t nin;		/* bytes read */
 	int members;		/* a second gzip header may start somewhere after the first */
 	uLong crc;		/* of what came out so far */
 	uint64_t size;		/* ... and its length */
-	int empty;		/* no bytes, or a gzip stream of none */
-	int gzip;		/* the input is gzip, not bytes passed through */
+	int empty;		/* a gzip stream of no bytes */
 	int failed;
 };
+
+/* Whether a gzip header (1f 8b 08) starts in p[0..n), after the file's first byte. */
+static int
+later_member(struct src_gunzip *g, const unsigned char *p, size_t n)
+{
+	/* the two bytes before p, then p: headers across the boundary count too */
+	unsigned char edge[4] = { g->tail[6], g->tail[7], n > 0 ? p[0] : 0, n > 1 ? p[1] : 0 };
+
+	for (size_t i = 0; i < 2 && i < n; i++)
+		if (g->nin + i >= 3 && edge[i] == 0x1f && edge[i + 1] == 0x8b && edge[i + 2] == 8)
+			return 1;
+	for (const unsigned char *q = p; n >= 3 && (q = memchr(q, 0x1f, (size_t)(p + n - 2 - q))) != NULL; q++)
+		if (g->nin + (uint64_t)(q - p) >= 1 && q[1] == 0x8b && q[2] == 8)
+			return 1;
+	return 0;
+}
 
 /* Keep the last 8 bytes of the compressed input, and look for a later member's magic. */
 static void
 keep_tail(struct src_gunzip *g, const unsigned char *p, size_t n)
 {
-	for (size_t i = 0; i < n && !g->members; i++) {
-		uint64_t at = g->nin + i;	/* where a header starting at p[i - 2] begins */
-		unsigned char b0 = i >= 2 ? p[i - 2] : g->tail[6 + i], b1 = i >= 1 ? p[i - 1] : g->tail[7];
-		g->members = at >= 3 && b0 == 0x1f && b1 == 0x8b && p[i] == 8;
-	}
+	if (!g->members)
+		g->members = later_member(g, p, n);
 	g->nin += n;
 	if (n >= 8) {
 		memcpy(g->tail, p + n - 8, 8);
@@ -367,20 +380,25 @@ trailer_ok(const struct src_gunzip *g)
 {
 	uint32_t isize = le32(g->tail + 4);
 
-	if (!g->gzip)
-		return 1;
 	if (g->members)
 		return g->size >= UINT64_C(1) << 32 || isize <= g->size;
 	return isize == (uint32_t)g->size && le32(g->tail) == (uint32_t)g->crc;
 }
 
+/* libarchive's read callback: the bytes already read first, then the source's. */
 static la_ssize_t
 gunzip_read(struct archive *a, void *p, const void **buf)
 {
 	struct src_gunzip *g = p;
-	ssize_t got = g->fn(g->ctx, g->in, sizeof(g->in));
+	ssize_t got;
 
-	if (got < 0) {
+	if (g->head < g->nhead) {
+		got = (ssize_t)(g->nhead - g->head);
+		*buf = g->in + g->head;
+		g->head = g->nhead;
+		return (la_ssize_t)got;
+	}
+	if ((got = g->fn(g->ctx, g->in, sizeof(g->in))) < 0) {
 		archive_set_error(a, EIO, "read error");
 		return -1;
 	}
@@ -389,34 +407,71 @@ gunzip_read(struct archive *a, void *p, const void **buf)
 	return (la_ssize_t)got;
 }
 
+/* Read until two bytes are there (or the input ends): enough to see gzip's magic. */
+static int
+read_head(struct src_gunzip *g)
+{
+	while (g->nhead < 2) {
+		ssize_t got = g->fn(g->ctx, g->in + g->nhead, sizeof(g->in) - g->nhead);
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			break;
+		g->nhead += (size_t)got;
+	}
+	return 0;
+}
+
+/* gzip data through libarchive's gzip filter; -1 when it is not gzip after all. */
+static int
+open_gzip(struct src_gunzip *g)
+{
+	struct archive_entry *ae;
+	int r;
+
+	keep_tail(g, g->in, g->nhead);
+	if ((g->ar = archive_read_new()) == NULL)
+		return -1;
+	archive_read_support_filter_gzip(g->ar);
+	/* raw: the one member's bytes; empty: a gzip stream of none */
+	archive_read_support_format_raw(g->ar);
+	archive_read_support_format_empty(g->ar);
+	if (archive_read_open(g->ar, g, NULL, gunzip_read, NULL) != ARCHIVE_OK)
+		return -1;
+	r = archive_read_next_header(g->ar, &ae);
+	g->empty = r == ARCHIVE_EOF;
+	g->crc = crc32(0L, Z_NULL, 0);
+	/* the magic without a gzip stream behind it is a corrupt file, not text */
+	return (r == ARCHIVE_OK || r == ARCHIVE_EOF) && archive_filter_code(g->ar, 0) == ARCHIVE_FILTER_GZIP ? 0 : -1;
+}
+
 struct src_gunzip *
 src_gunzip_open(ssize_t (*fn)(void *ctx, void *buf, size_t n), void *ctx)
 {
 	struct src_gunzip *g = xcalloc(1, sizeof(*g));
-	struct archive_entry *ae;
-	int r;
 
 	g->fn = fn;
 	g->ctx = ctx;
-	if ((g->ar = archive_read_new()) == NULL) {
+	if (read_head(g) == -1)
 		g->failed = 1;
-		return g;
-	}
-	/* gzip only: an OUTCAR that is bzip2 inside is not an OUTCAR */
-	archive_read_support_filter_gzip(g->ar);
-	/* raw takes any byte, empty the case of none */
-	archive_read_support_format_raw(g->ar);
-	archive_read_support_format_empty(g->ar);
-	if (archive_read_open(g->ar, g, NULL, gunzip_read, NULL) != ARCHIVE_OK) {
-		g->failed = 1;
-		return g;
-	}
-	r = archive_read_next_header(g->ar, &ae);
-	g->empty = r == ARCHIVE_EOF;
-	g->failed = r != ARCHIVE_OK && r != ARCHIVE_EOF;
-	g->gzip = archive_filter_code(g->ar, 0) == ARCHIVE_FILTER_GZIP;
-	g->crc = crc32(0L, Z_NULL, 0);
+	else if (g->nhead >= 2 && g->in[0] == 0x1f && g->in[1] == 0x8b)
+		g->failed = open_gzip(g) == -1;
 	return g;
+}
+
+/* Plain input: the first bytes, then the source itself, untouched. */
+static ssize_t
+plain_pull(struct src_gunzip *g, void *buf, size_t n)
+{
+	size_t k = g->nhead - g->head;
+
+	if (k == 0)
+		return g->fn(g->ctx, buf, n);
+	if (k > n)
+		k = n;
+	memcpy(buf, g->in + g->head, k);
+	g->head += k;
+	return (ssize_t)k;
 }
 
 ssize_t
@@ -427,12 +482,14 @@ src_gunzip_pull(void *gunzip, void *buf, size_t n)
 
 	if (g->failed)
 		return -1;
+	if (g->ar == NULL)
+		return plain_pull(g, buf, n);
 	if (g->empty)
-		return 0;
+		return trailer_ok(g) ? 0 : -1;
 	got = archive_read_data(g->ar, buf, n);
 	if (got > 0) {
 		g->crc = crc32(g->crc, buf, (uInt)got);
-		g->size += (uint32_t)got;
+		g->size += (uint64_t)got;
 	}
 	if (got < 0 || (got == 0 && !trailer_ok(g))) {
 		g->failed = 1;

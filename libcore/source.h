@@ -66,9 +66,11 @@ size_t src_peek(struct src_entry *e, size_t want, const unsigned char **p);
 
 /*
  * A pull source over another pull source (fn, ctx; not owned): gzip data
- * comes out decompressed, anything else as it is, an empty input as
- * empty.  A read error, a corrupt or a truncated gzip stream make
- * src_gunzip_pull return -1.  Never NULL; free with src_gunzip_close.
+ * (by its magic bytes) comes out decompressed through libarchive, anything
+ * else as it is, straight from the source, an empty input as empty.  A
+ * read error, or a gzip stream that is corrupt, truncated or fails its
+ * trailer's length or CRC-32, make src_gunzip_pull return -1.  Never NULL;
+ * free with src_gunzip_close.
  */
 struct src_gunzip;
 struct src_gunzip *src_gunzip_open(ssize_t (*fn)(void *ctx, void *buf, size_t n), void *ctx);
