@@ -64,6 +64,7 @@ cmd_add(struct ctx *c, int argc, char **argv)
 	cli_stream(&c->cli, &s, "jobs");
 	s.take = add_take;
 	s.ctx = &a;
+	s.progress = NULL;	/* it writes no records */
 	s.keep_going = 1;
 	rc = stream_run(&s, argc - 1, argv + 1);
 	jq_add_end(&a);

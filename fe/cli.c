@@ -171,7 +171,8 @@ cli_close_output(struct cli *c, int ok)
 void
 cli_progress(struct cli *c, long n, const char *what)
 {
-	if (!c->progress || c->quiet || (n & 255) != 0)
+	/* at most once per 256 records, whatever steps n moves in */
+	if (!c->progress || c->quiet || n <= 0 || n / 256 == c->last_progress / 256)
 		return;
 	fprintf(stderr, "\r%s: %ld %s", c->prog, n, what);
 	c->last_progress = n;

@@ -1,7 +1,8 @@
 /*
  * cli.h - the command layer's shared manners.
  *
- * The one libcore module that prints or exits: diagnostics formatted as
+ * The front end of every command, and the only code that prints or exits
+ * (libcore returns errors; see err.h): diagnostics formatted as
  * "prog: file:line: problem", usage errors (exit 2), --version, progress on
  * a terminal only, output files written atomically, and stdout checked at
  * exit so that "prog > /dev/full" fails loudly.
@@ -57,7 +58,7 @@ int cli_open_output(struct cli *c, const char *path);
  */
 int cli_close_output(struct cli *c, int ok);
 
-/* "\rprog: N what" on a terminal, at most every 2^k records. */
+/* "\rprog: N what" on a terminal, at most once per 256 records. */
 void cli_progress(struct cli *c, long n, const char *what);
 void cli_progress_done(struct cli *c);
 

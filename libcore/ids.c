@@ -113,6 +113,10 @@ scores_csv(struct scores *s, FILE *f, const char *path, struct hk_err *err)
 			rc = -1;
 		}
 	}
+	if (rc == 0 && ferror(f)) {
+		err_at(err, path, lineno, "read error");
+		rc = -1;
+	}
 	free(line);
 	return rc;
 }

@@ -315,13 +315,17 @@ src_walk(const char *path, src_fn fn, src_errfn efn, void *ctx, struct hk_err *e
 	return walk_file(path, path, 1, fn, ctx, err);
 }
 
+/* How far from the end of a gzip file its trailer is looked for (padding from tape and transfer tools). */
+#define TAIL_MAX 32768
+
 struct src_gunzip {
 	ssize_t (*fn)(void *ctx, void *buf, size_t n);
 	void *ctx;
 	struct archive *ar;	/* NULL for input that is not gzip */
 	unsigned char in[65536];
 	size_t nhead, head;	/* the first bytes, read to tell gzip from plain, and how many are handed on */
-	unsigned char tail[8];	/* the last bytes read: a one-member file's trailer */
+	unsigned char tail[TAIL_MAX];	/* the last bytes read: a member's trailer, maybe padding after it */
+	size_t ntail;
 	uint64_t nin;		/* bytes read */
 	int members;		/* a second gzip header may start somewhere after the first */
 	uLong crc;		/* of what came out so far */
@@ -335,7 +339,8 @@ static int
 later_member(struct src_gunzip *g, const unsigned char *p, size_t n)
 {
 	/* the two bytes before p, then p: headers across the boundary count too */
-	unsigned char edge[4] = { g->tail[6], g->tail[7], n > 0 ? p[0] : 0, n > 1 ? p[1] : 0 };
+	unsigned char edge[4] = { g->ntail >= 2 ? g->tail[g->ntail - 2] : 0, g->ntail >= 1 ? g->tail[g->ntail - 1] : 0,
+		n > 0 ? p[0] : 0, n > 1 ? p[1] : 0 };
 
 	for (size_t i = 0; i < 2 && i < n; i++)
 		if (g->nin + i >= 3 && edge[i] == 0x1f && edge[i + 1] == 0x8b && edge[i + 2] == 8)
@@ -346,19 +351,25 @@ later_member(struct src_gunzip *g, const unsigned char *p, size_t n)
 	return 0;
 }
 
-/* Keep the last 8 bytes of the compressed input, and look for a later member's magic. */
+/* Keep the last TAIL_MAX bytes of the compressed input, and look for a later member's magic. */
 static void
 keep_tail(struct src_gunzip *g, const unsigned char *p, size_t n)
 {
 	if (!g->members)
 		g->members = later_member(g, p, n);
 	g->nin += n;
-	if (n >= 8) {
-		memcpy(g->tail, p + n - 8, 8);
+	if (n >= TAIL_MAX) {
+		memcpy(g->tail, p + n - TAIL_MAX, TAIL_MAX);
+		g->ntail = TAIL_MAX;
 		return;
 	}
-	memmove(g->tail, g->tail + n, 8 - n);
-	memcpy(g->tail + 8 - n, p, n);
+	if (g->ntail + n > TAIL_MAX) {
+		size_t drop = g->ntail + n - TAIL_MAX;
+		memmove(g->tail, g->tail + drop, g->ntail - drop);
+		g->ntail -= drop;
+	}
+	memcpy(g->tail + g->ntail, p, n);
+	g->ntail += n;
 }
 
 static uint32_t
@@ -368,21 +379,24 @@ le32(const unsigned char *p)
 }
 
 /*
- * libarchive's gzip filter does not check the trailer, so we do.  A file
- * with no second gzip header anywhere in it is one member (what gzip
- * writes): its trailer (the last 8 bytes) must hold our length (mod 2^32)
- * and CRC-32.  Where a second member may start (cat a.gz b.gz, or the
- * magic bytes by chance inside deflate data), the last trailer covers only
- * the last member: its length cannot exceed all that came out.
+ * libarchive's gzip filter does not check the trailer, so we do.  The
+ * last member's trailer is near the end: at it, or before padding or junk
+ * that is no gzip header (which libarchive skips, as gzip does).  A file
+ * with no second gzip header in it is one member (what gzip writes): an
+ * 8-byte trailer there must hold our CRC-32 and length (mod 2^32).
+ * Where a second member may start (cat a.gz b.gz, or the magic bytes by
+ * chance inside deflate data) the last trailer covers only the last
+ * member, and its length cannot exceed all that came out.
  */
 static int
 trailer_ok(const struct src_gunzip *g)
 {
-	uint32_t isize = le32(g->tail + 4);
-
-	if (g->members)
-		return g->size >= UINT64_C(1) << 32 || isize <= g->size;
-	return isize == (uint32_t)g->size && le32(g->tail) == (uint32_t)g->crc;
+	for (size_t end = g->ntail; end >= 8; end--)
+		if (le32(g->tail + end - 8) == (uint32_t)g->crc && le32(g->tail + end - 4) == (uint32_t)g->size)
+			return 1;
+	if (!g->members || g->ntail < 8)
+		return 0;
+	return g->size >= UINT64_C(1) << 32 || le32(g->tail + g->ntail - 4) <= g->size;
 }
 
 /* libarchive's read callback: the bytes already read first, then the source's. */

@@ -142,10 +142,12 @@ write_one(struct stream *s, const json_t *rec)
 	return -1;
 }
 
-/* Write what an item holds for output; -1 on a write error. */
+/* Write what an item holds for output (nothing for a failed one); -1 on a write error. */
 static int
 write_item(struct stream *s, const struct stream_item *it)
 {
+	if (it->status == STREAM_BAD)
+		return 0;
 	if (json_is_array(it->out)) {
 		for (size_t i = 0; i < json_array_size(it->out); i++)
 			if (write_one(s, json_array_get(it->out, i)) == -1)
