@@ -1,8 +1,10 @@
 /* rank: filter and order any record stream. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "expr.h"
@@ -117,6 +119,18 @@ where(struct run *r, const char *text)
 	}
 }
 
+/* --exclude FILE: its ids; a file not made yet (no jobs so far) excludes nothing. */
+static void
+exclude(struct run *r, const char *path)
+{
+	struct hk_err e = HK_ERR_INIT;
+
+	if (access(path, F_OK) == -1 && errno == ENOENT)
+		cli_warn(&r->cli, "--exclude %s: no such file yet, nothing excluded", path);
+	else if (ids_load(&r->exclude, path, &e) == -1)
+		cli_fatal_err(&r->cli, "--exclude", &e);
+}
+
 static void
 release(struct run *r)
 {
@@ -150,10 +164,7 @@ main(int argc, char *argv[])
 		case 'q': r.cli.quiet = 1; break;
 		case 'V': cli_version(&r.cli);
 		case 'w': where(&r, optarg); break;
-		case 'x':
-			if (ids_load(&r.exclude, optarg, &e) == -1)
-				cli_fatal_err(&r.cli, "--exclude", &e);
-			break;
+		case 'x': exclude(&r, optarg); break;
 		case O_CSV: csv = 1; break;
 		case O_FIELDS: fields = optarg; break;
 		case O_SCORES:

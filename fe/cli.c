@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +120,40 @@ cli_make_dir(const struct cli *c, const char *dir)
 		cli_fatal(c, "%s: cannot create: %s", dir, strerror(errno == EEXIST ? ENOTDIR : errno));
 }
 
+/*
+ * The -o temporary file to remove when a signal ends the program: the one
+ * file-scope variable, because a signal handler can reach nothing else.
+ */
+static const char *volatile interrupted_tmp;
+
+static void
+remove_tmp_and_die(int sig)
+{
+	if (interrupted_tmp)
+		unlink(interrupted_tmp);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Ctrl-C, a hang-up or kill (not kill -9) leave no FILE.tmp.PID behind. */
+static void
+remove_tmp_on_signals(const char *tmp)
+{
+	static const int sigs[] = { SIGHUP, SIGINT, SIGPIPE, SIGTERM };
+	struct sigaction sa;
+
+	interrupted_tmp = tmp;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = remove_tmp_and_die;
+	sigemptyset(&sa.sa_mask);
+	for (size_t k = 0; k < sizeof(sigs) / sizeof(sigs[0]); k++) {
+		struct sigaction old;
+		/* a signal ignored when we started (nohup, a background job) stays ignored */
+		if (sigaction(sigs[k], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(sigs[k], &sa, NULL);
+	}
+}
+
 int
 cli_open_output(struct cli *c, const char *path)
 {
@@ -134,6 +169,7 @@ cli_open_output(struct cli *c, const char *path)
 	fd = open(c->out_tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
 	if (fd == -1 || (c->out = fdopen(fd, "w")) == NULL)
 		cli_fatal(c, "%s: cannot create: %s", path, strerror(errno));
+	remove_tmp_on_signals(c->out_tmp);
 	return 0;
 }
 
@@ -156,6 +192,7 @@ cli_close_output(struct cli *c, int ok)
 			unlink(c->out_tmp);
 		if (bad)
 			cli_warn(c, "%s: write error: %s", c->out_path, strerror(errno));
+		interrupted_tmp = NULL;
 		free(c->out_tmp);
 		free(c->out_path);
 		c->out_tmp = c->out_path = NULL;

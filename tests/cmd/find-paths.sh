@@ -68,4 +68,8 @@ expect supercell-twins 0 "fetch-structures $S/mp-1138_LiF.cif $S/mp-1138_LiF_sym
 4.08342715,12
 ' ''
 
+# a signal (not kill -9) leaves no -o temporary file behind (the shell may say "Terminated")
+expect signal-leaves-no-tmp 0 "fetch-structures -q \$DATA/structures > s; (cat s; sleep 2) | find-paths -q -o sig.jsonl & p=\$!; sleep 0.5; kill -TERM \$p; wait \$p; echo \$?; ls" '143
+s
+' '*'
 finish

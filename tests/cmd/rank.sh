@@ -46,6 +46,10 @@ a
 c
 ' ''
 expect limit-zero 0 "$R | rank -n 0 --by x" '' ''
+expect exclude-missing 0 "$R > all && rank --by x -x nosuch.jsonl all --csv --fields id | wc -l" '6
+' "rank: --exclude nosuch.jsonl: no such file yet, nothing excluded
+"
+expect exclude-unreadable 2 "$R > all && mkdir d.jsonl && rank --by x -x d.jsonl all" '' '~^rank: --exclude d.jsonl'
 expect exclude 0 "$R > all && printf '%s\n' '{\"id\":\"a\"}' '{\"id\":\"e\",\"other\":1}' > done.jsonl && rank --by x -x done.jsonl all --csv --fields id" 'id
 b
 c
