@@ -1,9 +1,13 @@
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fileio.h"
+#include "xalloc.h"
 
 int
 file_read_stream(FILE *f, struct sbuf *out)
@@ -71,4 +75,28 @@ file_write_atomic(const char *path, const void *p, size_t n, struct hk_err *err)
 	}
 	sbuf_release(&tmp);
 	return rc;
+}
+
+int
+file_remove_tree(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int rc = 0;
+
+	if (d == NULL)
+		return unlink(path);
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		char *sub = xasprintf("%s/%s", path, e->d_name);
+		struct stat st;
+		if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode))
+			rc |= file_remove_tree(sub);
+		else
+			rc |= unlink(sub);
+		free(sub);
+	}
+	closedir(d);
+	return rc | rmdir(path);
 }

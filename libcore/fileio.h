@@ -28,4 +28,7 @@ int file_write_sync(const char *path, const void *p, size_t n, struct hk_err *er
 /* Replace path by the n bytes at p, atomically and durably. */
 int file_write_atomic(const char *path, const void *p, size_t n, struct hk_err *err);
 
+/* Remove path and, when it is a directory, all below it (links are not followed); -1 if anything stayed. */
+int file_remove_tree(const char *path);
+
 #endif

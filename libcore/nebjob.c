@@ -1,4 +1,3 @@
-#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -79,30 +78,6 @@ write_file(const char *dir, const char *name, const struct sbuf *text, struct hk
 	rc = file_write_sync(path.s, text->s ? text->s : "", text->len, err);
 	sbuf_release(&path);
 	return rc;
-}
-
-static int
-remove_tree(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *e;
-	int rc = 0;
-
-	if (d == NULL)
-		return unlink(path);
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		char *sub = xasprintf("%s/%s", path, e->d_name);
-		struct stat st;
-		if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode))
-			rc |= remove_tree(sub);
-		else
-			rc |= unlink(sub);
-		free(sub);
-	}
-	closedir(d);
-	return rc | rmdir(path);
 }
 
 /* The hop of the record: sites and image. */
@@ -383,7 +358,7 @@ install(const char *tmp, const char *dir, const char *out, const char *id, struc
 		free(old);
 		return -1;
 	}
-	remove_tree(old);
+	file_remove_tree(old);
 	free(old);
 	return 0;
 }
@@ -424,13 +399,13 @@ nebjob_make(const json_t *rec, const struct nebjob_opts *o, json_t **job, int *p
 		goto out;
 	}
 	tmp = xasprintf("%s/.%s.tmp.%ld", o->out, id, (long)getpid());
-	remove_tree(tmp);
+	file_remove_tree(tmp);
 	if (mkdir(tmp, 0777) == -1) {
 		err_set(err, "%s: %s", tmp, strerror(errno));
 		goto out;
 	}
 	if (write_job(tmp, o, id, &b, &v, *job, err) == -1 || install(tmp, dir, o->out, id, err) == -1) {
-		remove_tree(tmp);
+		file_remove_tree(tmp);
 		goto out;
 	}
 	rc = NEBJOB_WRITTEN;

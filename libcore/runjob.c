@@ -141,16 +141,6 @@ struct outcome {
 	double seconds;
 };
 
-/* "dir/name" on the heap (the caller frees it). */
-static char *
-in_dir(const char *dir, const char *name)
-{
-	struct sbuf p = SBUF_INIT;
-
-	sbuf_addf(&p, "%s/%s", dir, name);
-	return sbuf_detach(&p);
-}
-
 /*
  * Start the calculator in dir, standard output to vo and standard error to
  * se; both are emptied first, so the watcher never reads an old attempt.
@@ -190,7 +180,7 @@ start_calculator(const char *dir, const char *vo, const char *se, const char *ca
 static void
 write_stopcar(const char *dir)
 {
-	char *sc = in_dir(dir, "STOPCAR");
+	char *sc = xasprintf("%s/STOPCAR", dir);
 	FILE *f;
 
 	if ((f = fopen(sc, "w")) != NULL) {
@@ -245,7 +235,7 @@ watch(pid_t pid, const char *dir, const char *vo, double t0, const struct runjob
 static int
 run_once(const char *dir, const struct runjob_opts *o, struct outcome *out, struct hk_err *err)
 {
-	char *vo = in_dir(dir, "vasp.out"), *se = in_dir(dir, "std_err.txt");
+	char *vo = xasprintf("%s/vasp.out", dir), *se = xasprintf("%s/std_err.txt", dir);
 	double t0 = js_now();
 	int status = 0;
 	pid_t pid;
@@ -266,7 +256,7 @@ run_once(const char *dir, const struct runjob_opts *o, struct outcome *out, stru
 static int
 backup_file(const char *dir, const char *bdir, const char *name)
 {
-	char *src = in_dir(dir, name), *dst = in_dir(bdir, name);
+	char *src = xasprintf("%s/%s", dir, name), *dst = xasprintf("%s/%s", bdir, name);
 	struct sbuf t = SBUF_INIT;
 	int bad = 0;
 
@@ -326,7 +316,7 @@ clear_outputs(const char *dir)
 		"STOPCAR", NULL };
 
 	for (int i = 0; files[i]; i++) {
-		char *p = in_dir(dir, files[i]);
+		char *p = xasprintf("%s/%s", dir, files[i]);
 		unlink(p);
 		free(p);
 	}

@@ -10,20 +10,11 @@
 
 #include "rec.h"
 #include "sbuf.h"
+#include "fileio.h"
 #include "tarball.h"
 #include "xalloc.h"
 
 #define CHUNK 65536
-
-/* "a/b" (caller frees). */
-static char *
-join(const char *a, const char *b)
-{
-	struct sbuf sb = SBUF_INIT;
-
-	sbuf_addf(&sb, "%s/%s", a, b);
-	return sbuf_detach(&sb);
-}
 
 char *
 tarball_path(const char *archive_dir, const char *id)
@@ -54,7 +45,7 @@ struct flist {
 static void
 flist_walk(struct flist *f, const char *root, const char *rel, int keep_large)
 {
-	char *path = rel[0] ? join(root, rel) : xstrdup(root);
+	char *path = rel[0] ? xasprintf("%s/%s", root, rel) : xstrdup(root);
 	struct dirent **list = NULL;
 	int n = scandir(path, &list, NULL, alphasort);
 
@@ -63,7 +54,7 @@ flist_walk(struct flist *f, const char *root, const char *rel, int keep_large)
 		const char *d = list[i]->d_name;
 		struct stat st;
 		if (strcmp(d, ".") && strcmp(d, "..")) {
-			char *sub = rel[0] ? join(rel, d) : xstrdup(d), *full = join(root, sub);
+			char *sub = rel[0] ? xasprintf("%s/%s", rel, d) : xstrdup(d), *full = xasprintf("%s/%s", root, sub);
 			if (lstat(full, &st) == 0) {
 				if (S_ISDIR(st.st_mode)) {
 					flist_walk(f, root, sub, keep_large);
@@ -141,7 +132,7 @@ write_tar(const char *dir, const char *id, const struct flist *f, const char *tm
 		return -1;
 	}
 	for (int i = 0; i < f->n; i++) {
-		char *path = join(dir, f->rel[i]), *name = join(id, f->rel[i]);
+		char *path = xasprintf("%s/%s", dir, f->rel[i]), *name = xasprintf("%s/%s", id, f->rel[i]);
 		int r = write_member(a, path, name, tmp, err);
 		free(path);
 		free(name);
@@ -313,7 +304,7 @@ static int
 check_member(struct archive *a, const char *path, const char *dir, const struct flist *f, int k,
     const char *m, int *seen, struct hk_err *err)
 {
-	char *file = join(dir, f->rel[k]);
+	char *file = xasprintf("%s/%s", dir, f->rel[k]);
 	struct sizes s;
 	int r = compare_member(a, file, &s), rc = -1;
 
@@ -383,41 +374,17 @@ tarball_verify(const char *path, const char *dir, const char *id, int keep_large
 	return rc;
 }
 
-static int
-remove_all(const char *path)
-{
-	struct dirent **list = NULL;
-	int n = scandir(path, &list, NULL, alphasort), rc = 0;
-
-	if (n < 0)
-		return unlink(path);
-	for (int i = 0; i < n; i++) {
-		struct stat st;
-		if (strcmp(list[i]->d_name, ".") && strcmp(list[i]->d_name, "..")) {
-			char *sub = join(path, list[i]->d_name);
-			if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode))
-				rc |= remove_all(sub);
-			else
-				rc |= unlink(sub);
-			free(sub);
-		}
-		free(list[i]);
-	}
-	free(list);
-	return rc | rmdir(path);
-}
-
 /* job.json goes last: a directory cut short by a crash still names its job. */
 static int
 remove_job(const char *dir, const struct flist *f, struct hk_err *err)
 {
 	for (int i = 0; i < f->n; i++)
 		if (strcmp(f->rel[i], "job.json") != 0) {
-			char *p = join(dir, f->rel[i]);
+			char *p = xasprintf("%s/%s", dir, f->rel[i]);
 			unlink(p);
 			free(p);
 		}
-	if (remove_all(dir) != 0) {
+	if (file_remove_tree(dir) != 0) {
 		err_set(err, "%s: archived and verified, but not all removed: %s", dir, strerror(errno));
 		return -1;
 	}
@@ -435,7 +402,7 @@ remove_stale(const char *archive_dir, const char *id)
 	sbuf_addf(&prefix, "%s.tar.gz.tmp.", id);
 	for (int i = 0; i < n; i++) {
 		if (strncmp(list[i]->d_name, prefix.s, prefix.len) == 0) {
-			char *p = join(archive_dir, list[i]->d_name);
+			char *p = xasprintf("%s/%s", archive_dir, list[i]->d_name);
 			unlink(p);
 			free(p);
 		}
