@@ -10,7 +10,6 @@
 #include "jobqueue.h"
 #include "jsonw.h"
 #include "num.h"
-#include "rec.h"
 #include "strset.h"
 #include "xalloc.h"
 
