@@ -7,16 +7,15 @@
 
 #include "cli.h"
 #include "collect.h"
-#include "fileio.h"
+#include "finished.h"
 #include "ids.h"
-#include "profile_svg.h"
+#include "results.h"
 #include "stream.h"
 #include "strset.h"
-#include "xalloc.h"
 
 static const char usage[] =
-    "collect [-kq] [--csv] [--summary] [--keep-large] [-a dir] [-p dir] [-s file] [-o file]\n"
-    "               dir | archive ...";
+    "collect [-kq] [--csv] [--summary] [--keep-large] [-a dir] [-p dir] [-S dir]\n"
+    "               [-s file | -u file | -o file] dir | archive ...";
 
 static const char help[] =
     "Read VASP jobs (make-neb directories, or their .tar.gz archives in place) and\n"
@@ -27,7 +26,12 @@ static const char help[] =
     "      --keep-large      keep WAVECAR, CHGCAR and the like in archives\n"
     "  -p, --plot DIR        an SVG energy profile per job in DIR\n"
     "      --summary         the distribution of barriers, on standard error\n"
-    "  -s, --since FILE      skip jobs whose id is already in FILE (results)\n"
+    "  -u, --update FILE     bring the results table FILE up to date: finished jobs\n"
+    "                        enter it, a job's record is replaced when its files\n"
+    "                        change, unchanged jobs are not read again\n"
+    "  -S, --state DIR       run-vasp's state directory: a job is finished when it is\n"
+    "                        done, failed or aborted there (else: when complete)\n"
+    "  -s, --since FILE      only finished jobs whose id is not in FILE\n"
     "      --csv             a flat table instead of records\n"
     "  -k, --keep-going      report bad jobs and go on (exit 1)\n"
     "  -o, --output FILE     write to FILE (atomically)\n"
@@ -46,7 +50,9 @@ static const struct option longopts[] = {
 	{ "plot", required_argument, NULL, 'p' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "since", required_argument, NULL, 's' },
+	{ "state", required_argument, NULL, 'S' },
 	{ "summary", no_argument, NULL, O_SUMMARY },
+	{ "update", required_argument, NULL, 'u' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -58,12 +64,14 @@ static const char *const csv_cols[] = {
 
 struct run {
 	struct cli cli;
-	int keep_going, keep_large;
-	const char *archive_dir, *plot_dir;
+	int keep_going;
+	const char *plot_dir, *update;
+	struct collector col;
 	struct strset since;
-	long nbad, nskip;
-	double *barriers;
-	long nbar;
+	struct runs *runs;
+	struct results *table;
+	struct collect_tally tally;
+	long nlater;
 	struct stream_out out;
 };
 
@@ -73,35 +81,8 @@ bad(void *ctx, const struct hk_err *e)
 	struct run *r = ctx;
 
 	cli_warn(&r->cli, "%s", e->msg);
-	r->nbad++;
+	r->tally.bad++;
 	return !r->keep_going;
-}
-
-static void
-plot(struct run *r, const json_t *res)
-{
-	struct sbuf svg = SBUF_INIT;
-	struct hk_err e = HK_ERR_INIT;
-	const char *id = json_string_value(json_object_get(res, "id"));
-
-	if (profile_svg_render(res, &svg, &e) == 0 && id) {
-		char *path = xasprintf("%s/%s.svg", r->plot_dir, id);
-		if (file_write_atomic(path, svg.s, svg.len, &e) == -1)
-			cli_warn(&r->cli, "%s: cannot write", path);
-		free(path);
-	}
-	sbuf_release(&svg);
-}
-
-static void
-keep_barrier(struct run *r, const json_t *res)
-{
-	const json_t *b = json_object_get(res, "energy_barrier");
-
-	if (json_is_number(b)) {
-		r->barriers = xreallocarray(r->barriers, (size_t)r->nbar + 1, sizeof(double));
-		r->barriers[r->nbar++] = json_number_value(b);
-	}
 }
 
 static int
@@ -109,24 +90,21 @@ one_job(void *ctx, const char *path)
 {
 	struct run *r = ctx;
 	struct hk_err e = HK_ERR_INIT;
-	json_t *res = collect_job(path, &e);
-	const char *id = res ? json_string_value(json_object_get(res, "id")) : NULL;
+	enum collect_skip skip;
+	json_t *res = collector_job(&r->col, path, &skip, &e);
 
-	if (res == NULL)
+	if (res == NULL && skip == COLLECT_TAKEN)
 		return bad(r, &e);
-	if (id && strset_has(&r->since, id)) {
-		r->nskip++;
-		json_decref(res);
+	if (res == NULL) {
+		*(skip == COLLECT_UNFINISHED ? &r->nlater : &r->tally.skipped) += 1;
 		return 0;
 	}
-	if (r->archive_dir && (res = collect_archive(res, path, r->archive_dir, r->keep_large, &e)) == NULL)
-		return bad(r, &e);
-	if (r->plot_dir)
-		plot(r, res);
-	keep_barrier(r, res);
-	if (stream_out_write(&r->out, res, &e) == -1)
+	if (r->plot_dir && collect_plot(res, r->plot_dir, &e) == -1)
+		cli_warn(&r->cli, "%s", e.msg);
+	collect_tally_add(&r->tally, res);
+	if ((r->table ? results_put(r->table, res, &e) : stream_out_write(&r->out, res, &e)) == -1)
 		cli_fatal(&r->cli, "%s", e.msg);
-	cli_progress(&r->cli, r->out.n, "jobs");
+	cli_progress(&r->cli, r->tally.taken, "jobs");
 	json_decref(res);
 	return 0;
 }
@@ -137,6 +115,7 @@ load_since(struct run *r, const char *path)
 {
 	struct hk_err e = HK_ERR_INIT;
 
+	r->col.since = &r->since;
 	if (access(path, F_OK) == -1 && errno == ENOENT)
 		return;
 	if (ids_load(&r->since, path, &e) == -1)
@@ -144,11 +123,50 @@ load_since(struct run *r, const char *path)
 }
 
 static void
+load_runs(struct run *r, const char *dir)
+{
+	struct hk_err e = HK_ERR_INIT;
+
+	if ((r->runs = runs_load(dir, &e)) == NULL)
+		cli_fatal_err(&r->cli, "--state", &e);
+	r->col.runs = r->runs;
+}
+
+/* -u FILE: the old table is read, the new one written beside it and renamed over it. */
+static void
+open_table(struct run *r, const char *out, int csv)
+{
+	struct hk_err e = HK_ERR_INIT;
+
+	if (out || csv || r->col.since)
+		cli_usage_error(&r->cli, "-u writes its table: not with -o, -s or --csv");
+	if ((r->table = results_open(r->update, &e)) == NULL)
+		cli_fatal_err(&r->cli, NULL, &e);
+	r->col.table = r->table;
+	cli_open_output(&r->cli, r->update);
+}
+
+static void
+close_table(struct run *r, int ok)
+{
+	struct hk_err e = HK_ERR_INIT;
+	long added, replaced, kept;
+
+	if (ok && results_write(r->table, r->cli.out, &e) == -1)
+		cli_fatal(&r->cli, "%s", e.msg);
+	results_counts(r->table, &added, &replaced, &kept);
+	if (ok && !r->cli.quiet)
+		fprintf(stderr, "collect: %s: %ld new, %ld replaced, %ld kept; %ld not finished\n", r->update,
+		    added, replaced, kept, r->nlater);
+}
+
+static void
 summary(struct run *r)
 {
 	struct sbuf text = SBUF_INIT;
 
-	collect_summary(r->barriers, r->nbar, r->out.n, r->nskip, r->nbad, &text);
+	r->tally.skipped += r->nlater;
+	collect_summary(&r->tally, &text);
 	fputs(text.s, stderr);
 	sbuf_release(&text);
 }
@@ -161,18 +179,20 @@ main(int argc, char *argv[])
 	int ch, stop = 0, csv = 0, sum = 0;
 
 	cli_init(&r.cli, "collect", usage);
-	while ((ch = getopt_long(argc, argv, "a:hko:p:qs:V", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "a:hko:p:qS:s:u:V", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'a': r.archive_dir = optarg; break;
+		case 'a': r.col.archive_dir = optarg; break;
 		case 'h': cli_help(&r.cli, help);
 		case 'k': r.keep_going = 1; break;
 		case 'o': out = optarg; break;
 		case 'p': r.plot_dir = optarg; break;
 		case 'q': r.cli.quiet = 1; break;
+		case 'S': load_runs(&r, optarg); break;
 		case 's': load_since(&r, optarg); break;
+		case 'u': r.update = optarg; break;
 		case 'V': cli_version(&r.cli);
 		case O_CSV: csv = 1; break;
-		case O_KEEPLARGE: r.keep_large = 1; break;
+		case O_KEEPLARGE: r.col.keep_large = 1; break;
 		case O_SUMMARY: sum = 1; break;
 		default: cli_usage_error(&r.cli, "unknown option");
 		}
@@ -180,18 +200,25 @@ main(int argc, char *argv[])
 	argc -= optind, argv += optind;
 	if (argc == 0)
 		cli_usage_error(&r.cli, "no job directory or archive named");
-	cli_make_dir(&r.cli, r.archive_dir);
+	cli_make_dir(&r.cli, r.col.archive_dir);
 	cli_make_dir(&r.cli, r.plot_dir);
-	cli_open_output(&r.cli, out);
+	if (r.update)
+		open_table(&r, out, csv);
+	else
+		cli_open_output(&r.cli, out);
 	stream_out_init(&r.out, r.cli.out, csv ? csv_cols : NULL, 10);
 	for (int i = 0; i < argc && !stop; i++)
 		stop = collect_walk(argv[i], one_job, bad, &r);
+	if (r.table)
+		close_table(&r, !stop);
 	if (sum)
 		summary(&r);
-	free(r.barriers);
+	int status = stop ? 2 : r.tally.bad ? 1 : 0;
+	int closed = cli_close_output(&r.cli, status != 2);
+	results_close(r.table);
+	runs_free(r.runs);
+	collect_tally_release(&r.tally);
 	strset_release(&r.since);
 	stream_out_release(&r.out);
-	int status = stop ? 2 : r.nbad ? 1 : 0;
-	int closed = cli_close_output(&r.cli, status != 2);
 	return closed ? closed : status;
 }

@@ -11,10 +11,16 @@
 #include <unistd.h>
 
 #include "collect.h"
+#include "fileio.h"
+#include "finished.h"
+#include "jobstate.h"
 #include "jsonw.h"
 #include "num.h"
+#include "profile_svg.h"
 #include "rec.h"
+#include "results.h"
 #include "source.h"
+#include "strset.h"
 #include "tarball.h"
 #include "vasp_out.h"
 #include "xalloc.h"
@@ -387,7 +393,9 @@ energies_of(const struct job *j, struct energies *en)
 		const struct image *im = &j->img[k];
 		const char *from;
 		int c;
-		if (image_energy(im, &en->e[k], &c, &from) == 0) {
+		if (image_energy(im, &en->e[k], &c, &from) == 0 && !isfinite(en->e[k]))
+			json_object_set_new(en->problems, im->name, json_sprintf("%s: the energy is not a number", from));
+		else if (image_energy(im, &en->e[k], &c, &from) == 0) {
 			en->have++;
 			json_array_append_new(en->list, jsonw_real(en->e[k]));
 			json_array_append_new(en->conv, c < 0 ? json_null() : json_boolean(c));
@@ -398,7 +406,8 @@ energies_of(const struct job *j, struct energies *en)
 			json_array_append_new(en->list, json_null());
 			json_array_append_new(en->conv, json_null());
 			en->allconv = 0;
-			json_object_set_new(en->problems, im->name, json_string(im->why ? im->why : "no output"));
+			if (json_object_get(en->problems, im->name) == NULL)
+				json_object_set_new(en->problems, im->name, json_string(im->why ? im->why : "no output"));
 		}
 		if (isfinite(im->out.elapsed))
 			en->wall += im->out.elapsed;
@@ -430,6 +439,53 @@ add_barriers(json_t *res, const char *kind, const double *e, int nimg)
 		json_object_set_new(res, "barrier_backward", jsonw_real(e[top] - e[nimg - 1]));
 		json_object_set_new(res, "highest_image", json_integer(top));
 	}
+}
+
+/*
+ * Bounds beyond which a number is no result.  DFT total energies of ionic
+ * solids are a few eV per atom (PBE: -2 to -12 eV/atom across the corpus's
+ * elements with their semicore POTCARs); 100 eV/atom is only reached by
+ * a calculation that went wrong.  A static3 barrier is a difference of
+ * unrelaxed energies and may dip a little below zero by numerical noise;
+ * -0.05 eV is beyond that noise.  No ion migration barrier is above 20 eV.
+ */
+#define ENERGY_PER_ATOM_MAX 100.0
+#define BARRIER_MIN (-0.05)
+#define BARRIER_MAX 20.0
+
+static void
+suspect_because(json_t *res, const char *fmt, double v, double bound)
+{
+	json_t *list = json_object_get(res, "suspect");
+	char a[NUM_BUFSZ], b[NUM_BUFSZ];
+	struct sbuf why = SBUF_INIT;
+
+	if (list == NULL)
+		json_object_set_new(res, "suspect", list = json_array());
+	sbuf_addf(&why, fmt, num_sig_digits(v, 4, a), num_sig_digits(bound, 4, b));
+	json_array_append_new(list, json_string(why.s));
+	sbuf_release(&why);
+}
+
+/* "suspect": why these numbers cannot be taken as results, when they cannot. */
+static void
+add_suspects(json_t *res, const double *e, int nimg, int complete, long natoms)
+{
+	const json_t *b = json_object_get(res, "energy_barrier");
+
+	for (int k = 0; k < nimg; k++)
+		if (isfinite(e[k]) && natoms > 0 && fabs(e[k] / (double)natoms) > ENERGY_PER_ATOM_MAX) {
+			suspect_because(res, "an energy of %s eV per atom (beyond +-%s eV per atom)",
+			    e[k] / (double)natoms, ENERGY_PER_ATOM_MAX);
+			break;
+		}
+	if (!complete || !json_is_number(b))
+		return;
+	if (json_number_value(b) < BARRIER_MIN)
+		suspect_because(res, "a negative barrier, %s eV (below %s eV: the midpoint is lower than an endpoint)",
+		    json_number_value(b), BARRIER_MIN);
+	if (json_number_value(b) > BARRIER_MAX)
+		suspect_because(res, "a barrier of %s eV (above %s eV)", json_number_value(b), BARRIER_MAX);
 }
 
 static json_t *
@@ -467,6 +523,7 @@ result_of(struct job *j, const char *path)
 		json_object_set_new(res, "endpoints_converged", json_boolean(
 		    json_is_true(json_array_get(en.conv, 0)) && json_is_true(json_array_get(en.conv, (size_t)nimg - 1))));
 	json_object_set_new(res, "walltime", jsonw_real(en.wall));
+	add_suspects(res, en.e, nimg, complete, json_integer_value(json_object_get(j->rec, "natoms")));
 	if (json_object_size(en.problems))
 		json_object_set_new(res, "problems", en.problems);
 	else
@@ -612,12 +669,32 @@ bin_label(int k, char *label, size_t n)
 }
 
 void
-collect_summary(double *b, long n, long collected, long skipped, long bad, struct sbuf *out)
+collect_tally_add(struct collect_tally *t, const json_t *res)
+{
+	const json_t *b = json_object_get(res, "energy_barrier");
+
+	t->taken++;
+	if (json_is_number(b)) {
+		t->barrier = xreallocarray(t->barrier, (size_t)t->nbar + 1, sizeof(double));
+		t->barrier[t->nbar++] = json_number_value(b);
+	}
+}
+
+void
+collect_tally_release(struct collect_tally *t)
+{
+	free(t->barrier);
+	t->barrier = NULL;
+}
+
+void
+collect_summary(struct collect_tally *t, struct sbuf *out)
 {
 	char lo[NUM_BUFSZ], mid[NUM_BUFSZ], hi[NUM_BUFSZ], label[32];
-	long bins[12] = { 0 }, top = 1;
+	long bins[12] = { 0 }, top = 1, n = t->nbar;
+	double *b = t->barrier;
 
-	sbuf_addf(out, "%ld jobs collected, %ld skipped, %ld bad; %ld barriers\n", collected, skipped, bad, n);
+	sbuf_addf(out, "%ld jobs collected, %ld skipped, %ld bad; %ld barriers\n", t->taken, t->skipped, t->bad, n);
 	if (n == 0)
 		return;
 	qsort(b, (size_t)n, sizeof(double), cmp_double);
@@ -634,4 +711,114 @@ collect_summary(double *b, long n, long collected, long skipped, long bad, struc
 	}
 	sbuf_addf(out, "lowest %s eV, median %s eV, highest %s eV\n", num_fixed(b[0], 3, lo),
 	    num_fixed(b[n / 2], 3, mid), num_fixed(b[n - 1], 3, hi));
+}
+
+int
+collect_plot(const json_t *res, const char *dir, struct hk_err *err)
+{
+	const char *id = json_string_value(json_object_get(res, "id"));
+	struct hk_err why = HK_ERR_INIT;
+	struct sbuf svg = SBUF_INIT;
+	int rc = 0;
+
+	/* a job without a profile to draw (no energies yet) has no plot */
+	if (id && profile_svg_render(res, &svg, &why) == 0) {
+		char *path = xasprintf("%s/%s.svg", dir, id);
+		if ((rc = file_write_atomic(path, svg.s, svg.len, err)) == -1)
+			err_prefix(err, "%s", path);
+		free(path);
+	}
+	sbuf_release(&svg);
+	return rc;
+}
+
+/* What run-vasp says of the job: its state, attempts and last error, before where the job is. */
+static void
+add_run(json_t *res, const struct runs *runs, const char *id)
+{
+	const char *file = NULL, *where = json_object_get(res, "dir") ? "dir" : "archive";
+	int st = runs_state(runs, id, &file);
+	struct hk_err e = HK_ERR_INIT;
+	json_t *rec, *loc;
+
+	if (st < 0)
+		return;
+	loc = json_incref(json_object_get(res, where));
+	json_object_del(res, where);
+	json_object_set_new(res, "run_state", json_string(js_state_name((enum js_state)st)));
+	if ((rec = js_load(file, &e)) != NULL) {
+		json_t *v;
+		if ((v = json_object_get(rec, "attempts")) != NULL)
+			json_object_set(res, "attempts", v);
+		if ((v = json_object_get(rec, "last_error")) != NULL)
+			json_object_set(res, "last_error", v);
+		json_decref(rec);
+	}
+	json_object_set_new(res, where, loc);
+}
+
+/* The stamp, just before where the job is (which it depends on). */
+static void
+add_stamp(json_t *res, const struct runs *runs, const char *id)
+{
+	const char *where = json_object_get(res, "dir") ? "dir" : "archive", *file = NULL;
+	json_t *loc = json_incref(json_object_get(res, where));
+	char *stamp;
+
+	runs_state(runs, id, &file);
+	stamp = job_stamp(json_string_value(loc), file);
+	json_object_del(res, where);
+	json_object_set_new(res, "stamp", json_string(stamp));
+	json_object_set_new(res, where, loc);
+	free(stamp);
+}
+
+/* A done job's directory when jobs are archived: it must be read to be packed. */
+static int
+waits_for_archive(const struct collector *c, const char *path, const char *id)
+{
+	int st = runs_state(c->runs, id, NULL);
+
+	return c->archive_dir && !is_archive(path) && (st < 0 || st == JS_DONE);
+}
+
+json_t *
+collector_job(const struct collector *c, const char *path, enum collect_skip *skip, struct hk_err *err)
+{
+	int only_finished = c->since || c->table || c->runs;
+	const char *file = NULL, *old;
+	char *id = NULL, *stamp = NULL;
+	json_t *res = NULL;
+	int fin = -1;
+
+	*skip = COLLECT_TAKEN;
+	if (only_finished && (id = job_id_peek(path, err)) == NULL)
+		return NULL;
+	if (id && c->since && strset_has(c->since, id))
+		*skip = COLLECT_KNOWN;
+	else if (id && (fin = runs_finished(c->runs, id, is_archive(path))) == 0)
+		*skip = COLLECT_UNFINISHED;
+	else if (id && c->table && !waits_for_archive(c, path, id) && (old = results_stamp(c->table, id)) != NULL) {
+		runs_state(c->runs, id, &file);
+		stamp = job_stamp(path, file);
+		if (strcmp(stamp, old) == 0)
+			*skip = COLLECT_UNCHANGED;
+	}
+	if (*skip == COLLECT_TAKEN && (res = collect_job(path, err)) != NULL) {
+		const char *state = json_string_value(json_object_get(res, "state"));
+		if (only_finished && fin < 0 && strcmp(state, "done") != 0) {
+			*skip = COLLECT_UNFINISHED;
+			json_decref(res);
+			res = NULL;
+		}
+	}
+	if (res && c->archive_dir)
+		res = collect_archive(res, path, c->archive_dir, c->keep_large, err);
+	if (res && c->runs)
+		add_run(res, c->runs, json_string_value(json_object_get(res, "id")));
+	if (res && c->table)
+		add_stamp(res, c->runs, json_string_value(json_object_get(res, "id")));
+	free(id);
+	free(stamp);
+	return res;
 }

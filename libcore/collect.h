@@ -22,6 +22,10 @@
 #include "err.h"
 #include "sbuf.h"
 
+struct runs;
+struct strset;
+struct results;
+
 /* The result record of the job at path (directory or .tar.gz); NULL and err on failure. */
 json_t *collect_job(const char *path, struct hk_err *err);
 
@@ -47,10 +51,45 @@ int collect_walk(const char *path, int (*job)(void *ctx, const char *path),
 json_t *collect_archive(json_t *res, const char *path, const char *archive_dir, int keep_large,
     struct hk_err *err);
 
+/* How a collector takes jobs; every member may be NULL/0. */
+struct collector {
+	const char *archive_dir;	/* pack done jobs here (collect_archive) */
+	int keep_large;
+	const struct runs *runs;	/* run-vasp's states (finished.h): results say them */
+	const struct strset *since;	/* ids to skip */
+	const struct results *table;	/* the table updated: unchanged jobs are skipped, results stamped */
+};
+
+/* Why a collector gave no result. */
+enum collect_skip { COLLECT_TAKEN, COLLECT_KNOWN, COLLECT_UNFINISHED, COLLECT_UNCHANGED };
+
 /*
- * The distribution of n barriers (eV) as text: counts of jobs, 0.1 eV
- * bins from 0 to 1 with bars, lowest, median and highest.  Sorts b.
+ * The result to write for the job at path, or NULL: with err set when the
+ * job cannot be read, else with *skip saying why not -- its id is in
+ * since, it is not finished yet (only finished jobs are written when
+ * since, table or runs is given), or the table holds its result from the
+ * same files.  A result gets the job's run state, attempts and last error
+ * when runs knows it, and its "stamp" when there is a table.
  */
-void collect_summary(double *b, long n, long collected, long skipped, long bad, struct sbuf *out);
+json_t *collector_job(const struct collector *c, const char *path, enum collect_skip *skip, struct hk_err *err);
+
+/* What a run of collect took and left, for its summary. */
+struct collect_tally {
+	double *barrier;	/* eV, of the results taken */
+	long nbar, taken, skipped, bad;
+};
+
+/* Count a result taken: its barrier, when it has one. */
+void collect_tally_add(struct collect_tally *t, const json_t *res);
+void collect_tally_release(struct collect_tally *t);
+
+/*
+ * The tally as text: counts of jobs, the barriers in 0.1 eV bins from 0
+ * to 1 with bars, lowest, median and highest.  Sorts t->barrier.
+ */
+void collect_summary(struct collect_tally *t, struct sbuf *out);
+
+/* Write the job's energy profile (profile_svg.h) to DIR/<id>.svg. */
+int collect_plot(const json_t *res, const char *dir, struct hk_err *err);
 
 #endif
