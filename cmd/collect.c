@@ -1,9 +1,7 @@
 /* collect: results of VASP jobs, barriers, archives. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "collect.h"
@@ -26,11 +24,8 @@ static const char help[] =
     "      --keep-large      keep WAVECAR, CHGCAR and the like in archives\n"
     "  -p, --plot DIR        an SVG energy profile per job in DIR\n"
     "      --summary         the distribution of barriers, on standard error\n"
-    "  -u, --update FILE     bring the results table FILE up to date: finished jobs\n"
-    "                        enter it, a job's record is replaced when its files\n"
-    "                        change, unchanged jobs are not read again\n"
-    "  -S, --state DIR       run-vasp's state directory: a job is finished when it is\n"
-    "                        done, failed or aborted there (else: when complete)\n"
+    "  -u, --update FILE     update the results table FILE: one record per finished job\n"
+    "  -S, --state DIR       run-vasp's state directory: done, failed, aborted are finished\n"
     "  -s, --since FILE      only finished jobs whose id is not in FILE\n"
     "      --csv             a flat table instead of records\n"
     "  -k, --keep-going      report bad jobs and go on (exit 1)\n"
@@ -57,11 +52,6 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char *const csv_cols[] = {
-	"id", "state", "kind", "formula", "ion", "length", "energy_barrier", "barrier_backward",
-	"converged", "walltime",
-};
-
 struct run {
 	struct cli cli;
 	int keep_going;
@@ -71,7 +61,6 @@ struct run {
 	struct runs *runs;
 	struct results *table;
 	struct collect_tally tally;
-	long nlater;
 	struct stream_out out;
 };
 
@@ -95,10 +84,8 @@ one_job(void *ctx, const char *path)
 
 	if (res == NULL && skip == COLLECT_TAKEN)
 		return bad(r, &e);
-	if (res == NULL) {
-		*(skip == COLLECT_UNFINISHED ? &r->nlater : &r->tally.skipped) += 1;
-		return 0;
-	}
+	if (res == NULL)
+		return collect_tally_skip(&r->tally, skip);
 	if (r->plot_dir && collect_plot(res, r->plot_dir, &e) == -1)
 		cli_warn(&r->cli, "%s", e.msg);
 	collect_tally_add(&r->tally, res);
@@ -109,27 +96,18 @@ one_job(void *ctx, const char *path)
 	return 0;
 }
 
-/* --since FILE: the ids already collected; none while FILE does not exist. */
+/* -S DIR: which jobs are finished; -s FILE: which are known already (none while FILE does not exist). */
 static void
-load_since(struct run *r, const char *path)
+load(struct run *r, int opt, const char *arg)
 {
 	struct hk_err e = HK_ERR_INIT;
 
-	r->col.since = &r->since;
-	if (access(path, F_OK) == -1 && errno == ENOENT)
-		return;
-	if (ids_load(&r->since, path, &e) == -1)
-		cli_fatal_err(&r->cli, "--since", &e);
-}
-
-static void
-load_runs(struct run *r, const char *dir)
-{
-	struct hk_err e = HK_ERR_INIT;
-
-	if ((r->runs = runs_load(dir, &e)) == NULL)
+	if (opt == 'S' && (r->col.runs = r->runs = runs_load(arg, &e)) == NULL)
 		cli_fatal_err(&r->cli, "--state", &e);
-	r->col.runs = r->runs;
+	if (opt == 's' && ids_load_if_present(&r->since, arg, &e) == -1)
+		cli_fatal_err(&r->cli, "--since", &e);
+	if (opt == 's')
+		r->col.since = &r->since;
 }
 
 /* -u FILE: the old table is read, the new one written beside it and renamed over it. */
@@ -150,14 +128,14 @@ static void
 close_table(struct run *r, int ok)
 {
 	struct hk_err e = HK_ERR_INIT;
-	long added, replaced, kept;
+	struct sbuf counts = SBUF_INIT;
 
 	if (ok && results_write(r->table, r->cli.out, &e) == -1)
 		cli_fatal(&r->cli, "%s", e.msg);
-	results_counts(r->table, &added, &replaced, &kept);
+	results_counts(r->table, &counts);
 	if (ok && !r->cli.quiet)
-		fprintf(stderr, "collect: %s: %ld new, %ld replaced, %ld kept; %ld not finished\n", r->update,
-		    added, replaced, kept, r->nlater);
+		cli_warn(&r->cli, "%s; %ld not finished", counts.s, r->tally.unfinished);
+	sbuf_release(&counts);
 }
 
 static void
@@ -165,7 +143,6 @@ summary(struct run *r)
 {
 	struct sbuf text = SBUF_INIT;
 
-	r->tally.skipped += r->nlater;
 	collect_summary(&r->tally, &text);
 	fputs(text.s, stderr);
 	sbuf_release(&text);
@@ -187,8 +164,7 @@ main(int argc, char *argv[])
 		case 'o': out = optarg; break;
 		case 'p': r.plot_dir = optarg; break;
 		case 'q': r.cli.quiet = 1; break;
-		case 'S': load_runs(&r, optarg); break;
-		case 's': load_since(&r, optarg); break;
+		case 'S': case 's': load(&r, ch, optarg); break;
 		case 'u': r.update = optarg; break;
 		case 'V': cli_version(&r.cli);
 		case O_CSV: csv = 1; break;
@@ -206,7 +182,7 @@ main(int argc, char *argv[])
 		open_table(&r, out, csv);
 	else
 		cli_open_output(&r.cli, out);
-	stream_out_init(&r.out, r.cli.out, csv ? csv_cols : NULL, 10);
+	stream_out_init(&r.out, r.cli.out, csv ? collect_csv_cols : NULL, COLLECT_NCSV);
 	for (int i = 0; i < argc && !stop; i++)
 		stop = collect_walk(argv[i], one_job, bad, &r);
 	if (r.table)

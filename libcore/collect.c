@@ -25,6 +25,11 @@
 #include "vasp_out.h"
 #include "xalloc.h"
 
+const char *const collect_csv_cols[COLLECT_NCSV] = {
+	"id", "state", "kind", "formula", "ion", "length", "energy_barrier", "barrier_backward",
+	"converged", "walltime",
+};
+
 /* Images read per job; more are ignored. */
 #define MAXIMG 100
 
@@ -680,6 +685,16 @@ collect_tally_add(struct collect_tally *t, const json_t *res)
 	}
 }
 
+int
+collect_tally_skip(struct collect_tally *t, enum collect_skip why)
+{
+	if (why == COLLECT_UNFINISHED)
+		t->unfinished++;
+	else
+		t->skipped++;
+	return 0;
+}
+
 void
 collect_tally_release(struct collect_tally *t)
 {
@@ -694,7 +709,8 @@ collect_summary(struct collect_tally *t, struct sbuf *out)
 	long bins[12] = { 0 }, top = 1, n = t->nbar;
 	double *b = t->barrier;
 
-	sbuf_addf(out, "%ld jobs collected, %ld skipped, %ld bad; %ld barriers\n", t->taken, t->skipped, t->bad, n);
+	sbuf_addf(out, "%ld jobs collected, %ld skipped, %ld bad; %ld barriers\n", t->taken,
+	    t->skipped + t->unfinished, t->bad, n);
 	if (n == 0)
 		return;
 	qsort(b, (size_t)n, sizeof(double), cmp_double);

@@ -51,6 +51,10 @@ int collect_walk(const char *path, int (*job)(void *ctx, const char *path),
 json_t *collect_archive(json_t *res, const char *path, const char *archive_dir, int keep_large,
     struct hk_err *err);
 
+/* The columns of collect --csv. */
+#define COLLECT_NCSV 10
+extern const char *const collect_csv_cols[COLLECT_NCSV];
+
 /* How a collector takes jobs; every member may be NULL/0. */
 struct collector {
 	const char *archive_dir;	/* pack done jobs here (collect_archive) */
@@ -76,9 +80,11 @@ json_t *collector_job(const struct collector *c, const char *path, enum collect_
 /* What a run of collect took and left, for its summary. */
 struct collect_tally {
 	double *barrier;	/* eV, of the results taken */
-	long nbar, taken, skipped, bad;
+	long nbar, taken, skipped, unfinished, bad;
 };
 
+/* Count a job left out for the reason given; returns 0. */
+int collect_tally_skip(struct collect_tally *t, enum collect_skip why);
 /* Count a result taken: its barrier, when it has one. */
 void collect_tally_add(struct collect_tally *t, const json_t *res);
 void collect_tally_release(struct collect_tally *t);

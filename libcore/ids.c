@@ -1,6 +1,8 @@
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "csv.h"
 #include "ids.h"
@@ -43,6 +45,14 @@ int
 ids_load(struct strset *set, const char *path, struct hk_err *err)
 {
 	return each_record(path, add_id, set, err);
+}
+
+int
+ids_load_if_present(struct strset *set, const char *path, struct hk_err *err)
+{
+	if (access(path, F_OK) == -1 && errno == ENOENT)
+		return 0;
+	return ids_load(set, path, err);
 }
 
 static int

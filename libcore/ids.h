@@ -14,6 +14,8 @@
 
 /* Add the "id" of every record of the file at path to set. */
 int ids_load(struct strset *set, const char *path, struct hk_err *err);
+/* The same, but a file that does not exist (yet) holds no ids: 0, with nothing added. */
+int ids_load_if_present(struct strset *set, const char *path, struct hk_err *err);
 
 /* A score per id. */
 struct scores {

@@ -246,17 +246,15 @@ results_write(struct results *t, FILE *out, struct hk_err *err)
 }
 
 void
-results_counts(const struct results *t, long *added, long *replaced, long *kept)
+results_counts(const struct results *t, struct sbuf *out)
 {
-	long put = 0;
+	long replaced = 0;
 
 	for (size_t k = 0; k < t->index.cap; k++) {
 		const struct entry *e = t->index.slot[k] ? t->index.val[k] : NULL;
-		put += e && e->len && e->last >= 0;
+		replaced += e && e->len && e->last >= 0;
 	}
-	*added = t->nadded;
-	*replaced = put;
-	*kept = t->nkept;
+	sbuf_addf(out, "%s: %ld new, %ld replaced, %ld kept", t->path, t->nadded, replaced, t->nkept);
 }
 
 void

@@ -22,6 +22,7 @@
 #include <jansson.h>
 
 #include "err.h"
+#include "sbuf.h"
 
 struct results;
 
@@ -37,8 +38,11 @@ int results_put(struct results *t, const json_t *rec, struct hk_err *err);
 /* Write the table as it now stands to out. */
 int results_write(struct results *t, FILE *out, struct hk_err *err);
 
-/* Records put that were new, put that replaced one, and old ones written as they were. */
-void results_counts(const struct results *t, long *added, long *replaced, long *kept);
+/*
+ * "FILE: N new, M replaced, K kept" added to out: the records put that were
+ * new, that replaced one, and the old ones written as they were.
+ */
+void results_counts(const struct results *t, struct sbuf *out);
 
 /* Release the table and its lock. */
 void results_close(struct results *t);
