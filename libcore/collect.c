@@ -1,14 +1,10 @@
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "collect.h"
 #include "fileio.h"
@@ -19,10 +15,9 @@
 #include "profile_svg.h"
 #include "rec.h"
 #include "results.h"
-#include "source.h"
+#include "runread.h"
 #include "strset.h"
 #include "tarball.h"
-#include "vasp_out.h"
 #include "xalloc.h"
 
 const char *const collect_csv_cols[COLLECT_NCSV] = {
@@ -30,312 +25,9 @@ const char *const collect_csv_cols[COLLECT_NCSV] = {
 	"converged", "walltime",
 };
 
-/* Images read per job; more are ignored. */
-#define MAXIMG 100
-
-/* What one image's files gave. */
-struct image {
-	char *name;		/* "start", "mid", "end", "00" ... */
-	struct vasp_run osz, out, xml;
-	int has_osz, has_out, has_xml;
-	char *why;		/* the first problem reading its files, or NULL */
-};
-
-struct job {
-	json_t *rec;		/* job.json */
-	struct image img[MAXIMG];
-	int nimg;
-	char *err;		/* why job.json could not be read, or NULL */
-};
-
-/* The output files read, by name without ".gz". */
-enum output { OUT_NONE, OUT_OSZICAR, OUT_OUTCAR, OUT_VASPRUN };
-
-static void
-job_free(struct job *j)
-{
-	for (int k = 0; k < j->nimg; k++) {
-		free(j->img[k].name);
-		free(j->img[k].why);
-	}
-	json_decref(j->rec);
-	free(j->err);
-	free(j);
-}
-
-static int
-ends_with(const char *s, const char *t)
-{
-	size_t n = strlen(s), m = strlen(t);
-
-	return n >= m && strcmp(s + n - m, t) == 0;
-}
-
-static int
-is_archive(const char *path)
-{
-	return ends_with(path, ".tar.gz") || ends_with(path, ".tgz");
-}
-
-static struct image *
-image_of(struct job *j, const char *name)
-{
-	for (int k = 0; k < j->nimg; k++)
-		if (strcmp(j->img[k].name, name) == 0)
-			return &j->img[k];
-	if (j->nimg == MAXIMG)
-		return NULL;
-	struct image *im = &j->img[j->nimg++];
-	memset(im, 0, sizeof(*im));
-	im->name = xstrdup(name);
-	vasp_run_init(&im->osz);
-	vasp_run_init(&im->out);
-	vasp_run_init(&im->xml);
-	return im;
-}
-
-static int
-image_name_ok(const char *s)
-{
-	if (strcmp(s, "start") == 0 || strcmp(s, "mid") == 0 || strcmp(s, "end") == 0)
-		return 1;
-	return strlen(s) == 2 && s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9';
-}
-
-static enum output
-output_of(const char *file)
-{
-	static const char *const names[] = { "OSZICAR", "OUTCAR", "vasprun.xml" };
-	size_t fl = strlen(file);
-
-	if (fl > 3 && strcmp(file + fl - 3, ".gz") == 0)
-		fl -= 3;
-	for (int k = 0; k < 3; k++)
-		if (strlen(names[k]) == fl && strncmp(file, names[k], fl) == 0)
-			return (enum output)(OUT_OSZICAR + k);
-	return OUT_NONE;
-}
-
-static void
-take_job_json(struct job *j, linerd_pull pull, void *ctx, const char *label)
-{
-	struct hk_err e = HK_ERR_INIT;
-	struct sbuf t = SBUF_INIT;
-	char buf[65536];
-	ssize_t got;
-
-	while ((got = pull(ctx, buf, sizeof(buf))) > 0)
-		sbuf_add(&t, buf, (size_t)got);
-	json_decref(j->rec);
-	j->rec = t.s ? rec_parse(t.s, t.len, label, 1, &e) : NULL;
-	if (j->rec == NULL) {
-		struct sbuf msg = SBUF_INIT;
-		sbuf_addf(&msg, "%s: %s", label, t.s ? e.msg : "empty job.json");
-		free(j->err);
-		j->err = sbuf_detach(&msg);
-	}
-	sbuf_release(&t);
-}
-
-/* Parse one output file of an image, gzip'd or not; its first problem is the image's why. */
-static void
-take_output(struct image *im, enum output which, linerd_pull pull, void *ctx, const char *label)
-{
-	struct src_gunzip *g = src_gunzip_open(pull, ctx);
-	struct hk_err e = HK_ERR_INIT;
-
-	if (which == OUT_OSZICAR)
-		im->has_osz = oszicar_parse(src_gunzip_pull, g, label, &im->osz, &e) == 0;
-	else if (which == OUT_OUTCAR)
-		im->has_out = outcar_parse(src_gunzip_pull, g, label, &im->out, &e) == 0;
-	else
-		im->has_xml = vasprun_parse(src_gunzip_pull, g, label, &im->xml, &e) == 0;
-	src_gunzip_close(g);
-	if (e.msg[0] && im->why == NULL) {
-		/* large enough for every field of e: nothing is cut */
-		char b[sizeof(e.msg) + sizeof(e.file) + 64];
-		err_format(&e, b, sizeof(b));
-		im->why = xstrdup(b);
-	}
-}
-
-/* One member of a job: job.json or IMAGE/FILE; anything else is ignored. */
-static void
-take_member(struct job *j, const char *rel, linerd_pull pull, void *ctx, const char *label)
-{
-	const char *slash = strchr(rel, '/');
-	struct image *im;
-	enum output which;
-	char *img;
-
-	if (strcmp(rel, "job.json") == 0) {
-		take_job_json(j, pull, ctx, label);
-		return;
-	}
-	if (slash == NULL || strchr(slash + 1, '/'))
-		return;
-	img = xstrndup(rel, (size_t)(slash - rel));
-	which = output_of(slash + 1);
-	if (image_name_ok(img) && which != OUT_NONE && (im = image_of(j, img)) != NULL)
-		take_output(im, which, pull, ctx, label);
-	free(img);
-}
-
-static ssize_t
-file_pull(void *ctx, void *buf, size_t n)
-{
-	return read(*(int *)ctx, buf, n);
-}
-
-static void
-take_file(struct job *j, const char *rel, const char *path)
-{
-	int fd = open(path, O_RDONLY);
-
-	if (fd < 0)
-		return;
-	take_member(j, rel, file_pull, &fd, path);
-	close(fd);
-}
-
-/* The regular files of image directory path, as members name/FILE. */
-static void
-read_image_dir(struct job *j, const char *path, const char *name)
-{
-	struct dirent **sub = NULL;
-	int m = scandir(path, &sub, NULL, alphasort);
-
-	for (int k = 0; k < m; k++) {
-		const char *d = sub[k]->d_name;
-		char *fp = xasprintf("%s/%s", path, d), *rel = xasprintf("%s/%s", name, d);
-		struct stat st;
-		if (d[0] != '.' && stat(fp, &st) == 0 && S_ISREG(st.st_mode))
-			take_file(j, rel, fp);
-		free(fp);
-		free(rel);
-		free(sub[k]);
-	}
-	free(sub);
-}
-
-static int
-read_dir(struct job *j, const char *dir, struct hk_err *err)
-{
-	struct dirent **top = NULL;
-	int n = scandir(dir, &top, NULL, alphasort);
-
-	if (n < 0) {
-		err_set(err, "%s: %s", dir, strerror(errno));
-		return -1;
-	}
-	for (int i = 0; i < n; i++) {
-		const char *d = top[i]->d_name;
-		char *path = xasprintf("%s/%s", dir, d);
-		struct stat st;
-		if (strlen(d) <= 100 && d[0] != '.' && stat(path, &st) == 0) {
-			if (S_ISREG(st.st_mode) && strcmp(d, "job.json") == 0)
-				take_file(j, "job.json", path);
-			else if (S_ISDIR(st.st_mode) && image_name_ok(d))
-				read_image_dir(j, path, d);
-		}
-		free(path);
-		free(top[i]);
-	}
-	free(top);
-	return 0;
-}
-
-static ssize_t
-ar_pull(void *ctx, void *buf, size_t n)
-{
-	la_ssize_t got = archive_read_data(ctx, buf, n);
-
-	return got < 0 ? -1 : (ssize_t)got;
-}
-
-/* A member name that would escape the archive's own tree. */
-static int
-unsafe_name(const char *m)
-{
-	if (m[0] == '/')
-		return 1;
-	for (const char *p = m; *p; p = strchr(p, '/') ? strchr(p, '/') + 1 : p + strlen(p))
-		if (strncmp(p, "../", 3) == 0 || strcmp(p, "..") == 0)
-			return 1;
-	return 0;
-}
-
-/* Members are <id>/REL or REL, maybe behind "./". */
-static void
-take_archive_member(struct job *j, struct archive *a, const char *path, const char *m)
-{
-	struct sbuf label = SBUF_INIT;
-	const char *rel, *slash;
-
-	while (m[0] == '.' && m[1] == '/')
-		m += 2;
-	rel = m;
-	slash = strchr(m, '/');
-	if (slash && (strcmp(slash + 1, "job.json") == 0 || strchr(slash + 1, '/')))
-		rel = slash + 1;
-	sbuf_addf(&label, "%s:%s", path, m);
-	take_member(j, rel, ar_pull, a, label.s);
-	sbuf_release(&label);
-}
-
-static int
-read_archive(struct job *j, const char *path, struct hk_err *err)
-{
-	struct archive *a = archive_read_new();
-	struct archive_entry *ae;
-	int r, rc = 0;
-
-	archive_read_support_filter_all(a);
-	archive_read_support_format_tar(a);
-	archive_read_support_format_gnutar(a);
-	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
-		err_set(err, "%s: %s", path, archive_error_string(a));
-		archive_read_free(a);
-		return -1;
-	}
-	while ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK) {
-		const char *m = archive_entry_pathname(ae);
-		if (m == NULL)
-			continue;
-		if (unsafe_name(m)) {
-			err_set(err, "%s: member '%s' leaves the archive's tree: refused", path, m);
-			rc = -1;
-			break;
-		}
-		if (archive_entry_filetype(ae) == AE_IFREG)
-			take_archive_member(j, a, path, m);
-	}
-	if (rc == 0 && r != ARCHIVE_EOF) {
-		err_set(err, "%s: %s", path, archive_error_string(a) ? archive_error_string(a) : "unreadable archive");
-		rc = -1;
-	}
-	archive_read_free(a);
-	return rc;
-}
-
-int
-collect_is_job(const char *path)
-{
-	struct stat st;
-	char *p;
-	int rc;
-
-	if (is_archive(path))
-		return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-	p = xasprintf("%s/job.json", path);
-	rc = stat(p, &st) == 0;
-	free(p);
-	return rc;
-}
-
 /* The energy of an image and whether it converged. */
 static int
-image_energy(const struct image *im, double *e, int *conv, const char **from)
+image_energy(const struct run_image *im, double *e, int *conv, const char **from)
 {
 	if (im->has_xml) {
 		*e = im->xml.e0;
@@ -362,7 +54,7 @@ static int
 cmp_image(const void *a, const void *b)
 {
 	static const char *const order[] = { "start", "mid", "end" };
-	const struct image *x = a, *y = b;
+	const struct run_image *x = a, *y = b;
 	int ix = 3, iy = 3;
 
 	for (int k = 0; k < 3; k++) {
@@ -378,7 +70,7 @@ cmp_image(const void *a, const void *b)
 
 /* The images' energies, in image order. */
 struct energies {
-	double e[MAXIMG];	/* NAN where an image has none */
+	double e[RUN_MAXIMG];	/* NAN where an image has none */
 	int have;		/* images with an energy */
 	int allconv;		/* every image has one, converged */
 	double wall;		/* s, summed over the OUTCARs */
@@ -386,7 +78,7 @@ struct energies {
 };
 
 static void
-energies_of(const struct job *j, struct energies *en)
+energies_of(const struct run_files *j, struct energies *en)
 {
 	en->have = 0;
 	en->allconv = 1;
@@ -395,7 +87,7 @@ energies_of(const struct job *j, struct energies *en)
 	en->conv = json_array();
 	en->problems = json_object();
 	for (int k = 0; k < j->nimg; k++) {
-		const struct image *im = &j->img[k];
+		const struct run_image *im = &j->img[k];
 		const char *from;
 		int c;
 		if (image_energy(im, &en->e[k], &c, &from) == 0 && !isfinite(en->e[k]))
@@ -493,8 +185,41 @@ add_suspects(json_t *res, const double *e, int nimg, int complete, long natoms)
 		suspect_because(res, "a barrier of %s eV (above %s eV)", json_number_value(b), BARRIER_MAX);
 }
 
+/*
+ * 1 (with the reason under problems) when the images are not the job's
+ * whole set: static3's start, mid and end; an NEB's 00 ... N+1 with no
+ * gap, N as the job record's nimages says.
+ */
+static int
+layout_problem(const struct run_files *j, json_t *problems)
+{
+	const char *kind = json_string_value(json_object_get(j->rec, "kind"));
+	const json_t *n = json_object_get(j->rec, "nimages");
+	char want[16];
+
+	if (kind && strcmp(kind, "static3") == 0 && j->nimg != 3) {
+		json_object_set_new(problems, "images", json_sprintf("%d images; static3 has start, mid and end", j->nimg));
+		return 1;
+	}
+	if (kind == NULL || strcmp(kind, "neb") != 0)
+		return 0;
+	if (json_is_integer(n) && json_integer_value(n) + 2 != j->nimg) {
+		json_object_set_new(problems, "images", json_sprintf("%d image directories; an NEB of %lld images has %lld",
+		    j->nimg, (long long)json_integer_value(n), (long long)json_integer_value(n) + 2));
+		return 1;
+	}
+	for (int k = 0; k < j->nimg; k++) {
+		snprintf(want, sizeof(want), "%02d", k);
+		if (strcmp(j->img[k].name, want) != 0) {
+			json_object_set_new(problems, "images", json_sprintf("no image directory %s", want));
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static json_t *
-image_names(const struct job *j)
+image_names(const struct run_files *j)
 {
 	json_t *names = json_array();
 
@@ -504,7 +229,7 @@ image_names(const struct job *j)
 }
 
 static json_t *
-result_of(struct job *j, const char *path)
+result_of(struct run_files *j, const char *path)
 {
 	json_t *res = json_object(), *val;
 	const char *kind = json_string_value(json_object_get(j->rec, "kind")), *key;
@@ -514,17 +239,19 @@ result_of(struct job *j, const char *path)
 	qsort(j->img, (size_t)j->nimg, sizeof(j->img[0]), cmp_image);
 	nimg = j->nimg;
 	energies_of(j, &en);
-	complete = nimg >= 3 && en.have == nimg;
+	complete = en.have == nimg && (j->layout == RUN_PLAIN ? nimg == 1 : nimg >= 3);
+	if (complete && layout_problem(j, en.problems))
+		complete = 0;
 	json_object_set(res, "id", json_object_get(j->rec, "id"));
 	json_object_set_new(res, "state", json_string(complete ? "done" : en.have ? "incomplete" : "no-output"));
 	json_object_set(res, "kind", json_object_get(j->rec, "kind"));
 	json_object_set_new(res, "images", image_names(j));
 	json_object_set_new(res, "energies", en.list);
-	if (complete)
+	if (complete && j->layout != RUN_PLAIN)
 		add_barriers(res, kind, en.e, nimg);
 	json_object_set_new(res, "converged", json_boolean(complete && en.allconv));
 	json_object_set_new(res, "converged_images", en.conv);
-	if (nimg > 0)
+	if (nimg > 1)
 		json_object_set_new(res, "endpoints_converged", json_boolean(
 		    json_is_true(json_array_get(en.conv, 0)) && json_is_true(json_array_get(en.conv, (size_t)nimg - 1))));
 	json_object_set_new(res, "walltime", jsonw_real(en.wall));
@@ -538,52 +265,31 @@ result_of(struct job *j, const char *path)
 		    strcmp(key, "dir") != 0 && strcmp(key, "archive") != 0)
 			json_object_set(res, key, val);
 	/* where the job is, last, so a job read from its archive differs only here */
-	json_object_set_new(res, is_archive(path) ? "archive" : "dir", json_string(path));
+	json_object_set_new(res, run_is_archive(path) ? "archive" : "dir", json_string(path));
 	return res;
 }
 
 json_t *
 collect_job(const char *path, struct hk_err *err)
 {
-	struct job *j = xcalloc(1, sizeof(*j));
-	json_t *res = NULL;
-	int rc;
+	struct run_files *j = run_read(path, err);
+	json_t *res = j ? result_of(j, path) : NULL;
 
-	rc = is_archive(path) ? read_archive(j, path, err) : read_dir(j, path, err);
-	if (rc == 0 && j->rec == NULL) {
-		if (j->err)
-			err_set(err, "%s", j->err);
-		else
-			err_set(err, "%s: no job.json (not a make-neb job)", path);
-		rc = -1;
-	}
-	if (rc == 0 && rec_id(j->rec, err) == NULL) {
-		err_prefix(err, "%s: job.json", path);
-		rc = -1;
-	}
-	if (rc == 0)
-		res = result_of(j, path);
-	job_free(j);
+	run_files_free(j);
 	return res;
 }
 
 static int
-archive_name(const char *name)
-{
-	return ends_with(name, ".tar.gz") || ends_with(name, ".tgz");
-}
-
-static int
 walk(const char *path, int depth, int (*job)(void *, const char *), int (*bad)(void *, const struct hk_err *),
-    void *ctx)
+    void *ctx, long found[2])
 {
 	struct hk_err e = HK_ERR_INIT;
 	struct dirent **list = NULL;
 	struct stat st;
 	int n = 0, stop = 0;
 
-	if (collect_is_job(path))
-		return job(ctx, path);
+	if (run_layout_of(path) != RUN_NONE)
+		return ++found[0], job(ctx, path);
 	if (stat(path, &st) == -1)
 		err_set(&e, "%s: %s", path, strerror(errno));
 	else if (!S_ISDIR(st.st_mode))
@@ -597,8 +303,11 @@ walk(const char *path, int depth, int (*job)(void *, const char *), int (*bad)(v
 	for (int i = 0; i < n; i++) {
 		if (!stop && list[i]->d_name[0] != '.') {
 			char *sub = xasprintf("%s/%s", path, list[i]->d_name);
-			if (stat(sub, &st) == 0 && (S_ISDIR(st.st_mode) || archive_name(list[i]->d_name)))
-				stop = walk(sub, depth + 1, job, bad, ctx);
+			int there = stat(sub, &st) == 0;
+			if (there && (S_ISDIR(st.st_mode) || run_is_archive(list[i]->d_name)))
+				stop = walk(sub, depth + 1, job, bad, ctx, found);
+			else if (there && S_ISREG(st.st_mode))
+				found[1]++;
 			free(sub);
 		}
 		free(list[i]);
@@ -611,7 +320,17 @@ int
 collect_walk(const char *path, int (*job)(void *, const char *), int (*bad)(void *, const struct hk_err *),
     void *ctx)
 {
-	return walk(path, 0, job, bad, ctx);
+	struct hk_err e = HK_ERR_INIT;
+	long found[2] = { 0, 0 };	/* runs, other files */
+	int stop = walk(path, 0, job, bad, ctx, found);
+
+	/* an empty tree (a study's calcs/ once all is archived) has nothing to report */
+	if (stop == 0 && found[0] == 0 && found[1] > 0) {
+		err_set(&e, "%s: no VASP run in it (no job.json, no NEB images 00 ... N+1, no OUTCAR, OSZICAR or "
+		    "vasprun.xml)", path);
+		bad(ctx, &e);	/* reported and counted, but the other paths are still read */
+	}
+	return stop;
 }
 
 static int
@@ -795,7 +514,7 @@ waits_for_archive(const struct collector *c, const char *path, const char *id)
 {
 	int st = runs_state(c->runs, id, NULL);
 
-	return c->archive_dir && !is_archive(path) && (st < 0 || st == JS_DONE);
+	return c->archive_dir && !run_is_archive(path) && (st < 0 || st == JS_DONE);
 }
 
 json_t *
@@ -812,7 +531,7 @@ collector_job(const struct collector *c, const char *path, enum collect_skip *sk
 		return NULL;
 	if (id && c->since && strset_has(c->since, id))
 		*skip = COLLECT_KNOWN;
-	else if (id && (fin = runs_finished(c->runs, id, is_archive(path))) == 0)
+	else if (id && (fin = runs_finished(c->runs, id, run_is_archive(path))) == 0)
 		*skip = COLLECT_UNFINISHED;
 	else if (id && c->table && !waits_for_archive(c, path, id) && (old = results_stamp(c->table, id)) != NULL) {
 		runs_state(c->runs, id, &file);

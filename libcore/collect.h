@@ -1,18 +1,18 @@
 /*
- * collect.h - results of VASP jobs, from job directories or their archives.
+ * collect.h - results of VASP jobs and runs, from directories or archives.
  *
- * A job is a directory holding job.json (make-neb's job record) and the
- * calculations: start/, mid/, end/ (static3) or 00 ... N+1 (neb), each
- * with OSZICAR, OUTCAR and vasprun.xml (gzip allowed) -- or the same tree
- * packed as <id>.tar.gz, read in place without extracting it.  For each
- * image the energy is vasprun.xml's final energy, else the OUTCAR's
- * energy(sigma->0), else the OSZICAR's E0.  static3:
+ * What a job or run holds is runread.h's: make-neb's jobs (static3's
+ * start/, mid/, end/; an NEB's 00 ... N+1), their .tar.gz archives read in
+ * place, VTST NEB runs and plain VASP runs.  For each image the energy is
+ * vasprun.xml's final energy, else the OUTCAR's energy(sigma->0), else the
+ * OSZICAR's E0.  A barrier is given only when every image of the job's
+ * whole set has an energy.  static3:
  * energy_barrier = max(E_mid - E_start, E_mid - E_end), the fluoride study's
  * rough barrier.  neb: energies relative to image 00, the barrier forward
  * (highest - E_00) and backward (highest - E_N+1), and which image is
- * highest.  Gzip'd files and archives are read with libarchive (see
- * source.h); packing a job into an archive is tarball.h's, plotting a
- * result profile_svg.h's.
+ * highest.  A plain run gives its energy and convergence.  Packing a job
+ * into an archive is tarball.h's, plotting a result profile_svg.h's,
+ * whether a job is finished finished.h's, the results table results.h's.
  */
 #ifndef HK_COLLECT_H
 #define HK_COLLECT_H
@@ -29,14 +29,13 @@ struct results;
 /* The result record of the job at path (directory or .tar.gz); NULL and err on failure. */
 json_t *collect_job(const char *path, struct hk_err *err);
 
-/* 1 if path looks like a job (a directory with job.json, or a .tar.gz/.tgz). */
-int collect_is_job(const char *path);
-
 /*
- * Every job at or below path -- path itself, or what a search of its
- * directories (4 levels, in name order, archives included) finds: job()
- * for each, bad() for a path that cannot be searched.  Either returning
- * non-zero stops the walk, and collect_walk returns that value.
+ * Every job or VASP run at or below path (runread.h's layouts) -- path
+ * itself, or what a search of its directories (4 levels, in name order,
+ * archives included) finds: job() for each, bad() for a path that cannot
+ * be searched.  Either returning non-zero stops the walk, and collect_walk
+ * returns that value.  A path that holds files but no run at all is
+ * reported to bad() too, but does not stop the caller's other paths.
  */
 int collect_walk(const char *path, int (*job)(void *ctx, const char *path),
     int (*bad)(void *ctx, const struct hk_err *e), void *ctx);

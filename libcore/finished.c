@@ -8,6 +8,7 @@
 #include "finished.h"
 #include "jobstate.h"
 #include "rec.h"
+#include "runread.h"
 #include "sbuf.h"
 #include "strset.h"
 #include "xalloc.h"
@@ -123,10 +124,14 @@ job_id_peek(const char *path, struct hk_err *err)
 	char *file, *id = NULL;
 	json_t *rec = NULL;
 
-	if (has_suffix(path, ".tar.gz") || has_suffix(path, ".tgz")) {
+	enum run_layout layout = run_layout_of(path);
+
+	if (layout == RUN_ARCHIVE) {
 		const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 		return xstrndup(base, strlen(base) - (has_suffix(path, ".tgz") ? 4 : 7));
 	}
+	if (layout == RUN_NEB || layout == RUN_PLAIN)
+		return run_id_of_path(path);
 	file = xasprintf("%s/job.json", path);
 	if (file_read(file, &text) == -1)
 		err_set(err, "%s: %s", file, strerror(errno));

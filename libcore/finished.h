@@ -32,7 +32,10 @@ int runs_state(const struct runs *r, const char *id, const char **file);
 /* 1: finished; 0: not yet; -1: unknown (only its outputs can say).  r may be NULL. */
 int runs_finished(const struct runs *r, const char *id, int is_archive);
 
-/* The id of the job at path (job.json's, or the archive's name up to .tar.gz); NULL with err. */
+/*
+ * The id of the job at path: job.json's, the archive's name up to .tar.gz,
+ * or for a run without a job record runread.h's id of its path.  NULL with err.
+ */
 char *job_id_peek(const char *path, struct hk_err *err);
 
 /* The stamp of the job at path, with its state file (NULL: none); the caller frees it. */
