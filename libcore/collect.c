@@ -218,6 +218,47 @@ layout_problem(const struct run_files *j, json_t *problems)
 	return 0;
 }
 
+/* The settings an image's energy was computed with, as its outputs echo them; NULL when none. */
+static const struct vasp_settings *
+settings_of(const struct run_image *im)
+{
+	if (im->has_out)
+		return &im->out.set;
+	if (im->has_xml)
+		return &im->xml.set;
+	return NULL;
+}
+
+/*
+ * 1 (with the reason under problems) when two images' energies are not
+ * comparable: computed with different ENCUT, NELECT, ISPIN, POTCARs or +U,
+ * or with different KPOINTS files.
+ */
+static int
+settings_problem(const struct run_files *j, json_t *problems)
+{
+	const struct run_image *ref = NULL, *kref = NULL;
+	char buf[1200];
+
+	for (int k = 0; k < j->nimg; k++) {
+		const struct run_image *im = &j->img[k];
+		const struct vasp_settings *a = ref ? settings_of(ref) : NULL, *b = settings_of(im);
+		const char *d = a && b ? vasp_settings_differ(a, b, buf, sizeof(buf)) : NULL;
+		if (d) {
+			json_object_set_new(problems, "settings", json_sprintf("%s and %s differ: %s", ref->name, im->name, d));
+			return 1;
+		}
+		if (kref && im->kpoints && strcmp(kref->kpoints, im->kpoints) != 0) {
+			json_object_set_new(problems, "settings", json_sprintf("%s and %s differ: KPOINTS '%s' and '%s'",
+			    kref->name, im->name, kref->kpoints, im->kpoints));
+			return 1;
+		}
+		ref = ref ? ref : b ? im : NULL;
+		kref = kref ? kref : im->kpoints ? im : NULL;
+	}
+	return 0;
+}
+
 static json_t *
 image_names(const struct run_files *j)
 {
@@ -242,8 +283,12 @@ result_of(struct run_files *j, const char *path)
 	complete = en.have == nimg && (j->layout == RUN_PLAIN ? nimg == 1 : nimg >= 3);
 	if (complete && layout_problem(j, en.problems))
 		complete = 0;
+	if (complete && settings_problem(j, en.problems))
+		complete = -1;
 	json_object_set(res, "id", json_object_get(j->rec, "id"));
-	json_object_set_new(res, "state", json_string(complete ? "done" : en.have ? "incomplete" : "no-output"));
+	json_object_set_new(res, "state", json_string(complete > 0 ? "done" : complete < 0 ? "inconsistent" :
+	    en.have ? "incomplete" : "no-output"));
+	complete = complete > 0;
 	json_object_set(res, "kind", json_object_get(j->rec, "kind"));
 	json_object_set_new(res, "images", image_names(j));
 	json_object_set_new(res, "energies", en.list);
@@ -541,7 +586,8 @@ collector_job(const struct collector *c, const char *path, enum collect_skip *sk
 	}
 	if (*skip == COLLECT_TAKEN && (res = collect_job(path, err)) != NULL) {
 		const char *state = json_string_value(json_object_get(res, "state"));
-		if (only_finished && fin < 0 && strcmp(state, "done") != 0) {
+		/* by its outputs: a whole set of energies, comparable or not, is all there will be */
+		if (only_finished && fin < 0 && strcmp(state, "done") != 0 && strcmp(state, "inconsistent") != 0) {
 			*skip = COLLECT_UNFINISHED;
 			json_decref(res);
 			res = NULL;

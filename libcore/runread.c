@@ -32,6 +32,7 @@ run_files_free(struct run_files *r)
 	for (int k = 0; k < r->nimg; k++) {
 		free(r->img[k].name);
 		free(r->img[k].why);
+		free(r->img[k].kpoints);
 	}
 	json_decref(r->rec);
 	free(r);
@@ -168,6 +169,27 @@ take_output(struct run_image *im, enum output which, int step, linerd_pull pull,
 	}
 }
 
+/* An image's KPOINTS, to compare with the others': the comment line goes, blanks are squeezed. */
+static void
+take_kpoints(struct run_image *im, linerd_pull pull, void *ctx)
+{
+	struct sbuf t = SBUF_INIT, k = SBUF_INIT;
+	char buf[4096];
+	ssize_t got;
+
+	while ((got = pull(ctx, buf, sizeof(buf))) > 0 && t.len < 65536)
+		sbuf_add(&t, buf, (size_t)got);
+	const char *p = t.s ? strchr(t.s, '\n') : NULL;
+	for (p = p ? p + 1 : ""; *p; p++)
+		if (!(*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') || (k.len && k.s[k.len - 1] != ' '))
+			sbuf_addc(&k, *p == '\t' || *p == '\r' || *p == '\n' ? ' ' : *p);
+	while (k.len && k.s[k.len - 1] == ' ')
+		k.s[--k.len] = '\0';
+	free(im->kpoints);
+	im->kpoints = k.s ? sbuf_detach(&k) : xstrdup("");
+	sbuf_release(&t);
+}
+
 /*
  * One member of a run: job.json, or IMAGE/FILE (an image directory is an
  * image whatever it holds), or for a plain run ./FILE.
@@ -189,8 +211,12 @@ take_member(struct reading *rd, const char *rel, linerd_pull pull, void *ctx, co
 		return;
 	img = xstrndup(rel, (size_t)(slash - rel));
 	which = output_of(slash + 1, &step);
-	if ((image_name_ok(img) || strcmp(img, ".") == 0) && (im = image_of(rd, img)) != NULL && which != OUT_NONE)
-		take_output(im, which, step, pull, ctx, label);
+	if ((image_name_ok(img) || strcmp(img, ".") == 0) && (im = image_of(rd, img)) != NULL) {
+		if (which != OUT_NONE)
+			take_output(im, which, step, pull, ctx, label);
+		else if (strcmp(slash + 1, "KPOINTS") == 0)
+			take_kpoints(im, pull, ctx);
+	}
 	free(img);
 }
 

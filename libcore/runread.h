@@ -35,6 +35,7 @@ struct run_image {
 	struct vasp_run osz, out, xml;
 	int has_osz, has_out, has_xml;
 	int step[3];		/* custodian step of the file read (OSZICAR, OUTCAR, vasprun.xml) */
+	char *kpoints;		/* its KPOINTS without the comment line, blanks squeezed; NULL: none */
 	char *why;		/* the first problem reading its files, or NULL */
 };
 

@@ -14,6 +14,39 @@ vasp_run_init(struct vasp_run *r)
 	r->converged_electronic = r->converged_ionic = -1;
 	r->max_force = NAN;
 	r->elapsed = NAN;
+	r->set.encut = r->set.nelect = NAN;
+	r->set.ispin = r->set.nkpts = r->set.ldau = -1;
+}
+
+/* Append the words of text (to its end or a '<'), trimmed, to a ", "- or " "-joined list. */
+static void
+list_add(char *list, size_t n, const char *text, const char *sep)
+{
+	size_t at = strlen(list), len;
+
+	while (*text == ' ')
+		text++;
+	len = strcspn(text, "<\n");
+	while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\r'))
+		len--;
+	if (len == 0 || at + strlen(sep) + len + 1 > n)
+		return;
+	snprintf(list + at, n - at, "%s%.*s", at ? sep : "", (int)len, text);
+}
+
+/* Numbers as a canonical list ("3.90 0" -> "3.9 0"), so that two spellings compare equal. */
+static void
+numbers_canonical(const char *text, char *out, size_t n)
+{
+	const char *p = text, *end;
+	char b[NUM_BUFSZ];
+	double x;
+
+	out[0] = '\0';
+	while (num_scan_double(p, &end, &x) == 0) {
+		list_add(out, n, num_format(x, b), " ");
+		p = end;
+	}
 }
 
 /* The number after the first "key" in line (which may be a Fortran -.12E+02). */
@@ -87,6 +120,20 @@ outcar_param(const char *line, size_t len, struct vasp_run *r)
 		r->nsw = (int)x;
 	if (r->ibrion < 0 && strncmp(line, "   IBRION", 9) == 0 && number_after(line, len, "IBRION", &x) == 0)
 		r->ibrion = (int)x;
+	if (isnan(r->set.encut) && strncmp(line, "   ENCUT  =", 11) == 0 && number_after(line, len, "ENCUT", &x) == 0)
+		r->set.encut = x;
+	if (isnan(r->set.nelect) && strncmp(line, "   NELECT =", 11) == 0 && number_after(line, len, "NELECT", &x) == 0)
+		r->set.nelect = x;
+	if (r->set.ispin < 0 && strncmp(line, "   ISPIN  =", 11) == 0 && number_after(line, len, "ISPIN", &x) == 0)
+		r->set.ispin = (int)x;
+	if (r->set.nkpts < 0 && strstr(line, "NKPTS =") && number_after(line, len, "NKPTS =", &x) == 0)
+		r->set.nkpts = (int)x;
+	if (strncmp(line, "   TITEL  =", 11) == 0)
+		list_add(r->set.potcar, sizeof(r->set.potcar), line + 11, ", ");
+	if (strstr(line, "for each species LDAUU =")) {
+		numbers_canonical(strstr(line, "LDAUU =") + 7, r->set.ldauu, sizeof(r->set.ldauu));
+		r->set.ldau = 1;
+	}
 }
 
 int
@@ -185,6 +232,9 @@ outcar_parse(linerd_pull pull, void *ctx, const char *name, struct vasp_run *r, 
 		err_at(err, name, lr.lineno, "OUTCAR has no energy (the run died or the file is truncated)");
 		return -1;
 	}
+	/* an OUTCAR that echoed its POTCARs and no +U ran without it */
+	if (r->set.ldau < 0 && r->set.potcar[0])
+		r->set.ldau = 0;
 	if (r->nelm > 0 && r->n_elec_last > 0)
 		r->converged_electronic = r->n_elec_last < r->nelm;
 	if (r->nsw >= 0)
@@ -218,13 +268,68 @@ xml_item(const char *line, const char *key, double *x)
 	return 0;
 }
 
+/* ENCUT, NELECT, ISPIN, LDAU, LDAUU of the <parameters>. */
+static void
+xml_settings(const char *line, struct vasp_settings *set)
+{
+	const char *p;
+	double x;
+
+	if (isnan(set->encut) && xml_item(line, "ENCUT", &x) == 0)
+		set->encut = x;
+	if (isnan(set->nelect) && xml_item(line, "NELECT", &x) == 0)
+		set->nelect = x;
+	if (set->ispin < 0 && xml_item(line, "ISPIN", &x) == 0)
+		set->ispin = (int)x;
+	if (set->ldau < 0 && strstr(line, "name=\"LDAU\"") && (p = strchr(line, '>')) != NULL)
+		set->ldau = strchr(p, 'T') != NULL && strchr(p, 'T') < strstr(p, "<");
+	if (set->ldauu[0] == '\0' && strstr(line, "name=\"LDAUU\"") && (p = strchr(line, '>')) != NULL)
+		numbers_canonical(p + 1, set->ldauu, sizeof(set->ldauu));
+}
+
+/*
+ * Outside the parameters: the k-point list (counted) and the atom types'
+ * POTCARs; 1 when the line was one of theirs.
+ */
+static int
+xml_outside(const char *line, struct vasp_run *r, int *in_kpts, int *in_types)
+{
+	const char *p;
+
+	if (strstr(line, "<varray name=\"kpointlist\"")) {
+		*in_kpts = r->set.nkpts < 0;
+		if (*in_kpts)
+			r->set.nkpts = 0;
+		return 1;
+	}
+	if (*in_kpts) {
+		if (strstr(line, "</varray>"))
+			*in_kpts = 0;
+		else if (strstr(line, "<v>"))
+			r->set.nkpts++;
+		return 1;
+	}
+	if (strstr(line, "<array name=\"atomtypes\"")) {
+		*in_types = r->set.potcar[0] == '\0';
+		return 1;
+	}
+	if (*in_types) {
+		if (strstr(line, "</array>"))
+			*in_types = 0;
+		else if (strstr(line, "<rc>") && (p = strstr(line, "PAW")) != NULL)
+			list_add(r->set.potcar, sizeof(r->set.potcar), p, ", ");
+		return 1;
+	}
+	return 0;
+}
+
 int
 vasprun_parse(linerd_pull pull, void *ctx, const char *name, struct vasp_run *r, struct hk_err *err)
 {
 	struct linerd lr;
 	const char *line;
 	size_t len;
-	int rc, in_params = 0, in_calc = 0, in_sc = 0, nlines = 0, complete = 0, sc = 0;
+	int rc, in_params = 0, in_calc = 0, in_sc = 0, nlines = 0, complete = 0, sc = 0, in_kpts = 0, in_types = 0;
 	double calc_e0 = NAN, calc_fr = NAN, calc_wo = NAN, sc_e0 = NAN, sc_fr = NAN;
 
 	linerd_init(&lr, pull, ctx, name, 1 << 24);
@@ -246,8 +351,11 @@ vasprun_parse(linerd_pull pull, void *ctx, const char *name, struct vasp_run *r,
 				r->nsw = (int)x;
 			if (r->ibrion < 0 && xml_item(line, "IBRION", &x) == 0)
 				r->ibrion = (int)x;
+			xml_settings(line, &r->set);
 			continue;
 		}
+		if (xml_outside(line, r, &in_kpts, &in_types))
+			continue;
 		if (strstr(line, "<calculation>")) {
 			in_calc = 1;
 			sc = 0;
@@ -306,6 +414,10 @@ vasprun_parse(linerd_pull pull, void *ctx, const char *name, struct vasp_run *r,
 		return -1;
 	}
 	r->finished = 1;
+	if (r->set.ldau < 0 && r->set.potcar[0])
+		r->set.ldau = 0;
+	if (r->set.ldau == 0)
+		r->set.ldauu[0] = '\0';
 	if (!r->has_energy) {
 		err_at(err, name, lr.lineno, "vasprun.xml has no completed calculation");
 		return -1;
@@ -314,4 +426,33 @@ vasprun_parse(linerd_pull pull, void *ctx, const char *name, struct vasp_run *r,
 		r->converged_electronic = r->n_elec_last < r->nelm;
 	r->converged_ionic = r->nsw <= 1 || r->n_ionic < r->nsw;
 	return 0;
+}
+
+/* "KEY a and b": where two settings both known differ. */
+static const char *
+differ_num(const char *key, double a, double b, const char *unit, char *buf, size_t n)
+{
+	char x[NUM_BUFSZ], y[NUM_BUFSZ];
+
+	if (isnan(a) || isnan(b) || fabs(a - b) <= 1e-6 * fmax(1, fabs(a)))
+		return NULL;
+	snprintf(buf, n, "%s %s and %s%s", key, num_format(a, x), num_format(b, y), unit);
+	return buf;
+}
+
+const char *
+vasp_settings_differ(const struct vasp_settings *a, const struct vasp_settings *b, char *buf, size_t n)
+{
+	const char *d;
+
+	if ((d = differ_num("ENCUT", a->encut, b->encut, " eV", buf, n)) != NULL ||
+	    (d = differ_num("NELECT", a->nelect, b->nelect, "", buf, n)) != NULL)
+		return d;
+	if (a->ispin >= 0 && b->ispin >= 0 && a->ispin != b->ispin)
+		return snprintf(buf, n, "ISPIN %d and %d", a->ispin, b->ispin), buf;
+	if (a->potcar[0] && b->potcar[0] && strcmp(a->potcar, b->potcar) != 0)
+		return snprintf(buf, n, "POTCARs %s and %s", a->potcar, b->potcar), buf;
+	if (a->ldau >= 0 && b->ldau >= 0 && (a->ldau != b->ldau || strcmp(a->ldauu, b->ldauu) != 0))
+		return snprintf(buf, n, "+U %s and %s", a->ldau ? a->ldauu : "off", b->ldau ? b->ldauu : "off"), buf;
+	return NULL;
 }

@@ -10,13 +10,29 @@
  * e_0_energy (corrected, as pymatgen does, when it disagrees with its last
  * electronic step), converged electronically when the last calculation
  * took fewer than NELM electronic steps, ionically when NSW <= 1 or there
- * were fewer than NSW ionic steps.
+ * were fewer than NSW ionic steps.  Both OUTCAR and vasprun.xml also give
+ * the settings (ENCUT, NELECT, ISPIN, k-points, POTCARs, +U).
  */
 #ifndef HK_VASP_OUT_H
 #define HK_VASP_OUT_H
 
 #include "err.h"
 #include "linerd.h"
+
+/*
+ * The settings a run's energy depends on, as its outputs echo them, so that
+ * energies from different runs can be checked to be comparable.  Unknown:
+ * NAN, -1, or an empty string.
+ */
+struct vasp_settings {
+	double encut;		/* eV */
+	double nelect;
+	int ispin;
+	int nkpts;		/* irreducible k-points (depends on the symmetry: not compared) */
+	char potcar[512];	/* the POTCARs' TITELs, in order, joined by ", " */
+	char ldauu[160];	/* +U per species (eV) when LDA+U is on, else "" */
+	int ldau;		/* 1: LDA+U on; 0: off; -1: unknown */
+};
 
 struct vasp_run {
 	int has_energy;
@@ -33,7 +49,16 @@ struct vasp_run {
 	double max_force;	/* eV/Å, last force block; NAN when none */
 	double elapsed;		/* s; NAN when none */
 	int warnings;
+	struct vasp_settings set;
 };
+
+/*
+ * The first setting in which a and b differ, named with both values
+ * ("ENCUT 520 and 600 eV"), in buf; NULL when none known to both differs.
+ * ENCUT, NELECT, ISPIN, the POTCARs and +U are compared.
+ */
+const char *vasp_settings_differ(const struct vasp_settings *a, const struct vasp_settings *b, char *buf,
+    size_t n);
 
 void vasp_run_init(struct vasp_run *r);
 

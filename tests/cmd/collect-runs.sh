@@ -80,6 +80,36 @@ expect job-image-gap 0 "$JOB && mkdir n/05 && cp n/01/OUTCAR.gz n/05 && collect 
 expect job-image-name-gap 0 "$VTST && mv n/02 n/04 && echo '{\"id\":\"j\",\"kind\":\"neb\"}' > n/job.json && collect n | grep -o '\"state\":\"[a-z]*\"\\|\"problems\":{[^}]*}'" '"state":"incomplete"
 "problems":{"images":"no image directory 02"}
 ' ''
+# Energies computed with different settings are no barrier: the cause is named.
+S3="mkdir -p s/start s/mid s/end && cp $V/approxneb/ep0.OUTCAR.gz s/start/OUTCAR.gz && cp $V/approxneb/im1.OUTCAR.gz s/mid/OUTCAR.gz &&
+	cp $V/approxneb/ep1.OUTCAR.gz s/end/OUTCAR.gz && echo '{\"id\":\"s\",\"kind\":\"static3\"}' > s/job.json"
+P="grep -o '\"state\":\"[a-z]*\"\\|\"energy_barrier\"\\|\"problems\":{[^}]*}'"
+expect consistent 0 "$S3 && collect s | $P" '"state":"done"
+"energy_barrier"
+' ''
+expect encut-differs 0 "$S3 && gzip -dc $V/approxneb/ep1.OUTCAR.gz | sed 's/ENCUT  =  520.0 eV/ENCUT  =  600.0 eV/' > s/end/OUTCAR && rm s/end/OUTCAR.gz && collect s | $P" '"state":"inconsistent"
+"problems":{"settings":"start and end differ: ENCUT 520 and 600 eV"}
+' ''
+expect potcars-differ 0 "$S3 && cp $V/static_v51/OUTCAR.gz s/end/OUTCAR.gz && collect s | $P" '"state":"inconsistent"
+"problems":{"settings":"start and end differ: ENCUT 520 and 500 eV"}
+' ''
+expect potcars-differ-same-encut 0 "$S3 && gzip -dc $V/approxneb/ep1.OUTCAR.gz | sed 's/TITEL  = PAW_PBE Mn_pv 07Sep2000/TITEL  = PAW_PBE Mn 06Sep2000/' > s/end/OUTCAR && rm s/end/OUTCAR.gz && collect s | $P" '"state":"inconsistent"
+"problems":{"settings":"start and end differ: POTCARs PAW_PBE Li_sv 23Jan2001, PAW_PBE Mn_pv 07Sep2000, PAW_PBE O 08Apr2002 and PAW_PBE Li_sv 23Jan2001, PAW_PBE Mn 06Sep2000, PAW_PBE O 08Apr2002"}
+' ''
+expect plus-u-differs 0 "$S3 && gzip -dc $V/approxneb/im1.OUTCAR.gz | sed '/^   TITEL  = PAW_PBE O/a\\   U (eV)           for each species LDAUU =    0.00   3.90   0.00' > s/mid/OUTCAR && rm s/mid/OUTCAR.gz && collect s | $P" '"state":"inconsistent"
+"problems":{"settings":"start and mid differ: +U off and 0 3.9 0"}
+' ''
+expect kpoints-differ 0 "$S3 && printf 'k\\n0\\nGamma\\n4 4 4\\n' > s/start/KPOINTS && printf 'mesh\\n0\\nGamma\\n 4  4  4\\n' > s/mid/KPOINTS && printf 'k\\n0\\nGamma\\n2 2 2\\n' > s/end/KPOINTS && collect s | $P" '"state":"inconsistent"
+"problems":{"settings":"start and end differ: KPOINTS '"'"'0 Gamma 4 4 4'"'"' and '"'"'0 Gamma 2 2 2'"'"'"}
+' ''
+# the same from vasprun.xml
+X3="mkdir -p x/start x/mid x/end && for i in start mid end; do cp $V/static_v51/vasprun.xml.gz x/\$i; done && echo '{\"id\":\"x\",\"kind\":\"static3\"}' > x/job.json"
+expect vasprun-consistent 0 "$X3 && collect x | $P" '"state":"done"
+"energy_barrier"
+' ''
+expect vasprun-ispin-differs 0 "$X3 && gzip -dc $V/static_v51/vasprun.xml.gz | sed 's/name=\"ISPIN\">     1</name=\"ISPIN\">     2</' > x/mid/vasprun.xml && rm x/mid/vasprun.xml.gz && collect x | $P" '"state":"inconsistent"
+"problems":{"settings":"start and mid differ: ISPIN 1 and 2"}
+' ''
 # Nothing there: said, by name, with exit 1; the other paths still read.
 expect no-run 0 "mkdir -p empty x && touch x/POSCAR x/INCAR && cp -r $V/si_relax si && { collect x empty si > o; echo \$?; } && $F o" '1
 "id":"si"
