@@ -642,8 +642,10 @@ ffcalc_run(const char *dir, const struct ffcalc_opts *o, struct hk_err *err)
 			goto out;
 		}
 	}
-	if (ff_model_init(&m, &t, &im[0].c, q, o->rcut, err) == -1)
+	if (ff_model_init(&m, &t, &im[0].c, q, o->rcut, err) == -1) {
+		err_prefix(err, "%s/POSCAR", im[0].dir);
 		goto out;
+	}
 	if (o->tether > 0) {
 		unsigned char *loose = movers(&im[0], &im[n - 1]);
 		ff_tether(&m, o->tether, im[0].x, loose);

@@ -91,7 +91,7 @@ expect absurd-neb-image 2 "$(job mp-2741_CaF2.cif 0 '-t neb -i 3') && cd calcs/*
 # Parameter tables: a pair left out of softBV is an error naming it; a bad row is a warning.
 SHARE="cp -r \$TOP/share sh && export HOPKIT_SHARE=\$PWD/sh"
 expect no-softbv-pair 2 "$SHARE && sed -i '/^Ca\t2\tF\t-1\t/d; /^F\t-1\tCa\t2\t/d' sh/bvse/softbv-*.tsv && $CAF2_STATIC && ff-calc -q -C calcs/mp-2741.F.0/start" '' \
-	'ff-calc: no softBV parameters for Ca2+ with F-
+	'ff-calc: calcs/mp-2741.F.0/start/POSCAR: no softBV parameters for Ca2+ with F-
 '
 expect bad-table-row-warned 0 "$SHARE && printf 'Cl\t-1\tSr\t2\t2.1\t1.3\t-1.6\t0.9\n' >> sh/bvse/softbv-anions.tsv && $CAF2_STATIC && ff-calc -q -C calcs/mp-2741.F.0/start 2>&1 >/dev/null | sed \"s|\$PWD/||\"" \
 	"ff-calc: sh/bvse/softbv-anions.tsv:$(($(wc -l < share/bvse/softbv-anions.tsv) + 1)): alpha -1.6 is outside (0, 10]: a Morse curve with no minimum; row not used
