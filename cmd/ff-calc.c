@@ -51,6 +51,12 @@ say(void *ctx, const char *line)
 	fflush(stdout);
 }
 
+static void
+warn(void *ctx, const struct hk_err *e)
+{
+	cli_diag(ctx, e);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -63,6 +69,8 @@ main(int argc, char *argv[])
 	cli_init(&cli, "ff-calc", usage);
 	ffcalc_opts_init(&o);
 	o.say = say;
+	o.warn = warn;
+	o.say_ctx = &cli;
 	while ((ch = getopt_long(argc, argv, "C:c:hk:qV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'C': dir = optarg; break;

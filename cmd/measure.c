@@ -62,6 +62,14 @@ work(const void *ctx, struct stream_item *it)
 		it->status = STREAM_BAD;
 }
 
+/* The rows of the parameter tables left out, as warnings. */
+static void
+warn_issues(const struct cli *cli, const struct datafile_issues *is)
+{
+	for (int k = 0; k < is->n; k++)
+		cli_diag(cli, &is->v[k]);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -96,7 +104,9 @@ main(int argc, char *argv[])
 	argc -= optind, argv += optind;
 	cli_make_dir(&cli, r.o.images_dir);
 	if (measure_tables_load(&r.t, &e) == -1)
-		cli_fatal(&cli, "%s", e.msg);
+		cli_fatal_err(&cli, NULL, &e);
+	warn_issues(&cli, &r.t.bv.issues);
+	warn_issues(&cli, &r.t.bvse.issues);
 	cli_open_output(&cli, out);
 	cli_stream(&cli, &s, "paths");
 	s.work = work;

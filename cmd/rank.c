@@ -2,22 +2,17 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "expr.h"
 #include "ids.h"
-#include "jsonw.h"
 #include "rank.h"
 #include "rec.h"
 #include "stream.h"
-#include "strset.h"
-#include "xalloc.h"
 
 static const char usage[] =
-    "rank [-kq] [--csv] [--strict] [-w expr] [-b keys] [-n limit] [-x file] [--scores file]\n"
+    "rank [-kq] [--csv] [--strict] [--suspect] [-w expr] [-b keys] [-n limit] [-x file] [--scores file]\n"
     "            [--fields list] [-o file] [file ...]";
 
 static const char help[] =
@@ -29,6 +24,7 @@ static const char help[] =
     "  -x, --exclude FILE    drop records whose id appears in FILE (records); repeatable\n"
     "      --scores FILE     join \"score\" by id from FILE (CSV with id,score, or records)\n"
     "      --strict          a field missing from a record is an error\n"
+    "      --suspect         keep records marked \"suspect\" (left out by default)\n"
     "      --csv             a CSV table of --fields (default rank,id and the keys)\n"
     "      --fields LIST     the CSV columns\n"
     "  -k, --keep-going      report bad records and go on (exit 1)\n"
@@ -36,7 +32,7 @@ static const char help[] =
     "  -q, --quiet           no progress\n"
     "  -h, --help, -V, --version\n";
 
-enum { O_CSV = 256, O_STRICT, O_SCORES, O_FIELDS };
+enum { O_CSV = 256, O_STRICT, O_SCORES, O_FIELDS, O_SUSPECT };
 
 static const struct option longopts[] = {
 	{ "by", required_argument, NULL, 'b' },
@@ -50,6 +46,7 @@ static const struct option longopts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "scores", required_argument, NULL, O_SCORES },
 	{ "strict", no_argument, NULL, O_STRICT },
+	{ "suspect", no_argument, NULL, O_SUSPECT },
 	{ "version", no_argument, NULL, 'V' },
 	{ "where", required_argument, NULL, 'w' },
 	{ NULL, 0, NULL, 0 },
@@ -57,41 +54,27 @@ static const struct option longopts[] = {
 
 struct run {
 	struct cli cli;
-	struct expr *where;
+	struct rank_filter filter;
 	struct rank_spec spec;
-	struct strset exclude;
-	struct scores scores;
-	int strict;
 	char **fields;
 	int nfields;
 	struct ranker ranker;
 	struct stream_out out;
 };
 
-/* In input order: exclude, join, filter, then offer the record to the ranking. */
+/* In input order: the filter (rank.h), then the record offered to the ranking. */
 static int
 take(void *ctx, struct stream_item *it)
 {
 	struct run *r = ctx;
 	json_t *rec = it->rec[0];
 	const char *id = rec_id(rec, &it->err);
-	double score;
 	int m;
 
 	cli_progress(&r->cli, r->ranker.seq + 1, "records");
-	if (id == NULL)
+	if (id == NULL || (m = rank_filter_pass(&r->filter, rec, id, &it->err)) == -1)
 		return STREAM_BAD;
-	if (strset_has(&r->exclude, id))
-		return STREAM_OK;
-	if (r->scores.n)
-		json_object_set_new(rec, "score", scores_get(&r->scores, id, &score) ? jsonw_real(score) : json_null());
-	if (r->where && (m = expr_match(r->where, rec, r->strict, &it->err)) != 1) {
-		if (m == 0)
-			return STREAM_OK;
-		err_prefix(&it->err, "--where");
-		return STREAM_BAD;
-	}
-	if (ranker_add(&r->ranker, rec, &it->err) == -1)
+	if (m == 1 && ranker_add(&r->ranker, rec, &it->err) == -1)
 		cli_fatal(&r->cli, "%s", it->err.msg);
 	return STREAM_OK;
 }
@@ -112,7 +95,7 @@ where(struct run *r, const char *text)
 {
 	struct hk_err e = HK_ERR_INIT;
 
-	if ((r->where = expr_compile(text, &e)) == NULL) {
+	if ((r->filter.where = expr_compile(text, &e)) == NULL) {
 		struct sbuf msg = SBUF_INIT;
 		expr_error_text(text, &e, &msg);
 		cli_fatal(&r->cli, "--where: %s", msg.s);
@@ -127,7 +110,7 @@ exclude(struct run *r, const char *path)
 
 	if (access(path, F_OK) == -1 && errno == ENOENT)
 		cli_warn(&r->cli, "--exclude %s: no such file yet, nothing excluded", path);
-	else if (ids_load(&r->exclude, path, &e) == -1)
+	else if (ids_load(&r->filter.exclude, path, &e) == -1)
 		cli_fatal_err(&r->cli, "--exclude", &e);
 }
 
@@ -137,16 +120,27 @@ release(struct run *r)
 	ranker_release(&r->ranker);
 	stream_out_release(&r->out);
 	rank_fields_free(r->fields);
-	strset_release(&r->exclude);
-	scores_release(&r->scores);
+	rank_filter_release(&r->filter);
 	rank_spec_release(&r->spec);
-	expr_free(r->where);
+}
+
+/* The ranking, then how many suspect records it left out. */
+static void
+output(struct run *r)
+{
+	struct hk_err e = HK_ERR_INIT;
+	long n = r->filter.suspect;
+
+	if (ranker_emit(&r->ranker, emit, r, &e) == -1)
+		cli_fatal(&r->cli, "%s", e.msg);
+	if (n > 0 && !r->cli.quiet)
+		cli_warn(&r->cli, "%ld suspect record%s left out (--suspect keeps them)", n, n == 1 ? "" : "s");
 }
 
 int
 main(int argc, char *argv[])
 {
-	struct run r = { .scores = SCORES_INIT };
+	struct run r = { .filter = RANK_FILTER_INIT };
 	struct stream s;
 	struct hk_err e = HK_ERR_INIT;
 	const char *out = NULL, *by = "nsites_777,nsites,length", *fields = NULL;
@@ -168,17 +162,18 @@ main(int argc, char *argv[])
 		case O_CSV: csv = 1; break;
 		case O_FIELDS: fields = optarg; break;
 		case O_SCORES:
-			if (scores_load(&r.scores, optarg, &e) == -1)
+			if (scores_load(&r.filter.scores, optarg, &e) == -1)
 				cli_fatal_err(&r.cli, NULL, &e);
 			break;
-		case O_STRICT: r.strict = 1; break;
+		case O_STRICT: r.filter.strict = 1; break;
+		case O_SUSPECT: r.filter.keep_suspect = 1; break;
 		default: cli_usage_error(&r.cli, "unknown option");
 		}
 	}
 	argc -= optind, argv += optind;
 	if (rank_spec_parse(by, &r.spec, &e) == -1)
 		cli_usage_error(&r.cli, "--by: %s", e.msg);
-	r.fields = rank_fields(&r.spec, fields, r.scores.n > 0, &r.nfields);
+	r.fields = rank_fields(&r.spec, fields, r.filter.scores.n > 0, &r.nfields);
 	if (ranker_init(&r.ranker, &r.spec, limit, &e) == -1)
 		cli_fatal(&r.cli, "%s", e.msg);
 	cli_open_output(&r.cli, out);
@@ -190,8 +185,8 @@ main(int argc, char *argv[])
 	s.keep_going = keep_going;
 	if ((status = stream_run(&s, argc, argv)) == -1)
 		cli_fatal(&r.cli, "%s", s.fatal.msg);
-	if (status != 2 && ranker_emit(&r.ranker, emit, &r, &e) == -1)
-		cli_fatal(&r.cli, "%s", e.msg);
+	if (status != 2)
+		output(&r);
 	stream_release(&s);
 	release(&r);
 	int closed = cli_close_output(&r.cli, status != 2);

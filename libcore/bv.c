@@ -6,7 +6,6 @@
 #include "datafile.h"
 #include "elements.h"
 #include "neigh.h"
-#include "num.h"
 #include "xalloc.h"
 
 #define BV_RADIUS 4.0
@@ -25,36 +24,51 @@ electroneg(int z)
 	return 0;
 }
 
+/*
+ * The tables' rules.  Brese and O'Keeffe's r run 0.3-2.1 Å and c 0.8-4.0:
+ * both positive (c enters through its square root), within round bounds.
+ * The ICSD statistics: a bond-valence sum (of either sign) within 20, a
+ * spread not negative (0 when one structure was seen: such a row gives
+ * no likelihood and is passed over), counts not negative.
+ */
+static const struct datafile_col param_cols[] = {
+	{ "element", DF_ELEMENT, 0, 0, 0, NULL },
+	{ "r", DF_REAL, 0, 4, 1, NULL },
+	{ "c", DF_REAL, 0, 10, 1, NULL },
+};
+
+static const struct datafile_col species_cols[] = {
+	{ "element", DF_ELEMENT, 0, 0, 0, NULL },
+	{ "oxidation_state", DF_INT, -10, 10, 0, NULL },
+	{ "mean", DF_REAL, -20, 20, 0, NULL },
+	{ "std", DF_REAL, 0, 20, 0, NULL },
+	{ "n", DF_INT, 0, 1e9, 0, NULL },
+	{ "occurrence", DF_REAL, 0, 1e9, 0, NULL },
+};
+
+static const struct datafile_table param_table = { "bv/brese-okeeffe-1991.tsv", 3, param_cols, 0x1, NULL };
+static const struct datafile_table species_table = { "bv/icsd-bvsum.tsv", 6, species_cols, 0x3, NULL };
+
 static int
-read_param(void *ctx, char **f, int nf, long line)
+take_param(void *ctx, char **f, const double *v, long line)
 {
 	struct bv_tables *t = ctx;
-	int z = elem_z(f[0]);
-	double r, c;
+	int z = (int)v[0];
 
-	(void)nf, (void)line;
-	if (z == 0 || num_parse_double(f[1], &r) == -1 || num_parse_double(f[2], &c) == -1)
-		return -1;
-	t->r[z] = r;
-	t->c[z] = c;
+	(void)f, (void)line;
+	t->r[z] = v[1];
+	t->c[z] = v[2];
 	t->has[z] = 1;
 	return 0;
 }
 
 static int
-read_species(void *ctx, char **f, int nf, long line)
+take_species(void *ctx, char **f, const double *v, long line)
 {
 	struct bv_tables *t = ctx;
-	struct bv_species s;
-	long oxi;
+	struct bv_species s = { (int)v[0], (int)v[1], v[2], v[3], v[5] };
 
-	(void)nf, (void)line;
-	s.z = elem_z(f[0]);
-	if (s.z == 0 || num_parse_long(f[1], -10, 10, &oxi) == -1 ||
-	    num_parse_double(f[2], &s.mean) == -1 || num_parse_double(f[3], &s.std) == -1 ||
-	    num_parse_double(f[5], &s.occurrence) == -1)
-		return -1;
-	s.oxi = (int)oxi;
+	(void)f, (void)line;
 	t->sp = xreallocarray(t->sp, (size_t)t->nsp + 1, sizeof(*t->sp));
 	t->sp[t->nsp++] = s;
 	return 0;
@@ -64,8 +78,8 @@ int
 bv_tables_load(struct bv_tables *t, struct hk_err *err)
 {
 	memset(t, 0, sizeof(*t));
-	if (datafile_tsv("bv/brese-okeeffe-1991.tsv", 3, read_param, t, err) != 0 ||
-	    datafile_tsv("bv/icsd-bvsum.tsv", 6, read_species, t, err) != 0) {
+	if (datafile_load(&param_table, take_param, t, &t->issues, err) == -1 ||
+	    datafile_load(&species_table, take_species, t, &t->issues, err) == -1) {
 		bv_tables_release(t);
 		return -1;
 	}
@@ -76,6 +90,7 @@ void
 bv_tables_release(struct bv_tables *t)
 {
 	free(t->sp);
+	datafile_issues_release(&t->issues);
 	memset(t, 0, sizeof(*t));
 }
 

@@ -17,6 +17,7 @@
 #define HK_BV_H
 
 #include "cell.h"
+#include "datafile.h"
 #include "err.h"
 #include "symmetry.h"
 
@@ -30,8 +31,13 @@ struct bv_tables {
 	unsigned char has[119];
 	struct bv_species *sp;
 	int nsp;
+	struct datafile_issues issues;	/* the rows not used, and why */
 };
 
+/*
+ * Load both tables (their rules: bv.c).  A bad row is left out and named
+ * in t->issues; -1 with err when a table cannot be used at all.
+ */
 int bv_tables_load(struct bv_tables *t, struct hk_err *err);
 void bv_tables_release(struct bv_tables *t);
 

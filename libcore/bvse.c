@@ -1,4 +1,5 @@
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,73 +8,112 @@
 #include "elements.h"
 #include "ewald.h"
 #include "neigh.h"
-#include "num.h"
 #include "xalloc.h"
 
+/*
+ * The tables' rules.  The softBV ranges are wide round bounds around the
+ * published values (r0 1.1-2.8 Å, r_min 0.9-4.1 Å, alpha 1.3-3.1 1/Å, D0
+ * 0.1-6.8 eV): a value outside them is a typing or unit error.  alpha and
+ * D0 must be positive -- with alpha <= 0 the Morse curve has no minimum and
+ * grows without bound, with D0 <= 0 it binds nothing.
+ */
+static const struct datafile_col pair_cols[] = {
+	{ "mobile", DF_ELEMENT, 0, 0, 0, NULL },
+	{ "mobile_oxidation_state", DF_INT, -10, 10, 0, NULL },
+	{ "partner", DF_ELEMENT, 0, 0, 0, NULL },
+	{ "partner_oxidation_state", DF_INT, -10, 10, 0, NULL },
+	{ "r0", DF_REAL, 0, 5, 1, NULL },
+	{ "r_min", DF_REAL, 0, 6, 1, NULL },
+	{ "alpha", DF_REAL, 0, 10, 1, "a Morse curve with no minimum" },
+	{ "d0", DF_REAL, 0, 20, 1, NULL },
+};
+
+/* A Morse pair binds a cation to an anion. */
 static int
-read_pair(void *ctx, char **f, int nf, long line)
+pair_check(char **f, const double *v, char *why, size_t n)
+{
+	(void)f;
+	if (v[1] * v[3] < 0)
+		return 0;
+	snprintf(why, n, "oxidation states %g and %g are not of opposite signs", v[1], v[3]);
+	return 1;
+}
+
+static const struct datafile_col element_cols[] = {
+	{ "element", DF_ELEMENT, 0, 0, 0, NULL },
+	{ "n", DF_INT, 1, 7, 0, "no such principal quantum number" },
+	{ "rc", DF_REAL, 0, 3, 1, NULL },	/* Cordero's radii: 0.28-2.44 Å */
+};
+
+static const struct datafile_col radius_cols[] = {
+	{ "element", DF_ELEMENT, 0, 0, 0, NULL },
+	{ "oxidation_state", DF_INT, -10, 10, 0, NULL },
+	{ "radius", DF_REAL, 0, 3, 1, NULL },	/* Shannon's: 0.1-2.3 Å */
+	{ "kind", DF_TEXT, 0, 0, 0, NULL },
+};
+
+/* No radius for a neutral atom: an ionic radius needs a charge. */
+static int
+radius_check(char **f, const double *v, char *why, size_t n)
+{
+	(void)f;
+	if (v[1] != 0)
+		return 0;
+	snprintf(why, n, "oxidation state 0 has no ionic radius");
+	return 1;
+}
+
+static const struct datafile_table tables[] = {
+	{ "bvse/softbv-anions.tsv", 8, pair_cols, 0xf, pair_check },
+	{ "bvse/softbv-cations.tsv", 8, pair_cols, 0xf, pair_check },
+	{ "bvse/elements.tsv", 3, element_cols, 0x1, NULL },
+	{ "radii/shannon-ionic.tsv", 4, radius_cols, 0x3, radius_check },
+};
+
+static int
+take_pair(void *ctx, char **f, const double *v, long line)
 {
 	struct bvse_tables *t = ctx;
-	struct bvse_pair p;
-	long om, op;
+	struct bvse_pair p = { (short)v[0], (short)v[1], (short)v[2], (short)v[3], v[4], v[5], v[6], v[7] };
 
-	(void)nf, (void)line;
-	p.zm = (short)elem_z(f[0]);
-	p.zp = (short)elem_z(f[2]);
-	if (p.zm == 0 || p.zp == 0 || num_parse_long(f[1], -10, 10, &om) == -1 ||
-	    num_parse_long(f[3], -10, 10, &op) == -1 || num_parse_double(f[4], &p.r0) == -1 ||
-	    num_parse_double(f[5], &p.rmin) == -1 || num_parse_double(f[6], &p.alpha) == -1 ||
-	    num_parse_double(f[7], &p.d0) == -1)
-		return -1;
-	p.om = (short)om;
-	p.op = (short)op;
+	(void)f, (void)line;
 	t->pair = xreallocarray(t->pair, (size_t)t->npair + 1, sizeof(*t->pair));
 	t->pair[t->npair++] = p;
 	return 0;
 }
 
 static int
-read_element(void *ctx, char **f, int nf, long line)
+take_element(void *ctx, char **f, const double *v, long line)
 {
 	struct bvse_tables *t = ctx;
-	int z = elem_z(f[0]);
-	long n;
-	double rc;
 
-	(void)nf, (void)line;
-	if (z == 0 || num_parse_long(f[1], 1, 7, &n) == -1 || num_parse_double(f[2], &rc) == -1)
-		return -1;
-	t->n[z] = (int)n;
-	t->rc[z] = rc;
+	(void)f, (void)line;
+	t->n[(int)v[0]] = (int)v[1];
+	t->rc[(int)v[0]] = v[2];
 	return 0;
 }
 
 static int
-read_radius(void *ctx, char **f, int nf, long line)
+take_radius(void *ctx, char **f, const double *v, long line)
 {
 	struct bvse_tables *t = ctx;
-	int z = elem_z(f[0]);
-	long o;
-	double r;
 
-	(void)nf, (void)line;
-	if (z == 0 || num_parse_long(f[1], -10, 10, &o) == -1 || num_parse_double(f[2], &r) == -1)
-		return -1;
-	t->radius[z][o + 10] = r;
+	(void)f, (void)line;
+	t->radius[(int)v[0]][(int)v[1] + 10] = v[2];
 	return 0;
 }
 
 int
 bvse_tables_load(struct bvse_tables *t, struct hk_err *err)
 {
+	static const datafile_take_fn take[] = { take_pair, take_pair, take_element, take_radius };
+
 	memset(t, 0, sizeof(*t));
-	if (datafile_tsv("bvse/softbv-anions.tsv", 8, read_pair, t, err) != 0 ||
-	    datafile_tsv("bvse/softbv-cations.tsv", 8, read_pair, t, err) != 0 ||
-	    datafile_tsv("bvse/elements.tsv", 3, read_element, t, err) != 0 ||
-	    datafile_tsv("radii/shannon-ionic.tsv", 3, read_radius, t, err) != 0) {
-		bvse_tables_release(t);
-		return -1;
-	}
+	for (int k = 0; k < 4; k++)
+		if (datafile_load(&tables[k], take[k], t, &t->issues, err) == -1) {
+			bvse_tables_release(t);
+			return -1;
+		}
 	return 0;
 }
 
@@ -81,6 +121,7 @@ void
 bvse_tables_release(struct bvse_tables *t)
 {
 	free(t->pair);
+	datafile_issues_release(&t->issues);
 	memset(t, 0, sizeof(*t));
 }
 

@@ -23,6 +23,7 @@
 #define HK_BVSE_H
 
 #include "cell.h"
+#include "datafile.h"
 #include "err.h"
 
 #define BVSE_CONTACT_EPS 0.1	/* eV */
@@ -39,8 +40,13 @@ struct bvse_tables {
 	int n[119];		/* principal quantum number, 0 when unknown */
 	double rc[119];		/* covalent radius, Å */
 	double radius[119][21];	/* Shannon radius by oxidation state + 10, 0 when unknown */
+	struct datafile_issues issues;	/* the rows not used, and why */
 };
 
+/*
+ * Load the four tables (their rules: bvse.c).  A bad row is left out and
+ * named in t->issues; -1 with err when a table cannot be used at all.
+ */
 int bvse_tables_load(struct bvse_tables *t, struct hk_err *err);
 void bvse_tables_release(struct bvse_tables *t);
 

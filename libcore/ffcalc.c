@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bounds.h"
 #include "elements.h"
 #include "ff.h"
 #include "ffcalc.h"
@@ -29,7 +30,26 @@ ffcalc_opts_init(struct ffcalc_opts *o)
 	o->oxi = NULL;
 	o->symprec = 0.1;
 	o->say = NULL;
+	o->warn = NULL;
 	o->say_ctx = NULL;
+}
+
+/*
+ * 0 when energy e of the n atoms of the image in dir is a result; else -1
+ * with err saying why not: not finite, or beyond HK_ENERGY_PER_ATOM_MAX.
+ */
+static int
+energy_sane(double e, int n, const char *dir, struct hk_err *err)
+{
+	if (isfinite(e) && fabs(e) <= HK_ENERGY_PER_ATOM_MAX * n)
+		return 0;
+	if (!isfinite(e))
+		err_set(err, "%s/POSCAR: the energy is not finite", dir);
+	else
+		err_set(err, "%s/POSCAR: energy %.6g eV is %.4g eV per atom, beyond %g eV per atom: not a result "
+		    "(atoms in contact, or parameters that do not hold them apart)", dir, e, e / n,
+		    HK_ENERGY_PER_ATOM_MAX);
+	return -1;
 }
 
 /* The INCAR tags ff-calc obeys. */
@@ -367,6 +387,7 @@ struct ctx {
 	int nimg;
 	double ftol;		/* the criterion in force (EDIFFG < 0) or energy */
 	int climbing, stopped;
+	struct hk_err absurd;	/* why an energy was no result; msg empty when none was */
 };
 
 /* FIRE's callback for a relaxation: the measure is EDIFFG's. */
@@ -377,6 +398,8 @@ relax_forces(void *ctx, const double *x, double *f, double *energy)
 	struct image *im = c->im;
 
 	*energy = ff_energy(c->m, x, im->f);
+	if (energy_sane(*energy, im->c.n, im->dir, &c->absurd) == -1)
+		return NAN;
 	memcpy(f, im->f, (size_t)im->c.n * 3 * sizeof(double));
 	if (c->p->ediffg < 0)
 		return max_atom_force(f, im->c.n);
@@ -421,11 +444,9 @@ run_single(struct ctx *c, struct image *im, const char *what, double tighter, st
 	c->stopped = 0;
 	if (!relax) {
 		double e = ff_energy(c->m, im->x, im->f);
-		image_step(im, e, im->f, c->o->say, c->o->say_ctx);
-		if (!isfinite(e)) {
-			err_set(err, "%s: the energy is not finite", im->dir);
+		if (energy_sane(e, im->c.n, im->dir, err) == -1)
 			return -1;
-		}
+		image_step(im, e, im->f, c->o->say, c->o->say_ctx);
 		return image_close(im, 0, 0, t0, err);
 	}
 	fire_for(c->p, &fo, &c->ftol);
@@ -433,7 +454,10 @@ run_single(struct ctx *c, struct image *im, const char *what, double tighter, st
 	fo.monotone = 1;
 	fo.accept = relax_accept;
 	if (fire_minimize(im->x, (size_t)im->c.n * 3, relax_forces, c, &fo, &fr) == -1) {
-		err_set(err, "%s: the energy or forces are not finite", im->dir);
+		if (c->absurd.msg[0])
+			*err = c->absurd;
+		else
+			err_set(err, "%s: the energy or forces are not finite", im->dir);
 		return -1;
 	}
 	return image_close(im, fr.converged, c->stopped, t0, err);
@@ -455,13 +479,16 @@ band_forces(void *ctx, const double *x, double *f, double *energy)
 	e[n - 1] = c->im[n - 1].e;
 	for (int k = 1; k + 1 < n; k++) {
 		e[k] = ff_energy(c->m, all + k * dim, c->im[k].f);
-		memcpy(c->im[k].x, all + k * dim, dim * sizeof(double));
-		image_step(&c->im[k], e[k], c->im[k].f, c->o->say, c->o->say_ctx);
-		memcpy(f + (k - 1) * dim, c->im[k].f, dim * sizeof(double));
-		if (!isfinite(e[k]))
+		if (energy_sane(e[k], na, c->im[k].dir, &c->absurd) == -1)
 			mx = NAN;
 		if (e[k] > e[top])
 			top = k;
+	}
+	/* no image's step is written when one energy is no result */
+	for (int k = 1; k + 1 < n && !isnan(mx); k++) {
+		memcpy(c->im[k].x, all + k * dim, dim * sizeof(double));
+		image_step(&c->im[k], e[k], c->im[k].f, c->o->say, c->o->say_ctx);
+		memcpy(f + (k - 1) * dim, c->im[k].f, dim * sizeof(double));
 	}
 	if (!isnan(mx)) {
 		neb_project(all, n, dim, e, fabs(c->p->spring), c->climbing ? top : 0, f);
@@ -532,7 +559,10 @@ run_band(struct ctx *c, struct image *im, int n, struct hk_err *err)
 	int bad = fire_minimize(x, (size_t)(n - 2) * dim, band_forces, c, &fo, &fr);
 	free(x);
 	if (bad) {
-		err_set(err, "the band's energies or forces are not finite");
+		if (c->absurd.msg[0])
+			*err = c->absurd;
+		else
+			err_set(err, "the band's energies or forces are not finite");
 		goto out;
 	}
 	rc = 0;
@@ -558,6 +588,14 @@ movers(const struct image *a, const struct image *b)
 		m[i] = r[0] * r[0] + r[1] * r[1] + r[2] * r[2] > 0.25;
 	}
 	return m;
+}
+
+/* The rows of a parameter table left out, to the caller. */
+static void
+warn_issues(const struct ffcalc_opts *o, const struct datafile_issues *is)
+{
+	for (int k = 0; o->warn && k < is->n; k++)
+		o->warn(o->say_ctx, &is->v[k]);
 }
 
 int
@@ -588,6 +626,7 @@ ffcalc_run(const char *dir, const struct ffcalc_opts *o, struct hk_err *err)
 	if (bvse_tables_load(&t, err) == -1)
 		goto out;
 	have_t = 1;
+	warn_issues(o, &t.issues);
 	q = xcalloc((size_t)im[0].c.n, sizeof(int));
 	if (o->oxi) {
 		if (charges_given(&im[0].c, o->oxi, q, err) == -1)
@@ -596,14 +635,17 @@ ffcalc_run(const char *dir, const struct ffcalc_opts *o, struct hk_err *err)
 		if (bv_tables_load(&bv, err) == -1)
 			goto out;
 		have_bv = 1;
+		warn_issues(o, &bv.issues);
 		if (ff_charges(&im[0].c, &bv, o->symprec, q, &charge, err) == -1) {
 			err_prefix(err, "%s/POSCAR: oxidation states", im[0].dir);
 			snprintf(err->msg + strlen(err->msg), sizeof(err->msg) - strlen(err->msg), " (give them with --oxi)");
 			goto out;
 		}
 	}
-	if (ff_model_init(&m, &t, &im[0].c, q, o->rcut, err) == -1)
+	if (ff_model_init(&m, &t, &im[0].c, q, o->rcut, err) == -1) {
+		err_prefix(err, "%s/POSCAR", im[0].dir);
 		goto out;
+	}
 	if (o->tether > 0) {
 		unsigned char *loose = movers(&im[0], &im[n - 1]);
 		ff_tether(&m, o->tether, im[0].x, loose);
@@ -617,7 +659,7 @@ ffcalc_run(const char *dir, const struct ffcalc_opts *o, struct hk_err *err)
 		if (p.isif != 2 && p.isif != 0 && p.isif != 1)
 			o->say(o->say_ctx, "ISIF asks for the cell to change; ff-calc moves the ions only");
 	}
-	struct ctx c = { dir, o, &p, &m, NULL, 0, 0, 0, 0 };
+	struct ctx c = { dir, o, &p, &m, NULL, 0, 0, 0, 0, HK_ERR_INIT };
 	rc = p.images > 0 ? run_band(&c, im, n, err) : run_single(&c, &im[0], p.nsw > 0 && p.ibrion > 0 ?
 	    "relaxation of the ions" : "single point", 1, err);
 out:

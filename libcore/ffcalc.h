@@ -28,6 +28,10 @@
  * INFINITY they stay exactly where each POSCAR has them (a rigid-framework
  * band: only the hopping ion moves, as in measure's bvse_barrier).  Every file it
  * writes says that it comes from ff-calc.
+ * An energy that is not finite or beyond HK_ENERGY_PER_ATOM_MAX per atom
+ * (bounds.h) is no result: the run stops with an error naming the image
+ * before that step is written.  A pair of ions without softBV parameters is
+ * an error naming the pair.
  */
 #ifndef HK_FFCALC_H
 #define HK_FFCALC_H
@@ -37,6 +41,7 @@
 #define FFCALC_TETHER 1.0	/* eV/Å^2 */
 
 typedef void (*ffcalc_say_fn)(void *ctx, const char *line);
+typedef void (*ffcalc_warn_fn)(void *ctx, const struct hk_err *e);
 
 struct ffcalc_opts {
 	double rcut;		/* Å */
@@ -44,7 +49,8 @@ struct ffcalc_opts {
 	const char *oxi;	/* "Ca=2,F=-1", or NULL for bond valence */
 	double symprec;
 	ffcalc_say_fn say;	/* progress lines (VASP's standard output) */
-	void *say_ctx;
+	ffcalc_warn_fn warn;	/* a parameter-table row left out (datafile.h), or NULL */
+	void *say_ctx;		/* for say and warn */
 };
 
 void ffcalc_opts_init(struct ffcalc_opts *o);

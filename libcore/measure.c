@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bounds.h"
 #include "elements.h"
 #include "ewald.h"
 #include "fileio.h"
@@ -501,20 +502,38 @@ ewald_energies(const struct record *r, double *en, struct hk_err *err)
 	return rc == 0 ? 0 : -1;
 }
 
-/* ewald_energy: the largest site energy relative to the start's magnitude; its profile. */
+/* The first image whose value is not finite, or -1. */
+static int
+first_not_finite(const double *v, int n)
+{
+	for (int k = 0; k < n; k++)
+		if (!isfinite(v[k]))
+			return k;
+	return -1;
+}
+
+/*
+ * ewald_energy: the largest site energy relative to the start's magnitude; its profile.
+ * A point-charge sum has no scale tighter than its input: any finite value is
+ * the model's answer, so finiteness is the only bound.
+ */
 static void
 measure_ewald(struct record *r, const struct descriptor *d)
 {
 	struct hk_err e = HK_ERR_INIT;
 	double *en = xmalloc((size_t)r->ni * sizeof(double)), *rel, mx = 0;
-	const char *why = NULL;
+	char *why = NULL;
+	int bad;
 
 	if (ewald_energies(r, en, &e) == -1)
-		why = e.msg;
+		why = xstrdup(e.msg);
+	else if ((bad = first_not_finite(en, r->ni)) >= 0)
+		why = xasprintf("the Ewald site energy of image %d is not finite", bad);
 	else if (en[0] == 0)
-		why = "site energy of the start is zero";
+		why = xstrdup("site energy of the start is zero");
 	if (why) {
 		descriptor_fail(r, d, why);
+		free(why);
 		free(en);
 		return;
 	}
@@ -613,11 +632,18 @@ largest_change(const double *v, int n)
 	return best;
 }
 
+/*
+ * The change is finite when every image has a neighbour of the kind within
+ * the cutoff, and then no larger than the cutoff: both overlaps lie in
+ * [radii - cutoff, radii].
+ */
 static void
 overlap_set(struct record *r, const char *name, const double *v, const char *none)
 {
-	if (isfinite(v[0]))
-		json_object_set_new(r->m, name, jsonw_real(largest_change(v, r->ni)));
+	double c = largest_change(v, r->ni);
+
+	if (isfinite(v[0]) && isfinite(c))
+		json_object_set_new(r->m, name, jsonw_real(c));
 	else
 		field_fail(r, name, none);
 }
@@ -632,12 +658,34 @@ measure_overlap(struct record *r, const struct descriptor *d)
 	if (overlaps_along(r, cat, an, &why) == -1) {
 		descriptor_fail(r, d, why);
 	} else {
-		overlap_set(r, "ionic_radii_overlap_cations", cat, "no cation within the cutoff");
-		overlap_set(r, "ionic_radii_overlap_anions", an, "no anion within the cutoff");
+		overlap_set(r, "ionic_radii_overlap_cations", cat, "no cation within the cutoff in an image");
+		overlap_set(r, "ionic_radii_overlap_anions", an, "no anion within the cutoff in an image");
 	}
 	free(why);
 	free(cat);
 	free(an);
+}
+
+/*
+ * Why the softBV energies en along the path are no barrier profile, or
+ * NULL: an energy not finite, or one further than HK_BARRIER_MAX from the
+ * start's (a collision, or parameters that do not bind).  A new string.
+ */
+static char *
+bvse_implausible(const struct record *r, const double *en)
+{
+	int bad = first_not_finite(en, r->ni), far = 0;
+
+	if (bad >= 0)
+		return xasprintf("the softBV energy of image %d is not finite", bad);
+	for (int k = 1; k < r->ni; k++)
+		if (fabs(en[k] - en[0]) > fabs(en[far] - en[0]))
+			far = k;
+	if (fabs(en[far] - en[0]) <= HK_BARRIER_MAX)
+		return NULL;
+	return xasprintf("softBV energy of image %d is %.4g eV from the start's, beyond %g eV: not a barrier "
+	    "(closest approach %.2f A in that image)", far, en[far] - en[0], HK_BARRIER_MAX,
+	    neb_closest(&r->img[far], NULL, NULL));
 }
 
 /* bvse_barrier: the softBV energy of the mover, highest image less the start; its profile. */
@@ -647,12 +695,14 @@ measure_bvse(struct record *r, const struct descriptor *d)
 	struct hk_err e = HK_ERR_INIT;
 	double *en = xmalloc((size_t)r->ni * sizeof(double)), *prof, mx;
 	int m = r->p.mover, rc = 0;
+	char *why = NULL;
 
 	for (int k = 0; k < r->ni && rc == 0; k++)
 		rc = bvse_energy(&r->t->bvse, &r->img[k], r->q, m, r->h.z, r->q[m], r->img[k].frac[m],
 		    r->o->bvse_cutoff, &en[k], &e);
-	if (rc != 0) {
-		descriptor_fail(r, d, e.msg);
+	if (rc != 0 || (why = bvse_implausible(r, en)) != NULL) {
+		descriptor_fail(r, d, why ? why : e.msg);
+		free(why);
 		free(en);
 		return;
 	}

@@ -10,8 +10,11 @@
  * relative to the start (its maximum), the change of the largest ionic-
  * radii overlap with cations and with anions within 8 Å (the change of
  * largest magnitude, signed), and the softBV barrier (max - start).  A
- * descriptor that cannot be computed is null with its reason under
- * measures.errors; the others are still computed.
+ * descriptor that cannot be computed, or whose value is not finite or
+ * beyond its bound (bounds.h: a softBV energy further than HK_BARRIER_MAX
+ * from the start's), is null with its reason under measures.errors; the
+ * others are still computed.  The tables' rows left out at load are in
+ * the tables' issues (bv.h, bvse.h), for the caller to report.
  */
 #ifndef HK_MEASURE_H
 #define HK_MEASURE_H

@@ -1,4 +1,6 @@
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "num.h"
 #include "profile_svg.h"
@@ -26,7 +28,28 @@ y_of(const struct frame *f, double e)
 	return T + (H - T - B) * (f->hi - (e)) / (f->hi - f->lo);
 }
 
-/* The range covers 0 and every energy, at least 1 meV tall, padded by a tenth. */
+/* The image the barrier is measured at: collect's highest_image, a static3's midpoint, else the highest. */
+static int
+barrier_image(const json_t *res, const struct frame *f)
+{
+	const json_t *hi = json_object_get(res, "highest_image");
+	const char *kind = json_string_value(json_object_get(res, "kind"));
+	int top = 0;
+
+	if (json_is_integer(hi) && json_integer_value(hi) >= 0 && json_integer_value(hi) < f->n)
+		return (int)json_integer_value(hi);
+	if (kind && strcmp(kind, "static3") == 0 && f->n == 3)
+		return 1;
+	for (int k = 1; k < f->n; k++)
+		if (f->v[k] > f->v[top])
+			top = k;
+	return top;
+}
+
+/*
+ * The range covers 0 and every energy (negative ones too), at least 1 meV
+ * tall, padded by a tenth so that no point or line sits on the frame.
+ */
 static int
 frame_of(const json_t *rel, struct frame *f)
 {
@@ -38,6 +61,8 @@ frame_of(const json_t *rel, struct frame *f)
 		f->n = PROFILE_SVG_MAX;
 	for (int k = 0; k < f->n; k++) {
 		f->v[k] = json_number_value(json_array_get(rel, (size_t)k));
+		if (!isfinite(f->v[k]))
+			f->v[k] = 0;
 		f->lo = fmin(f->lo, f->v[k]);
 		f->hi = fmax(f->hi, f->v[k]);
 	}
@@ -61,20 +86,46 @@ add_head(struct sbuf *svg, const char *id)
 	sbuf_addstr(svg, "</text>\n");
 }
 
+/* A tick spacing of 1, 2 or 5 times a power of ten giving about four intervals over span. */
+static double
+tick_step(double span)
+{
+	double raw = span / 4, p = pow(10, floor(log10(raw))), m = raw / p;
+
+	return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p;
+}
+
+/*
+ * An energy as a label of at most about 9 characters, so that it fits the
+ * left margin: fixed with the decimals the step needs when the values are
+ * moderate, else 3 significant digits ("2.5e+13").
+ */
+static char *
+energy_text(double e, double step, double big, char buf[NUM_BUFSZ])
+{
+	int digits = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-9);
+
+	if (big >= 1e5 || digits > 4)
+		return num_sig_digits(e, 3, buf);
+	return num_fixed(e, digits, buf);
+}
+
 static void
 add_axes(struct sbuf *svg, const struct frame *f)
 {
+	double step = tick_step(f->hi - f->lo), big = fmax(fabs(f->lo), fabs(f->hi));
 	char a[NUM_BUFSZ];
 
+	for (long k = (long)ceil(f->lo / step); k * step <= f->hi; k++) {
+		double e = k * step, y = y_of(f, e);
+		/* the zero line, E = E(start), darker than the others */
+		sbuf_addf(svg, "<line x1=\"%g\" y1=\"%.1f\" x2=\"%g\" y2=\"%.1f\" stroke=\"%s\"/>\n", L, y, W - R, y,
+		    k == 0 ? "#999" : "#ddd");
+		sbuf_addf(svg, "<text x=\"%g\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", L - 6, y + 4,
+		    energy_text(e, step, big, a));
+	}
 	sbuf_addf(svg, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"black\"/>\n", L, T, L, H - B);
 	sbuf_addf(svg, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"black\"/>\n", L, H - B, W - R, H - B);
-	for (int t = 0; t <= 4; t++) {
-		double e = f->lo + (f->hi - f->lo) * t / 4;
-		sbuf_addf(svg, "<line x1=\"%g\" y1=\"%.1f\" x2=\"%g\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", L, y_of(f, e),
-		    W - R, y_of(f, e));
-		sbuf_addf(svg, "<text x=\"%g\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", L - 6, y_of(f, e) + 4,
-		    num_fixed(e, 2, a));
-	}
 	sbuf_addf(svg, "<text x=\"20\" y=\"%g\" transform=\"rotate(-90 20 %g)\" text-anchor=\"middle\">"
 	    "E - E(start) (eV)</text>\n", (T + H - B) / 2, (T + H - B) / 2);
 	sbuf_addf(svg, "<text x=\"%g\" y=\"%g\" text-anchor=\"middle\">image along the hop</text>\n",
@@ -96,20 +147,29 @@ add_profile(struct sbuf *svg, const struct frame *f)
 	}
 }
 
-/* The barrier's level at the highest image drawn (the first of equals). */
-static void
-add_barrier(struct sbuf *svg, const struct frame *f, double barrier)
-{
-	char b[NUM_BUFSZ];
-	int top = 0;
+/* Half the width of text of n characters at 13 px, generously (sans-serif averages about 7 px). */
+#define HALF_WIDTH(n) (4.0 * (n))
 
-	for (int k = 1; k < f->n; k++)
-		if (f->v[k] > f->v[top])
-			top = k;
+/*
+ * A dashed line at the level of image at (the barrier's), labelled with
+ * the barrier: the label stays inside the plot, clear of both axes, above
+ * the line where there is room and below it otherwise.
+ */
+static void
+add_barrier(struct sbuf *svg, const struct frame *f, int at, double barrier)
+{
+	char b[NUM_BUFSZ], label[64];
+	double y = y_of(f, f->v[at]), x, half;
+
+	/* meV and below, or 1e4 eV and above: significant digits, not a row of zeros */
+	snprintf(label, sizeof(label), "barrier %s eV", fabs(barrier) >= 1e4 || (barrier != 0 && fabs(barrier) < 1e-2) ?
+	    num_sig_digits(barrier, 4, b) : num_fixed(barrier, 3, b));
+	half = HALF_WIDTH(strlen(label));
+	x = fmin(fmax(x_of(f, at), L + 8 + half), W - R - 4 - half);
 	sbuf_addf(svg, "<line x1=\"%g\" y1=\"%.1f\" x2=\"%g\" y2=\"%.1f\" stroke=\"#d62728\" "
-	    "stroke-dasharray=\"5,4\"/>\n", L, y_of(f, f->v[top]), W - R, y_of(f, f->v[top]));
-	sbuf_addf(svg, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#d62728\" text-anchor=\"middle\">"
-	    "barrier %s eV</text>\n", x_of(f, top), y_of(f, f->v[top]) - 10, num_fixed(barrier, 3, b));
+	    "stroke-dasharray=\"5,4\"/>\n", L, y, W - R, y);
+	sbuf_addf(svg, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#d62728\" text-anchor=\"middle\">%s</text>\n", x,
+	    y - 8 - 13 >= T ? y - 8 : y + 18, label);
 }
 
 int
@@ -126,7 +186,7 @@ profile_svg_render(const json_t *res, struct sbuf *svg, struct hk_err *err)
 	add_axes(svg, &f);
 	add_profile(svg, &f);
 	if (json_is_number(bar))
-		add_barrier(svg, &f, json_number_value(bar));
+		add_barrier(svg, &f, barrier_image(res, &f), json_number_value(bar));
 	sbuf_addstr(svg, "</svg>\n");
 	return 0;
 }

@@ -4,8 +4,13 @@
  * The record is collect's (see collect.h): its energies_relative (eV,
  * image 0 first) are drawn as a line over the image index, with the id
  * as title and, when the record has an energy_barrier, a dashed line at
- * the highest image labelled with the barrier.  At most PROFILE_SVG_MAX
- * images are drawn.  The text depends on the record only, byte for byte,
+ * the level of the image it is measured at (highest_image; a static3's
+ * midpoint; else the highest) labelled with the barrier.  The energy axis
+ * spans zero and every energy, negative or of any magnitude, with ticks
+ * at round values whose labels fit the margin (3 significant digits from
+ * 1e5 eV); the label stays inside the plot, clear of the axes.  At most
+ * PROFILE_SVG_MAX images are drawn; a value that is not a finite number
+ * is drawn at 0.  The text depends on the record only, byte for byte,
  * so plots can be compared with cmp.
  */
 #ifndef HK_PROFILE_SVG_H

@@ -368,3 +368,47 @@ rank_fields_free(char **fields)
 		free(*p);
 	free(fields);
 }
+
+int
+rank_suspect(const json_t *rec)
+{
+	const json_t *s = json_object_get(rec, "suspect");
+
+	if (json_is_array(s))
+		return json_array_size(s) > 0;
+	if (json_is_string(s))
+		return json_string_length(s) > 0;
+	return json_is_true(s);
+}
+
+int
+rank_filter_pass(struct rank_filter *f, json_t *rec, const char *id, struct hk_err *err)
+{
+	double score;
+	int m;
+
+	if (strset_has(&f->exclude, id))
+		return 0;
+	if (f->scores.n)
+		json_object_set_new(rec, "score", scores_get(&f->scores, id, &score) ? jsonw_real(score) : json_null());
+	if (f->where && (m = expr_match(f->where, rec, f->strict, err)) != 1) {
+		if (m == 0)
+			return 0;
+		err_prefix(err, "--where");
+		return -1;
+	}
+	if (!f->keep_suspect && rank_suspect(rec)) {
+		f->suspect++;
+		return 0;
+	}
+	return 1;
+}
+
+void
+rank_filter_release(struct rank_filter *f)
+{
+	strset_release(&f->exclude);
+	scores_release(&f->scores);
+	expr_free(f->where);
+	f->where = NULL;
+}

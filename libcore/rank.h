@@ -7,7 +7,7 @@
  * total and stable.  An item keeps only its key values, its id and where
  * its text is: rank_heap keeps the best N items (with their records) in a
  * bounded heap; rank_sort sorts any number of items whose text was spooled
- * to a file.
+ * to a file.  A filter decides which records are ranked at all.
  */
 #ifndef HK_RANK_H
 #define HK_RANK_H
@@ -17,7 +17,10 @@
 #include <sys/types.h>
 
 #include "err.h"
+#include "expr.h"
+#include "ids.h"
 #include "sbuf.h"
+#include "strset.h"
 
 struct rank_key {
 	char *path;
@@ -100,6 +103,33 @@ void ranker_release(struct ranker *r);
  */
 char **rank_fields(const struct rank_spec *s, const char *list, int with_score, int *n);
 void rank_fields_free(char **fields);
+
+/*
+ * Which records are ranked: not those whose id is in exclude, then (with
+ * scores) "score" joined by id, null when it has none, then only those
+ * where holds (strict: a missing field is an error), and, unless
+ * keep_suspect, none that is suspect.  Each member is the filter's own.
+ */
+struct rank_filter {
+	struct strset exclude;
+	struct scores scores;
+	struct expr *where;	/* NULL: every record */
+	int strict;
+	int keep_suspect;
+	long suspect;		/* records left out for being suspect */
+};
+
+#define RANK_FILTER_INIT { STRSET_INIT, SCORES_INIT, NULL, 0, 0, 0 }
+
+/* 1 when rec (whose id is id) is ranked, 0 when it is left out, -1 with err when where failed on it. */
+int rank_filter_pass(struct rank_filter *f, json_t *rec, const char *id, struct hk_err *err);
+void rank_filter_release(struct rank_filter *f);
+
+/*
+ * Whether rec carries a "suspect" field that says something: collect's
+ * list of reasons to doubt a result (a non-empty array or string, or true).
+ */
+int rank_suspect(const json_t *rec);
 
 /* A copy of rec with "rank" after "id" (a new reference). */
 json_t *rank_annotate(const json_t *rec, long rank);

@@ -79,6 +79,27 @@ expect neb-climb 0 "$(job mp-2741_CaF2.cif 0 '-t neb -i 5 --idpp --climb') && cd
 expect neb-endpoints-written 0 "$(job mp-2741_CaF2.cif 0 '-t neb -i 3') && cd calcs/* && ff-calc -q && ls 00 04 | grep -c OUTCAR" '2
 ' ''
 
+# No absurd number is written as a result: two F- 0.06 A apart make an energy of
+# 1e15 eV per atom, and the run stops naming the image before writing it.
+CLASH="awk 'NR == 21 { a = \$1; b = \$2; c = \$3 } NR == 22 { printf \" %.16f %.16f %.16f F\\n\", a + 0.01, b, c; next } { print }'"
+expect absurd-single-point 2 "$CAF2_STATIC && cd calcs/*/start && $CLASH POSCAR > P && mv P POSCAR && ff-calc -q --oxi Ca=2,F=-1; s=\$?; wc -c < OSZICAR; exit \$s" '0
+' '~^ff-calc: \./POSCAR: energy [0-9.e+]+ eV is [0-9.e+]+ eV per atom, beyond 100 eV per atom: not a result'
+expect absurd-relaxation 2 "$RELAX && $CLASH POSCAR > P && mv P POSCAR && ff-calc -q --oxi Ca=2,F=-1" '' \
+	'~^ff-calc: \./POSCAR: energy [0-9.e+]+ eV is [0-9.e+]+ eV per atom, beyond 100 eV per atom'
+expect absurd-neb-image 2 "$(job mp-2741_CaF2.cif 0 '-t neb -i 3') && cd calcs/* && $CLASH 02/POSCAR > P && mv P 02/POSCAR && ff-calc -q --oxi Ca=2,F=-1; s=\$?; cat 01/OSZICAR 02/OSZICAR 03/OSZICAR | wc -c; exit \$s" '0
+' '~^ff-calc: \./02/POSCAR: energy [0-9.e+]+ eV is [0-9.e+]+ eV per atom'
+# Parameter tables: a pair left out of softBV is an error naming it; a bad row is a warning.
+SHARE="cp -r \$TOP/share sh && export HOPKIT_SHARE=\$PWD/sh"
+expect no-softbv-pair 2 "$SHARE && sed -i '/^Ca\t2\tF\t-1\t/d; /^F\t-1\tCa\t2\t/d' sh/bvse/softbv-*.tsv && $CAF2_STATIC && ff-calc -q -C calcs/mp-2741.F.0/start" '' \
+	'ff-calc: calcs/mp-2741.F.0/start/POSCAR: no softBV parameters for Ca2+ with F-
+'
+expect bad-table-row-warned 0 "$SHARE && printf 'Cl\t-1\tSr\t2\t2.1\t1.3\t-1.6\t0.9\n' >> sh/bvse/softbv-anions.tsv && $CAF2_STATIC && ff-calc -q -C calcs/mp-2741.F.0/start 2>&1 >/dev/null | sed \"s|\$PWD/||\"" \
+	"ff-calc: sh/bvse/softbv-anions.tsv:$(($(wc -l < share/bvse/softbv-anions.tsv) + 1)): alpha -1.6 is outside (0, 10]: a Morse curve with no minimum; row not used
+" ''
+expect unusable-table 2 "$SHARE && printf 'element\tradius\n' > sh/bvse/elements.tsv && $CAF2_STATIC && ff-calc -q -C calcs/mp-2741.F.0/start 2> e; s=\$?; sed \"s|\$PWD/||\" e >&2; exit \$s" '' \
+	'ff-calc: sh/bvse/elements.tsv:1: the header does not name the columns element, ... (not the table expected)
+'
+
 # run-vasp drives it like VASP, and collect cannot tell the difference.
 expect under-run-vasp 0 "$(job mp-2741_CaF2.cif 0 '-t neb -i 3 --idpp') && run-vasp add jobs.jsonl 2>/dev/null && run-vasp topup -n 1 -c 'ff-calc -q' 2>/dev/null && for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do run-vasp status | grep -q '^done 1' && break; sleep 1; done; run-vasp status | head -4 | tr '\n' ' '; collect --csv calcs | cut -d, -f2,9 | tail -n 1" 'ready 0 queued 0 running 0 done 1 done,true
 ' ''

@@ -45,4 +45,25 @@ expect write-images 0 "$P | measure --only ewald_energy --write-images im > /dev
 "mover":12
 ' ''
 
+# No number beyond the bounds: a Ca2+ moved onto the hop (0.42 of the way) makes
+# the start no minimum, 35 eV above the end; the barrier is null with the reason.
+CLASH="$P | jq -c '.isite as \$a | .esite as \$b | .structure.frac[0] = [range(3) as \$k | \$a[\$k] + 0.42 * (\$b[\$k] - \$a[\$k])]'"
+expect barrier-out-of-bounds 0 "$CLASH | measure --only bvse_barrier | jq -r '[.measures.bvse_barrier, .measures.bvse_profile, .measures.errors.bvse_barrier] | @json'" \
+	'~^\[null,null,"softBV energy of image [0-9] is -?[0-9.]+ eV from the start.s, beyond 20 eV: not a barrier \(closest approach [0-9.]+ A in that image\)"\]$' ''
+# Parameter tables: a bad row is a warning naming file and line, and is not used;
+# a pair without a row nulls the barrier naming the pair.
+SHARE="cp -r \$TOP/share sh && export HOPKIT_SHARE=\$PWD/sh"
+CAF=$(grep -n "^F	-1	Ca	2	" share/bvse/softbv-anions.tsv | cut -d: -f1)
+expect bad-table-row 0 "$SHARE && printf 'F\t-1\tCa\t2\t1.8\t2.2\t1.5\t1\n' >> sh/bvse/softbv-anions.tsv && $P | measure --only bvse_barrier 2> e | grep -o '\"bvse_barrier\":0\\.50[0-9]*,' | cut -c1-21; sed \"s|\$PWD/||\" e" \
+	"\"bvse_barrier\":0.5014
+measure: sh/bvse/softbv-anions.tsv:$(($(wc -l < share/bvse/softbv-anions.tsv) + 1)): a second row for the key of line $CAF; row not used
+" ''
+expect bad-table-alpha 0 "$SHARE && sed -i 's/^\(F\t-1\tCa\t2\t[^\t]*\t[^\t]*\t\)/\1-/' sh/bvse/softbv-anions.tsv && $P | measure --only bvse_barrier 2> e | jq -c '[.measures.bvse_barrier, .measures.errors]'; sed \"s|\$PWD/||\" e" \
+	"[null,{\"bvse_barrier\":\"no softBV parameters for F- with Ca2+\"}]
+measure: sh/bvse/softbv-anions.tsv:$CAF: alpha -2.141328 is outside (0, 10]: a Morse curve with no minimum; row not used
+" ''
+expect table-no-rows 2 "$SHARE && printf 'element\tr\tc\n' > sh/bvse/../bv/brese-okeeffe-1991.tsv && measure < /dev/null 2> e; s=\$?; sed \"s|\$PWD/||\" e; exit \$s" \
+	'measure: sh/bv/brese-okeeffe-1991.tsv: no usable row
+' ''
+
 finish

@@ -115,4 +115,30 @@ expect full-sort-no-bodies 0 "awk 'BEGIN { p = sprintf(\"%1000s\", \"\"); for (i
 	/usr/bin/time -f %M -o mem rank --by x big | wc -l && { [ \"\${HOPKIT_SANITIZE:-}\" = 1 ] || [ \$(cat mem) -lt 40000 ]; }" '60000
 ' ''
 
+# Suspect results (collect marks them) are left out unless --suspect, and counted.
+SUS='printf "%s\n" "{\"id\":\"j1\",\"energy_barrier\":0.3}" "{\"id\":\"j2\",\"energy_barrier\":-2.66e13,\"suspect\":[\"energy per atom -7.7e12 eV beyond 100 eV\"]}" "{\"id\":\"j3\",\"energy_barrier\":-0.4,\"suspect\":[\"barrier -0.4 eV below -0.05 eV\"]}" "{\"id\":\"j4\",\"energy_barrier\":0.5,\"suspect\":[]}" "{\"id\":\"j5\",\"energy_barrier\":0.2,\"suspect\":null}"'
+expect suspect-left-out 0 "$SUS | rank -b energy_barrier --csv" 'rank,id,energy_barrier
+1,j5,0.2
+2,j1,0.3
+3,j4,0.5
+' 'rank: 2 suspect records left out (--suspect keeps them)
+'
+expect suspect-kept 0 "$SUS | rank -b energy_barrier --csv --suspect" 'rank,id,energy_barrier
+1,j2,-26600000000000
+2,j3,-0.4
+3,j5,0.2
+4,j1,0.3
+5,j4,0.5
+' ''
+expect suspect-quiet 0 "$SUS | rank -q -b energy_barrier -n 1" '{"id":"j5","rank":1,"energy_barrier":0.2,"suspect":null}
+' ''
+expect suspect-one 0 "$SUS | rank -w 'energy_barrier > -1' -b energy_barrier -n 0" '' 'rank: 1 suspect record left out (--suspect keeps them)
+'
+expect suspect-excluded-first 0 "$SUS | head -n 3 > r && rank -x r r" '' ''
+expect suspect-string-true 0 "printf '%s\n' '{\"id\":\"a\",\"suspect\":\"odd\"}' '{\"id\":\"b\",\"suspect\":true}' '{\"id\":\"c\",\"suspect\":false}' '{\"id\":\"d\",\"suspect\":\"\"}' | rank --csv" 'rank,id,nsites_777,nsites,length
+1,c,,,
+2,d,,,
+' 'rank: 2 suspect records left out (--suspect keeps them)
+'
+
 finish
