@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "bounds.h"
 #include "collect.h"
 #include "fileio.h"
 #include "finished.h"
@@ -138,18 +139,6 @@ add_barriers(json_t *res, const char *kind, const double *e, int nimg)
 	}
 }
 
-/*
- * Bounds beyond which a number is no result.  DFT total energies of ionic
- * solids are a few eV per atom (PBE: -2 to -12 eV/atom across the corpus's
- * elements with their semicore POTCARs); 100 eV/atom is only reached by
- * a calculation that went wrong.  A static3 barrier is a difference of
- * unrelaxed energies and may dip a little below zero by numerical noise;
- * -0.05 eV is beyond that noise.  No ion migration barrier is above 20 eV.
- */
-#define ENERGY_PER_ATOM_MAX 100.0
-#define BARRIER_MIN (-0.05)
-#define BARRIER_MAX 20.0
-
 static void
 suspect_because(json_t *res, const char *fmt, double v, double bound)
 {
@@ -171,18 +160,18 @@ add_suspects(json_t *res, const double *e, int nimg, int complete, long natoms)
 	const json_t *b = json_object_get(res, "energy_barrier");
 
 	for (int k = 0; k < nimg; k++)
-		if (isfinite(e[k]) && natoms > 0 && fabs(e[k] / (double)natoms) > ENERGY_PER_ATOM_MAX) {
+		if (isfinite(e[k]) && natoms > 0 && fabs(e[k] / (double)natoms) > HK_ENERGY_PER_ATOM_MAX) {
 			suspect_because(res, "an energy of %s eV per atom (beyond +-%s eV per atom)",
-			    e[k] / (double)natoms, ENERGY_PER_ATOM_MAX);
+			    e[k] / (double)natoms, HK_ENERGY_PER_ATOM_MAX);
 			break;
 		}
 	if (!complete || !json_is_number(b))
 		return;
-	if (json_number_value(b) < BARRIER_MIN)
+	if (json_number_value(b) < HK_BARRIER_MIN)
 		suspect_because(res, "a negative barrier, %s eV (below %s eV: the midpoint is lower than an endpoint)",
-		    json_number_value(b), BARRIER_MIN);
-	if (json_number_value(b) > BARRIER_MAX)
-		suspect_because(res, "a barrier of %s eV (above %s eV)", json_number_value(b), BARRIER_MAX);
+		    json_number_value(b), HK_BARRIER_MIN);
+	if (json_number_value(b) > HK_BARRIER_MAX)
+		suspect_because(res, "a barrier of %s eV (above %s eV)", json_number_value(b), HK_BARRIER_MAX);
 }
 
 /*
