@@ -157,7 +157,7 @@ queue.jsonl: measured.jsonl .params/queue | params
 # wider queue adds only the new hops.
 jobs.jsonl: queue.jsonl .params/jobs | params
 	make-neb $(QUIET) -k -t $(KIND) --idpp $(if $(filter neb,$(KIND)),-i $(IMAGES)) \
-		$(foreach i,$(INCAR),-I $(i)) -d $(CALCS) -o $@.tmp queue.jsonl || [ $$? -eq 1 ]
+		$(foreach i,$(INCAR),-I $(call q,$(i))) -d $(CALCS) -o $@.tmp queue.jsonl || [ $$? -eq 1 ]
 	run-vasp -s $(STATE) add $@.tmp
 	mv $@.tmp $@
 
