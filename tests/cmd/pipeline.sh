@@ -4,6 +4,8 @@
 # changes nothing, JOBS sets -j.  (The run, collect and table targets run
 # in readme.sh and topup.sh.)
 . "$(dirname "$0")/../lib.sh"
+# make as the user runs it, not as a child of make check
+unset MAKELEVEL MAKEFLAGS MFLAGS
 
 MK="make -f $TOP/scripts/pipeline.mk"
 STUDY="mkdir structures && cp $TOP/examples/mp-2741_CaF2.cif $TOP/examples/mp-1138_LiF.cif structures"

@@ -13,6 +13,8 @@
 # Every block must exit 0, and every table the blocks print must have its
 # header and at least one row of the expected columns.
 . "$(dirname "$0")/../lib.sh"
+# make as the user runs it, not as a child of make check
+unset MAKELEVEL MAKEFLAGS MFLAGS
 
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
