@@ -53,8 +53,10 @@ finish() {
 	[ "$fail" -eq 0 ]
 }
 
-# The shared corpus beside the repository (../shared/data), or "".
+# The shared corpus, or "": the folder holding data/structures and
+# data/vasp, ../shared beside the repository unless HOPKIT_SHARED names it.
 SHARED=${HOPKIT_SHARED:-$TOP/../shared}
+SHARED_MISSING="no corpus at $SHARED/data/structures (set HOPKIT_SHARED to the folder that holds data/structures and data/vasp)"
 [ -d "$SHARED/data/structures" ] || SHARED=
 PYTHON=/usr/bin/python3
 have_pymatgen() { "$PYTHON" -c 'import pymatgen' 2>/dev/null; }

@@ -5,7 +5,7 @@
 # job built from the real outputs against pymatgen's energies.
 . "$(dirname "$0")/../lib.sh"
 
-[ -n "$SHARED" ] || skip_all "../shared/data not present (set HOPKIT_SHARED)"
+[ -n "$SHARED" ] || skip_all "$SHARED_MISSING"
 have_pymatgen || skip_all "python3 not usable for the comparison script"
 export V=$SHARED/data/vasp XC=$TOP/tests/xcheck
 

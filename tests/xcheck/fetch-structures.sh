@@ -5,7 +5,7 @@
 # symmetrised conventional cell sanitises to its P1 twin.
 . "$(dirname "$0")/../lib.sh"
 
-[ -n "$SHARED" ] || skip_all "../shared/data not present (set HOPKIT_SHARED)"
+[ -n "$SHARED" ] || skip_all "$SHARED_MISSING"
 C=$SHARED/data/structures
 export C XC=$TOP/tests/xcheck
 

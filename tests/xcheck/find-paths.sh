@@ -5,7 +5,7 @@
 # structures, whose reason is checked again on every run.
 . "$(dirname "$0")/../lib.sh"
 
-[ -n "$SHARED" ] || skip_all "../shared/data not present (set HOPKIT_SHARED)"
+[ -n "$SHARED" ] || skip_all "$SHARED_MISSING"
 have_pymatgen || skip_all "python3 not usable for the comparison script"
 export C=$SHARED/data/structures XC=$TOP/tests/xcheck
 

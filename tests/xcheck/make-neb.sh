@@ -18,7 +18,7 @@ else
 	echo "$name: SKIPPED: idpp-vs-ase: python3-ase not installed"
 fi
 
-[ -n "$SHARED" ] || { echo "$name: SKIPPED: the corpus tests: ../shared/data not present (set HOPKIT_SHARED)"; finish; exit; }
+[ -n "$SHARED" ] || { echo "$name: SKIPPED: the corpus tests: $SHARED_MISSING"; finish; exit; }
 export F=$SHARED/data/structures/fluorides
 # IDPPSolver's own descent from the same start: the same images where the
 # objective is not flat (see README.md for the rest)

@@ -5,7 +5,7 @@
 # of the exact hop networks against pymatgen's get_dimensionality_larsen.
 . "$(dirname "$0")/../lib.sh"
 
-[ -n "$SHARED" ] || skip_all "../shared/data not present (set HOPKIT_SHARED)"
+[ -n "$SHARED" ] || skip_all "$SHARED_MISSING"
 have_pymatgen || skip_all "python3-pymatgen not installed"
 export C=$SHARED/data/structures XC=$TOP/tests/xcheck
 

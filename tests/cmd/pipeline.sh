@@ -1,0 +1,81 @@
+#!/bin/sh
+# scripts/pipeline.mk: all is the default goal, study.mk keeps the
+# parameters, a stage is rebuilt exactly when its values change, make -n
+# changes nothing, JOBS sets -j.  (The run, collect and table targets run
+# in readme.sh and topup.sh.)
+. "$(dirname "$0")/../lib.sh"
+# make as the user runs it, not as a child of make check
+unset MAKELEVEL MAKEFLAGS MFLAGS
+
+MK="make -f $TOP/scripts/pipeline.mk"
+STUDY="mkdir structures && cp $TOP/examples/mp-2741_CaF2.cif $TOP/examples/mp-1138_LiF.cif structures"
+FIRST="$STUDY && $MK CUTOFF=4 LIMIT=2 > /dev/null 2> first.err"
+# the programs a make would run (or -n would print), one a line
+RUNS="sed -n 's/^\\(fetch-structures\\|find-paths\\|measure\\|rank\\|make-neb\\|run-vasp\\) .*/\\1/p'"
+
+expect default-goal-builds-jobs 0 "$FIRST && wc -l < jobs.jsonl && grep study.mk first.err" '2
+study.mk: written with the values used: edit it, or give NAME=value to make
+' ''
+expect study-file-written 0 "$FIRST && grep -E '^(SOURCES|ION|CUTOFF|LIMIT|JOBS|WHERE) =' study.mk" 'SOURCES = structures
+ION = F
+CUTOFF = 4
+JOBS = $(NCORES)
+WHERE = measures.dimensionality >= 1 and measures.oxidation_state == $(ION_OXIDATION)
+LIMIT = 2
+' ''
+expect nothing-to-do 0 "$FIRST && $MK" "make: Nothing to be done for 'all'.
+" ''
+# a later target with no values given uses study.mk's: nothing is rebuilt
+expect values-stick 0 "$FIRST && $MK -n run | $RUNS" 'run-vasp
+run-vasp
+' ''
+expect values-stick-built 0 "$FIRST && $MK status > /dev/null && $MK -n && wc -l < queue.jsonl" "make: Nothing to be done for 'all'.
+2
+" ''
+# a value on the command line is used, written back, and rebuilds what uses it
+expect command-line-updates 0 "$FIRST && echo '# my note' >> study.mk && $MK CUTOFF=4.5 2> err | $RUNS && cat err | grep study.mk &&
+	grep -c '^CUTOFF = 4.5\$' study.mk && grep -c '^# my note' study.mk && $MK -n" 'find-paths
+measure
+rank
+make-neb
+run-vasp
+study.mk: CUTOFF = 4.5
+1
+1
+make: Nothing to be done for '"'all'"'.
+' ''
+expect edited-file-used 0 "$FIRST && sed -i 's/^LIMIT = .*/LIMIT = 1/' study.mk && $MK 2>/dev/null | $RUNS && wc -l < queue.jsonl" 'rank
+make-neb
+run-vasp
+1
+' ''
+# make -n prints what would run and writes nothing
+expect dry-run-first 0 "$STUDY && $MK -n CUTOFF=4 2> err | $RUNS && ls && cat err" 'fetch-structures
+find-paths
+measure
+rank
+make-neb
+run-vasp
+err
+structures
+' ''
+expect dry-run-change 0 "$FIRST && cp study.mk before && ls -l --time-style=+%s%N .params > p1 && $MK -n CUTOFF=6 LIMIT=3 | $RUNS &&
+	cmp study.mk before && ls -l --time-style=+%s%N .params | cmp - p1 && $MK -n CUTOFF=6 LIMIT=3 | grep -c 'study.mk: CUTOFF = 6; LIMIT = 3'" 'find-paths
+measure
+rank
+make-neb
+run-vasp
+1
+' ''
+expect jobs-default-cores 0 "$FIRST && rm paths.jsonl && $MK -n | grep -o -- '-j [0-9]*' | sort -u" "-j $(nproc 2>/dev/null || echo 1)
+" ''
+expect jobs-set 0 "$FIRST && $MK JOBS=3 CUTOFF=5 | grep -o '^[a-z-]* -q -j [0-9]*' && grep '^JOBS' study.mk" 'find-paths -q -j 3
+measure -q -j 3
+JOBS = 3
+' '*'
+# a # in a value is kept, escaped as make needs it
+expect hash-in-value 0 "$STUDY && $MK -s params 'INCAR=SYSTEM=a#b' 2>/dev/null && grep '^INCAR' study.mk && $MK -n | grep -o -- \"-I '[^ ]*\"" "INCAR = SYSTEM=a\\#b
+-I 'SYSTEM=a#b'
+" ''
+
+finish
