@@ -130,7 +130,7 @@ close_table(struct run *r, int ok)
 	struct hk_err e = HK_ERR_INIT;
 	struct sbuf counts = SBUF_INIT;
 
-	if (ok && results_write(r->table, r->cli.out, &e) == -1)
+	if (ok && results_changed(r->table) && results_write(r->table, r->cli.out, &e) == -1)
 		cli_fatal(&r->cli, "%s", e.msg);
 	results_counts(r->table, &counts);
 	if (ok && !r->cli.quiet)
@@ -190,7 +190,7 @@ main(int argc, char *argv[])
 	if (sum)
 		summary(&r);
 	int status = stop ? 2 : r.tally.bad ? 1 : 0;
-	int closed = cli_close_output(&r.cli, status != 2);
+	int closed = cli_close_output(&r.cli, status != 2 && (!r.table || results_changed(r.table)));
 	results_close(r.table);
 	runs_free(r.runs);
 	collect_tally_release(&r.tally);

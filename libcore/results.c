@@ -27,7 +27,8 @@ struct results {
 	char **old;		/* the id of each old record, by record number */
 	long nold;
 	struct entry **added;	/* ids put that the old table lacked, in put order */
-	long nadded, nreplaced, nkept;
+	long nadded;
+	int missing;		/* the table did not exist */
 	FILE *spool;
 	struct stream_out out;	/* to the spool */
 };
@@ -104,6 +105,7 @@ each_line(struct results *t,
 	int rc;
 
 	if (f == NULL) {
+		t->missing = errno == ENOENT;
 		if (errno == ENOENT)
 			return 0;
 		err_set(err, "%s: %s", t->path, strerror(errno));
@@ -225,7 +227,6 @@ write_old(struct results *t, const char *line, size_t len, long lineno, long k, 
 		return 0;
 	if (e->len)
 		return copy_put(t, e, out, err);
-	t->nkept++;
 	if (fwrite(line, 1, len, out) != len || putc('\n', out) == EOF) {
 		err_set(err, "writing %s: %s", t->path, strerror(errno));
 		return -1;
@@ -236,7 +237,6 @@ write_old(struct results *t, const char *line, size_t len, long lineno, long k, 
 int
 results_write(struct results *t, FILE *out, struct hk_err *err)
 {
-	t->nkept = 0;
 	if (each_line(t, write_old, out, err) == -1)
 		return -1;
 	for (long k = 0; k < t->nadded; k++)
@@ -245,16 +245,34 @@ results_write(struct results *t, FILE *out, struct hk_err *err)
 	return 0;
 }
 
+/* Old ids, and of them those whose record was put again. */
+static void
+count_old(const struct results *t, long *old, long *replaced)
+{
+	*old = *replaced = 0;
+	for (size_t k = 0; k < t->index.cap; k++) {
+		const struct entry *e = t->index.slot[k] ? t->index.val[k] : NULL;
+		*old += e && e->last >= 0;
+		*replaced += e && e->len && e->last >= 0;
+	}
+}
+
+int
+results_changed(const struct results *t)
+{
+	long old, replaced;
+
+	count_old(t, &old, &replaced);
+	return t->missing || t->nadded || replaced || old != t->nold;
+}
+
 void
 results_counts(const struct results *t, struct sbuf *out)
 {
-	long replaced = 0;
+	long old, replaced;
 
-	for (size_t k = 0; k < t->index.cap; k++) {
-		const struct entry *e = t->index.slot[k] ? t->index.val[k] : NULL;
-		replaced += e && e->len && e->last >= 0;
-	}
-	sbuf_addf(out, "%s: %ld new, %ld replaced, %ld kept", t->path, t->nadded, replaced, t->nkept);
+	count_old(t, &old, &replaced);
+	sbuf_addf(out, "%s: %ld new, %ld replaced, %ld kept", t->path, t->nadded, replaced, old - replaced);
 }
 
 void

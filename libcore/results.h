@@ -39,6 +39,13 @@ int results_put(struct results *t, const json_t *rec, struct hk_err *err);
 int results_write(struct results *t, FILE *out, struct hk_err *err);
 
 /*
+ * 1 when the table written would differ from the file: records were put,
+ * ids given twice collapse, or there was no file yet.  Otherwise the caller
+ * can leave the file as it is (its time then says nothing changed).
+ */
+int results_changed(const struct results *t);
+
+/*
  * "FILE: N new, M replaced, K kept" added to out: the records put that were
  * new, that replaced one, and the old ones written as they were.
  */

@@ -171,9 +171,11 @@ drain: jobs.jsonl | params
 
 # run-vasp files each job that finished in $(STATE)/done, failed or aborted
 # (a directory's time says when one came or went); collect -u keeps one
-# current record per job, replaced when the job changed.
+# current record per job, replaced when the job changed; its line of counts
+# (new, replaced, kept) goes to standard error even off a terminal, for
+# scripts/topup's log.
 results.jsonl: $(wildcard $(STATE)/done $(STATE)/failed $(STATE)/aborted) | params
-	collect $(QUIET) -u $@ -S $(STATE) -p plots $(CALCS)
+	collect -u $@ -S $(STATE) -p plots $(CALCS)
 	touch $@
 
 status: | params

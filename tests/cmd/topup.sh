@@ -23,12 +23,31 @@ expect drains-and-widens 0 "$STUDY && $ROUNDS && $CHECK && cat .tier && wc -l < 
 2
 $' ''
 expect log-line 0 "$STUDY && $T $VARS && cat topup.log" \
-	'~^20[0-9-]+T[0-9:]+Z tier 0: (queued|running|ready|done)=[0-9].*; started 2, collected [0-9]+$' ''
+	'~^20[0-9-]+T[0-9:]+Z tier 0: (queued|running|ready|done)=[0-9].*; started 2, collected [0-9]+ new, [0-9]+ replaced$' ''
 expect no-more-tiers 0 "$STUDY && : > tiers && for i in 1 2 3 4 5 6 7 8 9 10; do $T $VARS; sleep 0.3; done; tail -n 1 topup.log" \
-	'~tier 0: done=2; started 0, collected 0; queue drained, no wider tier in tiers$' ''
-expect make-drain-table 0 "$STUDY && make -s -f $TOP/scripts/pipeline.mk $VARS drain > /dev/null 2>&1 && make -s -f $TOP/scripts/pipeline.mk $VARS table | cut -d, -f2,7 | sort" 'id,converged
+	'~tier 0: done=2; started 0, collected 0 new, 0 replaced; queue drained, no wider tier in tiers$' ''
+expect make-drain-table 0 "$STUDY && make -s -f $TOP/scripts/pipeline.mk $VARS drain > /dev/null 2>&1 && make -s -f $TOP/scripts/pipeline.mk $VARS table 2>/dev/null | cut -d, -f2,7 | sort" 'id,converged
 mp-2741.F.0,true
 mp-315.F.0,true
+' ''
+# Every hop of the test structures up to 8 A (some 140 jobs) through 20
+# rounds and more, some failing once and retried, some
+# failing for good: results.jsonl holds every job exactly once, each done
+# job with its barrier, each failed one with its cause.
+CALC="printf '#!/bin/sh\\ncase \$PWD in\\n*.F.1/start) [ -e ../.failed ] || { touch ../.failed; echo first attempt fails >&2; exit 1; } ;;\\n*.F.2/mid) echo always fails >&2; exit 1 ;;\\nesac\\nexec ff-calc -q\\n' > calc && chmod +x calc"
+MANY="CUTOFF=8 MAX_PATHS=0 LIMIT=200 MAX_ACTIVE=20 SOURCES=$DATA/structures VASP_CMD=\$PWD/calc"
+BUSY="run-vasp status | awk '\$1 == \"ready\" || \$1 == \"active\" || \$1 == \"queued\" || \$1 == \"running\" { n += \$2 } END { print n + 0 }'"
+expect many-jobs-results 0 "$CALC && : > tiers && for i in \$(seq 20); do $T $MANY || exit 1; run-vasp retry --failed > /dev/null 2>&1; sleep 0.2; done &&
+	i=0; while [ \$($BUSY) -gt 0 ] && [ \$i -lt 200 ]; do $T $MANY; sleep 0.2; i=\$((i + 1)); done; $T $MANY &&
+	n=\$(run-vasp list | awk 'NR > 1' | wc -l) && [ \$n -ge 100 ] && echo 'at least 100 jobs' &&
+	sed 's/.*\"id\":\"\([^\"]*\)\".*/\\1/' results.jsonl | sort > ids && run-vasp list | awk 'NR > 1 { print \$1 }' | sort > known &&
+	cmp ids known && uniq -d ids | wc -l &&
+	grep '\"run_state\":\"done\"' results.jsonl | grep -vc energy_barrier;
+	grep '\"run_state\":\"failed\"' results.jsonl | grep -c 'always fails' | grep -qv '^0' && echo failed-with-cause" \
+	'at least 100 jobs
+0
+0
+failed-with-cause
 ' ''
 expect bad-option 2 "$T -x" '' '~^usage: topup'
 expect queue-fails 0 "mkdir structures && echo 'not a crystal' > structures/x.cif && { $T; echo \$?; cat topup.log; }" \
