@@ -78,7 +78,6 @@ take(void *ctx, struct stream_item *it)
 	double score;
 	int m;
 
-	cli_progress(&r->cli, r->ranker.seq + 1, "records");
 	if (id == NULL)
 		return STREAM_BAD;
 	if (strset_has(&r->exclude, id))
@@ -186,7 +185,6 @@ main(int argc, char *argv[])
 	cli_stream(&r.cli, &s, "records");
 	s.take = take;
 	s.ctx = &r;
-	s.progress = NULL;
 	s.keep_going = keep_going;
 	if ((status = stream_run(&s, argc, argv)) == -1)
 		cli_fatal(&r.cli, "%s", s.fatal.msg);

@@ -24,25 +24,41 @@ expect only 0 "$P | measure --only oxidation_state | grep -o '\"measures\":.*'" 
 ' ''
 expect passes-fields 0 "$P | measure --only dimensionality | grep -o '\"id\":\"mp-2741.F.0\",\"structure_id\":\"mp-2741\"'" '"id":"mp-2741.F.0","structure_id":"mp-2741"
 ' ''
-expect no-hop-fields 0 "fetch-structures $S/mp-1138_LiF.cif | sed 's/\"id\":\"mp-1138\"/\"id\":\"x\",\"structure_id\":\"x\"/' | measure --only dimensionality | grep -o '\"measures\":.*'" '"measures":{"dimensionality":null,"dimensionality_cumlengths":null,"errors":{"dimensionality":"record has no hop (iindex, eindex, esite)","dimensionality_cumlengths":"record has no hop (iindex, eindex, esite)"}}}
-' ''
+expect no-hop-fields 0 "fetch-structures $S/mp-1138_LiF.cif | sed 's/\"id\":\"mp-1138\"/\"id\":\"x\",\"structure_id\":\"x\",\"iindex\":1/' | measure --only dimensionality | grep -o '\"measures\":.*'" '"measures":{"dimensionality":null,"dimensionality_cumlengths":null,"errors":{"dimensionality":"record has no hop (iindex, eindex, esite)","dimensionality_cumlengths":"record has no hop (iindex, eindex, esite)"}}}
+' 'measure: 1 record; dimensionality, dimensionality_cumlengths null in 1 (record has no hop (iindex, eindex, esite): 1)
+'
 expect unbalanced 0 "echo '{\"id\":\"ff.F.0\",\"structure_id\":\"ff\",\"iindex\":0,\"eindex\":1,\"esite\":[0.5,0.5,0.5],\"structure\":{\"lattice\":[[3.5,0,0],[0,3.5,0],[0,0,3.5]],\"species\":[\"F\",\"F\"],\"frac\":[[0,0,0],[0.5,0.5,0.5]]}}' | measure --only oxidation_state,bvse_barrier | grep -o '\"errors\":{\"oxidation_state\":\"[^\"]*\"'" '"errors":{"oxidation_state":"no charge-balanced assignment of common oxidation states fits the bond-valence sums"
-' ''
+' 'measure: 1 record; oxidation_state, oxidation_states null in 1 (no charge-balanced assignment of common oxidation states fits the bond-valence sums: 1), bvse_barrier null in 1 (no oxidation states: 1)
+'
 expect missing-params 0 "fetch-structures $S/mp-1103397_BaSnF4.cif | find-paths -n 1 | measure --only bvse_barrier | grep -o '\"bvse_barrier\":\"[^\"]*\"'" '"bvse_barrier":"no softBV parameters for F- with Sn2+"
-' ''
+' 'measure: 1 record; bvse_barrier null in 1 (no softBV parameters: 1)
+'
 expect bad-structure 1 "{ echo '{\"id\":\"x\",\"structure_id\":\"x\"}'; $P; } | measure -k --only oxidation_state > o; s=\$?; wc -l < o; exit \$s" '1
 ' 'measure: -:1: structure: structure is not a JSON object
+measure: 2 records; skipped 1 bad record (structure: 1)
 '
 expect bad-structure-stops 2 "{ echo '{\"id\":\"x\",\"structure_id\":\"x\"}'; $P; } | measure --only oxidation_state > o; s=\$?; wc -l < o; exit \$s" '0
 ' 'measure: -:1: structure: structure is not a JSON object
 '
 expect bad-json 1 "{ $P; echo '{oops'; } | measure -k --only oxidation_state > o; s=\$?; wc -l < o; exit \$s" '1
 ' "measure: -:2:5: invalid JSON: string or '}' expected near 'oops'
+measure: 1 record; skipped 1 bad line (invalid JSON: 1)
 "
-expect jobs-same 0 "fetch-structures $S | find-paths -q -n 2 > p && measure p > a && measure -j 2 p > b && cmp a b && wc -l < a" '24
-' ''
+expect jobs-same 0 "fetch-structures $S | find-paths -q -n 2 > p && measure p > a && measure -j 2 p 2> e2 > b && cmp a b && wc -l < a" '24
+' '~^measure: 24 records; .* null in '
 expect write-images 0 "$P | measure --only ewald_energy --write-images im > /dev/null && ls im && grep -o '\"mover\":[0-9]*' im/mp-2741.F.0.json" 'mp-2741.F.0.json
 "mover":12
+' ''
+
+# records of another stage are named, with what measure reads: exit 2, even with -k
+expect wrong-stage 2 "fetch-structures $S/mp-2741_CaF2.cif > s.jsonl && measure -k s.jsonl > o; s=\$?; wc -l < o; exit \$s" '0
+' "measure: s.jsonl:1: a structure record (fetch-structures' output); measure reads path records (find-paths' output)
+"
+expect wrong-stage-jobs 2 "$P | make-neb -q -d c | measure" '' "measure: -:1: a job record (make-neb's output); measure reads path records (find-paths' output)
+"
+expect measured-again 0 "$P | measure --only oxidation_state | measure --only dimensionality | grep -o '\"measures\":{[^,]*'" '"measures":{"dimensionality":3
+' ''
+expect quiet-nulls 0 "fetch-structures $S/mp-1103397_BaSnF4.cif | find-paths -n 1 | measure -q --only bvse_barrier | wc -l" '1
 ' ''
 
 finish
