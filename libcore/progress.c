@@ -61,8 +61,10 @@ progress_format(struct sbuf *sb, long n, const char *what, double frac, double e
 		sbuf_addf(sb, ", %d%%", (int)floor(100 * (frac > 1 ? 1 : frac)));
 	if (elapsed >= 1 && n / elapsed >= 10)
 		sbuf_addf(sb, ", %ld/s", lround(n / elapsed));
-	else if (elapsed >= 1)
+	else if (elapsed >= 1 && n / elapsed >= 1)
 		sbuf_addf(sb, ", %.1f/s", n / elapsed);
+	else if (elapsed >= 1)
+		sbuf_addf(sb, ", %.2g/min", 60 * n / elapsed);
 	if (known && elapsed >= 1) {
 		sbuf_addstr(sb, ", ETA ");
 		progress_duration(sb, elapsed * (1 - frac) / frac);

@@ -96,19 +96,25 @@ tally_format_group(const struct tally_group *g, struct sbuf *sb)
 {
 	const struct tally_reason **r = xmalloc(((size_t)g->nr + 1) * sizeof(*r));
 	long rest = 0;
+	int n = 0;
 
-	for (int k = 0; k < g->nr; k++)
-		r[k] = &g->r[k];
-	qsort(r, (size_t)g->nr, sizeof(*r), by_count);
-	sbuf_addc(sb, '(');
+	/* the reasons past the cap were counted as "other": they go last */
 	for (int k = 0; k < g->nr; k++) {
-		if (k < 4 && !(k == 3 && g->nr > 4))
+		if (strcmp(g->r[k].key, "other") == 0)
+			rest += g->r[k].n;
+		else
+			r[n++] = &g->r[k];
+	}
+	qsort(r, (size_t)n, sizeof(*r), by_count);
+	sbuf_addc(sb, '(');
+	for (int k = 0; k < n; k++) {
+		if (k < 3 || (k == 3 && n == 4 && rest == 0))
 			sbuf_addf(sb, "%s%s: %ld", k ? ", " : "", r[k]->key, r[k]->n);
 		else
 			rest += r[k]->n;
 	}
 	if (rest)
-		sbuf_addf(sb, ", other: %ld", rest);
+		sbuf_addf(sb, "%sother: %ld", n ? ", " : "", rest);
 	sbuf_addc(sb, ')');
 	free(r);
 }

@@ -61,4 +61,16 @@ expect measured-again 0 "$P | measure --only oxidation_state | measure --only di
 expect quiet-nulls 0 "fetch-structures $S/mp-1103397_BaSnF4.cif | find-paths -n 1 | measure -q --only bvse_barrier | wc -l" '1
 ' ''
 
+# progress on a terminal (script(1) gives one): alone, a redrawn line with the
+# estimated total and the part read, cleared at the end (before the summary
+# when there is one); never in the output
+if command -v script > /dev/null; then
+expect tty-progress 0 "fetch-structures -q $S | find-paths -q -n 2 > p && cat p p p p > p4 && script -qec 'measure --only ewald_energy p4 > o' /dev/null > tty; tr '\\r' '\\n' < tty | grep -c '^.\\[Kmeasure: [0-9]* of ~[0-9]* paths, [0-9]*%' | sed 's/^[1-9][0-9]*\$/shown/'; tr '\\r' '\\n' < tty | grep . | tail -n 1 | grep -c '^.\\[K\\(measure: 96 records; \\|\$\\)'; grep -c . o" 'shown
+1
+96
+' ''
+expect tty-quiet 0 "fetch-structures -q $S/mp-2741_CaF2.cif | find-paths -q > p && script -qec 'measure -q p > o' /dev/null > tty; wc -c < tty" '0
+' ''
+fi
+
 finish
