@@ -277,6 +277,23 @@ cli_progress_done(struct cli *c)
 	sbuf_release(&took);
 }
 
+void
+cli_loss_summary(struct cli *c, long n, const char *what, const struct tally *lost)
+{
+	struct sbuf line = SBUF_INIT;
+	int bad = 0;
+
+	for (int k = 0; k < lost->ng; k++)
+		bad |= strncmp(lost->g[k].name, "bad", 3) == 0;
+	if (lost->ng == 0 || (c->quiet && !bad))
+		return;
+	cli_progress_done(c);
+	sbuf_addf(&line, "%ld %s; skipped ", n, what);
+	tally_format_counts(lost, &line);
+	cli_warn(c, "%s", line.s);
+	sbuf_release(&line);
+}
+
 double
 cli_double(const struct cli *c, const char *opt, const char *arg, double lo, double hi)
 {

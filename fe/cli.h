@@ -85,6 +85,13 @@ void cli_progress_done(struct cli *c);
  */
 void cli_stream(struct cli *c, struct stream *s, const char *what);
 
+/*
+ * For a program that reads without a stream: "prog: N what; skipped
+ * n NAMEs (reasons), ..." from the groups of lost (see tally.h), when
+ * there are any; with quiet, only when a group's name starts with "bad".
+ */
+void cli_loss_summary(struct cli *c, long n, const char *what, const struct tally *lost);
+
 /* Parse helpers that exit 2 with a usage message on bad numbers. */
 double cli_double(const struct cli *c, const char *opt, const char *arg, double lo, double hi);
 long cli_long(const struct cli *c, const char *opt, const char *arg, long lo, long hi);

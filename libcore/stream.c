@@ -357,17 +357,6 @@ stream_run(struct stream *s, int n, char *const *files)
 	return stream_status(s);
 }
 
-/* "N what" with the reasons, for each group of t ("bad record", ...). */
-static void
-summary_counts(const struct tally *t, struct sbuf *sb)
-{
-	for (int k = 0; k < t->ng; k++) {
-		const struct tally_group *g = &t->g[k];
-		sbuf_addf(sb, "%s%ld %s%s ", k ? ", " : "", g->n, g->name, g->n == 1 ? "" : "s");
-		tally_format_group(g, sb);
-	}
-}
-
 int
 stream_summary(const struct stream *s, struct sbuf *sb)
 {
@@ -382,7 +371,7 @@ stream_summary(const struct stream *s, struct sbuf *sb)
 	}
 	if (s->bad.ng) {
 		sbuf_addstr(sb, "; skipped ");
-		summary_counts(&s->bad, sb);
+		tally_format_counts(&s->bad, sb);
 	}
 	return s->nulls.ng || s->notes.ng || s->bad.ng;
 }

@@ -154,6 +154,16 @@ tally_format(const struct tally *t, const char *sep, struct sbuf *sb)
 }
 
 void
+tally_format_counts(const struct tally *t, struct sbuf *sb)
+{
+	for (int k = 0; k < t->ng; k++) {
+		const struct tally_group *g = &t->g[k];
+		sbuf_addf(sb, "%s%ld %s%s ", k ? ", " : "", g->n, g->name, g->n == 1 ? "" : "s");
+		tally_format_group(g, sb);
+	}
+}
+
+void
 tally_release(struct tally *t)
 {
 	for (int k = 0; k < t->ng; k++) {

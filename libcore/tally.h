@@ -57,6 +57,12 @@ void tally_format_group(const struct tally_group *g, struct sbuf *sb);
  */
 void tally_format(const struct tally *t, const char *sep, struct sbuf *sb);
 
+/*
+ * Append every group as "N NAME[s] (reasons)", the group named as one
+ * thing ("bad record"), separated by ", ".
+ */
+void tally_format_counts(const struct tally *t, struct sbuf *sb);
+
 void tally_release(struct tally *t);
 
 #endif
