@@ -125,8 +125,8 @@ mp-1138.F.0
 
 # progress in a pipeline: full lines, named, a last one with the time taken
 if command -v script > /dev/null; then
-expect pipeline-progress 0 "fetch-structures -q \$DATA/structures > s && script -qec '(cat s; sleep 3.5; cat s) | rank --by id > o' /dev/null | tr -d '\\r' | grep -v '^\$' | sed 's/[0-9.]*\\/s\$/N\\/s/'" 'rank: 1 records, N/s
-rank: 24 records, done in 4s
+expect pipeline-progress 0 "fetch-structures -q \$DATA/structures > s && script -qec '(cat s; sleep 3.5; cat s) | rank --by id > o' /dev/null | tr -d '\\r' | grep -v '^\$' | sed 's/^rank: [0-9]* records, [0-9.]*\\/\\(s\\|min\\)\$/rank: N records, R/; s/done in [34]s\$/done in Ts/'" 'rank: N records, R
+rank: 24 records, done in Ts
 ' ''
 fi
 
