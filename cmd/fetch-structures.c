@@ -74,6 +74,7 @@ struct run {
 	struct cli cli;
 	int keep_going, csv, verbose;
 	struct stream_out out;
+	struct tally lost;
 };
 
 static int
@@ -93,6 +94,7 @@ on_diag(void *ctx, const struct hk_err *e, int skipped)
 {
 	struct run *r = ctx;
 
+	tally_add(&r->lost, skipped ? "disordered structure" : "bad structure", e->msg, NULL);
 	if (!skipped || !r->cli.quiet)
 		cli_diag(&r->cli, e);
 	return !skipped && !r->keep_going;
@@ -154,6 +156,9 @@ main(int argc, char *argv[])
 		    "%ld skipped, %ld bad", st->found, st->written, st->filtered, st->duplicates,
 		    st->skipped, st->bad);
 	int status = stopped ? 2 : st->bad > 0 ? 1 : 0;
+	if (!stopped)
+		cli_loss_summary(&r.cli, st->written, "written", &r.lost);
+	tally_release(&r.lost);
 	fetch_free(f);
 	stream_out_release(&r.out);
 	int closed = cli_close_output(&r.cli, status != 2);

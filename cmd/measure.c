@@ -113,6 +113,7 @@ main(int argc, char *argv[])
 	s.ctx = &r;
 	s.group_by = "structure_id";
 	s.write_input = 1;
+	s.reasons = "measures.errors";
 	s.jobs = jobs;
 	s.batch = jobs > 1 ? 8 * jobs : 1;
 	s.keep_going = keep_going;

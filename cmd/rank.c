@@ -71,7 +71,6 @@ take(void *ctx, struct stream_item *it)
 	const char *id = rec_id(rec, &it->err);
 	int m;
 
-	cli_progress(&r->cli, r->ranker.seq + 1, "records");
 	if (id == NULL || (m = rank_filter_pass(&r->filter, rec, id, &it->err)) == -1)
 		return STREAM_BAD;
 	if (m == 1 && ranker_add(&r->ranker, rec, &it->err) == -1)
@@ -181,7 +180,6 @@ main(int argc, char *argv[])
 	cli_stream(&r.cli, &s, "records");
 	s.take = take;
 	s.ctx = &r;
-	s.progress = NULL;
 	s.keep_going = keep_going;
 	if ((status = stream_run(&s, argc, argv)) == -1)
 		cli_fatal(&r.cli, "%s", s.fatal.msg);

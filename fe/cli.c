@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -15,6 +16,23 @@
 #define HOPKIT_VERSION "0"
 #endif
 
+static double
+now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static int
+is_pipe(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode);
+}
+
 void
 cli_init(struct cli *c, const char *prog, const char *usage)
 {
@@ -22,7 +40,17 @@ cli_init(struct cli *c, const char *prog, const char *usage)
 	c->prog = prog;
 	c->usage = usage;
 	c->progress = isatty(STDERR_FILENO);
+	/* in a pipeline, the others may be drawing on the same terminal */
+	progress_init(&c->pg, now(), is_pipe(STDIN_FILENO) || is_pipe(STDOUT_FILENO));
 	c->out = stdout;
+}
+
+/* A message must not land in the middle of a redrawn progress line. */
+static void
+clear_progress(const struct cli *c)
+{
+	if (c->pg_drawn)
+		fputs("\r\033[K", stderr);
 }
 
 void
@@ -31,13 +59,15 @@ cli_diag(const struct cli *c, const struct hk_err *e)
 	char buf[1200];
 
 	err_format(e, buf, sizeof(buf));
-	fprintf(stderr, "%s%s: %s\n", c->last_progress ? "\n" : "", c->prog, buf);
+	clear_progress(c);
+	fprintf(stderr, "%s: %s\n", c->prog, buf);
 }
 
 /* "prog: message" on stderr, without the newline. */
 static void
 say(const struct cli *c, const char *fmt, va_list ap)
 {
+	clear_progress(c);
 	fprintf(stderr, "%s: ", c->prog);
 	vfprintf(stderr, fmt, ap);
 }
@@ -205,23 +235,63 @@ cli_close_output(struct cli *c, int ok)
 	return bad ? 2 : 0;
 }
 
+/* Show n when an update is due; frac from the stream when there is one. */
+static void
+progress_show(struct cli *c, long n, const char *what, const struct stream *s)
+{
+	struct sbuf line = SBUF_INIT;
+	double t;
+
+	c->pg_n = n;
+	c->what = what;
+	if (!c->progress || c->quiet || !progress_due(&c->pg, t = now()))
+		return;
+	progress_format(&line, n, what, s ? stream_input_fraction(s) : -1, t - c->pg.start);
+	if (c->pg.lines) {
+		fprintf(stderr, "%s: %s\n", c->prog, line.s);
+	} else {
+		fprintf(stderr, "\r\033[K%s: %s", c->prog, line.s);
+		c->pg_drawn = 1;
+	}
+	sbuf_release(&line);
+}
+
 void
 cli_progress(struct cli *c, long n, const char *what)
 {
-	/* at most once per 256 records, whatever steps n moves in */
-	if (!c->progress || c->quiet || n <= 0 || n / 256 == c->last_progress / 256)
-		return;
-	fprintf(stderr, "\r%s: %ld %s", c->prog, n, what);
-	c->last_progress = n;
+	progress_show(c, n, what, NULL);
 }
 
 void
 cli_progress_done(struct cli *c)
 {
-	if (c->last_progress) {
-		fputs("\r\033[K", stderr);
-		c->last_progress = 0;
+	struct sbuf took = SBUF_INIT;
+
+	clear_progress(c);
+	c->pg_drawn = 0;
+	if (c->pg.lines && c->pg.shown > 0) {
+		progress_duration(&took, now() - c->pg.start);
+		fprintf(stderr, "%s: %ld %s, done in %s\n", c->prog, c->pg_n, c->what ? c->what : "records", took.s);
+		c->pg.shown = 0;
 	}
+	sbuf_release(&took);
+}
+
+void
+cli_loss_summary(struct cli *c, long n, const char *what, const struct tally *lost)
+{
+	struct sbuf line = SBUF_INIT;
+	int bad = 0;
+
+	for (int k = 0; k < lost->ng; k++)
+		bad |= strncmp(lost->g[k].name, "bad", 3) == 0;
+	if (lost->ng == 0 || (c->quiet && !bad))
+		return;
+	cli_progress_done(c);
+	sbuf_addf(&line, "%ld %s; skipped ", n, what);
+	tally_format_counts(lost, &line);
+	cli_warn(c, "%s", line.s);
+	sbuf_release(&line);
 }
 
 double
@@ -251,11 +321,26 @@ stream_report(void *ctx, const struct hk_err *e)
 }
 
 static void
-stream_progress(void *ctx, long n)
+stream_progress(void *ctx, const struct stream *s)
 {
 	struct cli *c = ctx;
 
-	cli_progress(c, n, c->what);
+	progress_show(c, s->work || s->write_input ? s->out.n : s->nin, c->what, s);
+}
+
+static void
+stream_summary_line(void *ctx, const struct stream *s)
+{
+	struct cli *c = ctx;
+	struct sbuf line = SBUF_INIT;
+
+	if (s->progress == NULL)
+		return;
+	cli_progress_done(c);
+	/* quiet silences notes and nulls, never a count of lost records */
+	if (stream_summary(s, &line) && (!c->quiet || s->nbad))
+		cli_warn(c, "%s", line.s);
+	sbuf_release(&line);
 }
 
 void
@@ -265,6 +350,8 @@ cli_stream(struct cli *c, struct stream *s, const char *what)
 	c->what = what;
 	s->report = stream_report;
 	s->progress = stream_progress;
+	s->summary = stream_summary_line;
 	s->hctx = c;
 	s->quiet = c->quiet;
+	s->reads = stage_reader(c->prog);
 }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "err.h"
+#include "progress.h"
 #include "stream.h"
 
 struct cli {
@@ -21,7 +22,9 @@ struct cli {
 	int quiet;
 	int progress;		/* stderr is a terminal and not quiet */
 	const char *what;	/* what a stream's progress counts */
-	long last_progress;
+	struct progress pg;	/* full lines when stdin or stdout is a pipe */
+	long pg_n;		/* the count last given */
+	int pg_drawn;		/* a redrawn line may be on the terminal */
 	FILE *out;		/* where records go: stdout or -o FILE */
 	char *out_path;		/* final name of -o FILE */
 	char *out_tmp;		/* temporary name while writing */
@@ -58,16 +61,36 @@ int cli_open_output(struct cli *c, const char *path);
  */
 int cli_close_output(struct cli *c, int ok);
 
-/* "\rprog: N what" on a terminal, at most once per 256 records. */
+/*
+ * "prog: N what, 1234/s" on a terminal (stderr), unless quiet: alone, one
+ * line redrawn at most 4 times a second; when stdin or stdout is a pipe
+ * (other programs of a pipeline share the terminal), a full line every 3
+ * seconds.  Cheap enough to call for every record.
+ */
 void cli_progress(struct cli *c, long n, const char *what);
+/* Clear the redrawn line; in a pipeline, a last line with the time taken if any was shown. */
 void cli_progress_done(struct cli *c);
 
 /*
- * A stream whose reports go to this command's stderr, whose progress
- * counts `what` on a terminal, and whose records go to c->out (so call
- * it after cli_open_output).  quiet is the command's.
+ * A stream whose reports go to this command's stderr, whose records go to
+ * c->out (so call it after cli_open_output), and that reads the records
+ * of the stages stage_reader(c->prog) names.  Its progress counts `what`
+ * written, with the part of the input read and an ETA when the input
+ * files' size is known (a stream without work, such as rank's, writes at
+ * the end and counts the records it reads).  At the end, a one-line
+ * summary of what was left null, gave nothing or was skipped, by reason,
+ * when there was any; with quiet, only when records were skipped as bad.
+ * A program that turns the stream's progress off (s->progress = NULL)
+ * reports its totals itself and gets no summary.  quiet is the command's.
  */
 void cli_stream(struct cli *c, struct stream *s, const char *what);
+
+/*
+ * For a program that reads without a stream: "prog: N what; skipped
+ * n NAMEs (reasons), ..." from the groups of lost (see tally.h), when
+ * there are any; with quiet, only when a group's name starts with "bad".
+ */
+void cli_loss_summary(struct cli *c, long n, const char *what, const struct tally *lost);
 
 /* Parse helpers that exit 2 with a usage message on bad numbers. */
 double cli_double(const struct cli *c, const char *opt, const char *arg, double lo, double hi);

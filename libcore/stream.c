@@ -1,5 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "csv.h"
 #include "jsonw.h"
@@ -55,6 +57,9 @@ void
 stream_release(struct stream *s)
 {
 	stream_out_release(&s->out);
+	tally_release(&s->nulls);
+	tally_release(&s->notes);
+	tally_release(&s->bad);
 }
 
 int
@@ -125,17 +130,40 @@ report(const struct stream *s, const struct hk_err *e)
 		s->report(s->hctx, e);
 }
 
+static const char *
+id_of(const json_t *rec)
+{
+	return json_string_value(json_object_get(rec, "id"));
+}
+
+/* n records lost as `what` ("bad line", ...) for the reason in e. */
 static void
-count_bad(struct stream *s, long n)
+count_bad(struct stream *s, long n, const char *what, const struct hk_err *e, const char *id)
 {
 	s->nbad += n;
+	for (long k = 0; k < n; k++)
+		tally_add(&s->bad, what, e->msg, id);
 	if (!s->keep_going)
 		s->stopped = 1;
+}
+
+/* The fields rec's reasons object says were left null. */
+static void
+count_nulls(struct stream *s, const json_t *rec)
+{
+	const json_t *why = s->reasons ? rec_get_path(rec, s->reasons) : NULL;
+	const char *field;
+	json_t *v;
+
+	if (json_is_object(why))
+		json_object_foreach((json_t *)why, field, v)
+			tally_add(&s->nulls, field, json_string_value(v), id_of(rec));
 }
 
 static int
 write_one(struct stream *s, const json_t *rec)
 {
+	count_nulls(s, rec);
 	if (stream_out_write(&s->out, rec, &s->fatal) == 0)
 		return 0;
 	s->stopped = 1;
@@ -172,9 +200,11 @@ finish(struct stream *s, struct stream_item *it)
 		report(s, &it->err);
 	}
 	if (it->status == STREAM_BAD)
-		count_bad(s, it->n);
+		count_bad(s, it->n, "bad record", &it->err, id_of(it->rec[0]));
+	if (it->status == STREAM_NOTE)
+		tally_add(&s->notes, "with no output", it->err.msg, id_of(it->rec[0]));
 	if (write_item(s, it) == 0 && s->progress)
-		s->progress(s->hctx, s->out.n);
+		s->progress(s->hctx, s);
 }
 
 static void
@@ -231,6 +261,17 @@ batch_add(struct stream *s, struct batch *b, json_t *rec, long line, const char 
 		batch_flush(s, b);
 }
 
+/* 1 when the program reads rec's stage, else 0 with e saying what it is. */
+static int
+stage_ok(const struct stream *s, const json_t *rec, struct hk_err *e)
+{
+	err_clear(e);
+	if (stage_check(s->reads, rec, e) == 0)
+		return 1;
+	err_where(e, s->rd->name, rec_line(s->rd));
+	return 0;
+}
+
 int
 stream_file(struct stream *s, const char *path)
 {
@@ -242,34 +283,95 @@ stream_file(struct stream *s, const char *path)
 
 	if (rd == NULL) {
 		report(s, &e);
-		count_bad(s, 1);
+		count_bad(s, 1, "unreadable file", &e, NULL);
 		return s->stopped;
 	}
+	s->rd = rd;
 	batch_init(&b, s);
 	while (!s->stopped && (rc = rec_next(rd, &rec, &e)) != 0) {
-		if (rc == 1) {
+		if (rc == 1 && stage_ok(s, rec, &e)) {
+			s->nin++;
 			batch_add(s, &b, rec, rec_line(rd), rd->name);
 			continue;
 		}
-		/* a bad line: finish what came before it, then report it */
+		/* a bad line, or the wrong table: finish what came before it, then report it */
 		batch_flush(s, &b);
+		if (rc == 1)
+			json_decref(rec);
 		if (!s->stopped) {
 			report(s, &e);
-			count_bad(s, 1);
-			s->stopped |= rec_failed(rd);
+			count_bad(s, 1, "bad line", &e, NULL);
+			s->stopped |= rc == 1 || rec_failed(rd);
 		}
 	}
 	if (!s->stopped)
 		batch_flush(s, &b);
 	batch_release(&b);
+	s->rd = NULL;
 	rec_close(rd);
 	return s->stopped;
+}
+
+/* The size of a regular file, else -1 (a pipe, a terminal, a file that is not there). */
+static long long
+input_size(const char *path)
+{
+	struct stat st;
+	int rc = strcmp(path, "-") == 0 ? fstat(STDIN_FILENO, &st) : stat(path, &st);
+
+	return rc == 0 && S_ISREG(st.st_mode) ? (long long)st.st_size : -1;
+}
+
+double
+stream_input_fraction(const struct stream *s)
+{
+	long long at = s->in_done;
+
+	if (s->in_total <= 0)
+		return -1;
+	if (s->rd && s->rd->f) {
+		/* the reader's position, less what it holds unread */
+		off_t pos = ftello(s->rd->f);
+		if (pos > 0)
+			at += (long long)pos - (long long)(s->rd->lr.end - s->rd->lr.pos);
+	}
+	return at <= 0 ? 0 : at >= s->in_total ? 1 : (double)at / (double)s->in_total;
 }
 
 int
 stream_run(struct stream *s, int n, char *const *files)
 {
-	for (int i = 0; i < (n ? n : 1) && !s->stopped; i++)
-		stream_file(s, n ? files[i] : "-");
+	s->in_total = 0;
+	for (int i = 0; i < (n ? n : 1) && s->in_total >= 0; i++) {
+		long long size = input_size(n ? files[i] : "-");
+		s->in_total = size < 0 ? -1 : s->in_total + size;
+	}
+	for (int i = 0; i < (n ? n : 1) && !s->stopped; i++) {
+		const char *path = n ? files[i] : "-";
+		stream_file(s, path);
+		if (s->in_total > 0)
+			s->in_done += input_size(path);
+	}
+	if (s->summary && !s->stopped)
+		s->summary(s->hctx, s);
 	return stream_status(s);
+}
+
+int
+stream_summary(const struct stream *s, struct sbuf *sb)
+{
+	sbuf_addf(sb, "%ld record%s", s->nin, s->nin == 1 ? "" : "s");
+	if (s->nulls.ng) {
+		sbuf_addstr(sb, "; ");
+		tally_format(&s->nulls, " null in ", sb);
+	}
+	if (s->notes.ng) {
+		sbuf_addf(sb, "; %ld with no output ", s->notes.g[0].n);
+		tally_format_group(&s->notes.g[0], sb);
+	}
+	if (s->bad.ng) {
+		sbuf_addstr(sb, "; skipped ");
+		tally_format_counts(&s->bad, sb);
+	}
+	return s->nulls.ng || s->notes.ng || s->bad.ng;
 }

@@ -13,6 +13,12 @@
  * and line.  The run stops there unless keep_going; everything before it
  * is written first, nothing after it.  libcore never prints: the hooks
  * belong to the command (see fe/cli.h's cli_stream()).
+ *
+ * A record of a stage the program does not read (stage.h) is reported and
+ * stops the run whatever keep_going: the whole input is likely the wrong
+ * table.  What was lost is counted by reason (tally.h) for a summary at
+ * the end: bad lines and records, items that gave nothing (notes), and
+ * the fields each written record names in its reasons object.
  */
 #ifndef HK_STREAM_H
 #define HK_STREAM_H
@@ -21,7 +27,10 @@
 #include <jansson.h>
 
 #include "err.h"
+#include "rec.h"
 #include "sbuf.h"
+#include "stage.h"
+#include "tally.h"
 
 /* What work (or take) made of an item. */
 enum stream_status {
@@ -71,9 +80,18 @@ struct stream {
 	void *ctx;
 	/* A diagnostic, with file and line set. */
 	void (*report)(void *hctx, const struct hk_err *e);
-	/* Called after each written item with the number of records written. */
-	void (*progress)(void *hctx, long nout);
+	/* Called after each finished item (s->nin, s->out.n, stream_input_fraction()). */
+	void (*progress)(void *hctx, const struct stream *s);
+	/* Called once at the end of stream_run, unless the run stopped. */
+	void (*summary)(void *hctx, const struct stream *s);
 	void *hctx;
+
+	const struct stage_reader *reads;	/* records of other stages stop the run; NULL: any */
+	/*
+	 * Dotted path of an object in each written record that maps a field
+	 * left null to the reason ("measures.errors"), counted in nulls.
+	 */
+	const char *reasons;
 
 	const char *group_by;	/* consecutive records with one value of this field are one item */
 	int write_input;	/* write an item's records themselves (work edits them in place) */
@@ -86,6 +104,14 @@ struct stream {
 	long nbad;		/* bad lines and records of failed items */
 	int stopped;		/* a bad record ended the run */
 	struct hk_err fatal;	/* a write error: the run cannot go on */
+
+	long nin;		/* records read */
+	struct tally nulls;	/* by field, from the reasons objects */
+	struct tally notes;	/* one group: items that gave nothing */
+	struct tally bad;	/* "bad line", "bad record", "unreadable file" */
+	long long in_done;	/* bytes of the input files finished */
+	long long in_total;	/* their total size; -1 when one is not a regular file */
+	struct rec_reader *rd;	/* the file being read, or NULL */
 };
 
 /* A stream writing JSON Lines to out; the caller sets the rest. */
@@ -103,6 +129,17 @@ int stream_file(struct stream *s, const char *path);
 
 /* Exit status so far, as stream_run returns it. */
 int stream_status(const struct stream *s);
+
+/* The part of the input read so far, 0..1; -1 when its size is unknown. */
+double stream_input_fraction(const struct stream *s);
+
+/*
+ * Append "N records; FIELD null in n (reason: n, ...); n with no output
+ * (...); skipped n bad records (...), n bad lines (...)", the parts that
+ * apply.  Returns 1 when anything was left null, gave nothing or was
+ * skipped (the line is worth showing), else 0 (sb holds the count alone).
+ */
+int stream_summary(const struct stream *s, struct sbuf *sb);
 
 void stream_release(struct stream *s);
 

@@ -113,20 +113,33 @@ expect json-cut-in-half 1 "fetch-structures $S/mp-1138_LiF.cif $S/mp-2741_CaF2.c
 expect json-stop-at-first 2 "fetch-structures $S/mp-1138_LiF.cif > r && { cut -c1-50 r; cat r; } > cut.jsonl && fetch-structures cut.jsonl" '' "~^fetch-structures: cut.jsonl:1:50: invalid JSON"
 expect binary-file 1 "head -c 4096 $TOP/bin/fetch-structures > bin.cif && fetch-structures -k bin.cif $S/mp-1138_LiF.cif > o; s=\$?; wc -l < o; exit \$s" '1
 ' 'fetch-structures: bin.cif: binary data, not a structure file
+fetch-structures: 1 written; skipped 1 bad structure (binary data, not a structure file: 1)
 '
 expect empty-file 1 ": > e.cif && fetch-structures -k e.cif $S/mp-1138_LiF.cif > o; s=\$?; wc -l < o; exit \$s" '1
 ' 'fetch-structures: e.cif: empty file
+fetch-structures: 1 written; skipped 1 bad structure (empty file: 1)
 '
 expect empty-in-archive 1 "mkdir d && : > d/e.cif && cp $S/mp-1138_LiF.cif d && tar -cf d.tar d && fetch-structures -k d.tar > o; s=\$?; wc -l < o; exit \$s" '1
 ' 'fetch-structures: d.tar:d/e.cif: empty file
+fetch-structures: 1 written; skipped 1 bad structure (empty file: 1)
 '
 expect gigabyte-line 1 "{ cat $S/mp-1138_LiF.cif | fetch-structures; head -c 1073741824 /dev/zero | tr '\\0' x; echo; fetch-structures $S/mp-2741_CaF2.cif; } | fetch-structures -k > o; s=\$?; cut -d, -f1 o; exit \$s" '{"id":"hk-a6ab93cebfd6d13d"
 {"id":"mp-2741"
 ' 'fetch-structures: -:2: line longer than 67108864 bytes
+fetch-structures: 2 written; skipped 1 bad structure (line longer than 67108864 bytes: 1)
 '
 expect overlap 2 "printf 'o\n1.0\n4 0 0\n0 4 0\n0 0 4\nLi F\n1 1\nDirect\n0 0 0\n0.01 0 0\n' > POSCAR && fetch-structures POSCAR" '' 'fetch-structures: POSCAR:1: atoms overlap: Li (site 1) and F (site 2) are 0.040 A apart
 '
 expect no-structure-in-json 2 "echo '{\"id\":\"x\"}' > a.jsonl && fetch-structures a.jsonl" '' 'fetch-structures: a.jsonl:1: document has no "structure" (nor "lattice" and sites)
+'
+
+# the summary of what was skipped, by reason; -q keeps it only for bad structures
+expect skipped-summary 0 "printf '%s' '$GOOD' | sed 's/^_atom_site_fract_z/&\\n_atom_site_occupancy/; s/^Na 0 0 0/& 0.5/; s/^Cl 0.5 0.5 0.5/& 1/' > x.cif && fetch-structures --skip-disordered x.cif $S/mp-1138_LiF.cif 2>&1 >/dev/null | tail -n 1" 'fetch-structures: 1 written; skipped 1 disordered structure (partial occupancy 0.5 of Na: 1)
+' ''
+expect skipped-summary-quiet 0 "printf '%s' '$GOOD' | sed 's/^_atom_site_fract_z/&\\n_atom_site_occupancy/; s/^Na 0 0 0/& 0.5/; s/^Cl 0.5 0.5 0.5/& 1/' > x.cif && fetch-structures -q --skip-disordered x.cif $S/mp-1138_LiF.cif | wc -l" '1
+' ''
+expect bad-summary-quiet 1 ": > e.cif && fetch-structures -q -k e.cif $S/mp-1138_LiF.cif > o" '' 'fetch-structures: e.cif: empty file
+fetch-structures: 1 written; skipped 1 bad structure (empty file: 1)
 '
 
 finish

@@ -43,12 +43,14 @@ expect one-atom-cell 0 "$(rec one '[[3,0,0],[0,3.5,0],[0,0,4]]' '["F"]' '[[0,0,0
 5,2,3
 ' ''
 expect no-ion-note 0 "fetch-structures $S/mp-1249_MgF2.cif | find-paths --ion Cl" '' 'find-paths: -:1: mp-1249 has no Cl sites
+find-paths: 1 record; 1 with no output (has no Cl sites: 1)
 '
 expect no-ion-quiet 0 "fetch-structures $S/mp-1249_MgF2.cif | find-paths -q --ion Cl" '' ''
 expect no-ion-strict 2 "fetch-structures $S/mp-1249_MgF2.cif | find-paths --strict --ion Cl" '' 'find-paths: -:1: mp-1249 has no Cl sites
 '
 expect spglib-fails 1 "{ echo '{\"id\":\"bad\",\"structure\":{\"lattice\":$CUBE,\"species\":[\"F\",\"F\"],\"frac\":[[0,0,0],[0.0001,0,0]]}}'; fetch-structures $S/mp-1138_LiF.cif; } | find-paths -k > o; s=\$?; wc -l < o; exit \$s" '3
 ' 'find-paths: -:1: bad: spglib failed: too close distance between atoms
+find-paths: 2 records; skipped 1 bad record (spglib failed: 1)
 '
 expect bad-json-line 2 "{ fetch-structures $S/mp-1138_LiF.cif; echo '{\"id\":'; } > in && find-paths in > o; s=\$?; wc -l < o; exit \$s" '3
 ' 'find-paths: in:2:6: invalid JSON: unexpected token near end of file
@@ -72,4 +74,12 @@ expect supercell-twins 0 "fetch-structures $S/mp-1138_LiF.cif $S/mp-1138_LiF_sym
 expect signal-leaves-no-tmp 0 "fetch-structures -q \$DATA/structures > s; (cat s; sleep 2) | find-paths -q -o sig.jsonl & p=\$!; sleep 0.5; kill -TERM \$p; wait \$p; echo \$?; ls" '143
 s
 ' '*'
+# records of another stage: named, with what find-paths reads, exit 2 even with -k
+expect wrong-stage-paths 2 "fetch-structures $S/mp-1138_LiF.cif | find-paths > p && find-paths -k p" '' "find-paths: p:1: a path record (find-paths' output); find-paths reads structure records (fetch-structures' output)
+"
+expect wrong-stage-later 2 "fetch-structures $S/mp-1138_LiF.cif > s && find-paths -n 1 s > p && cat s p | find-paths -n 1 > o; s=\$?; wc -l < o; exit \$s" '1
+' "find-paths: -:2: a path record (find-paths' output); find-paths reads structure records (fetch-structures' output)
+"
+expect no-ion-summary-quiet 1 "{ echo '{\"id\":\"x\",\"structure\":{}}'; fetch-structures $S/mp-1249_MgF2.cif; } | find-paths -q -k --ion Cl" '' '~^find-paths: 2 records; 1 with no output \(has no Cl sites: 1\); skipped 1 bad record \(structure: 1\)$'
+
 finish

@@ -74,6 +74,7 @@ F 4
 ' ''
 # bad input
 expect no-ion-at-site 1 "$P | sed 's/\"iindex\":1/\"iindex\":0/' | make-neb -k -q" '' 'make-neb: -:1: the structure has no F at site 0 or 2
+make-neb: 1 record; skipped 1 bad record (the structure has no F at site 0 or 2: 1)
 '
 expect singular-supercell 2 "$P | sed 's/\"matrix\":\\[\\[[^]]*\\],\\[[^]]*\\],\\[[^]]*\\]\\]/\"matrix\":[[1,0,0],[1,0,0],[0,0,1]]/' | make-neb -q" '' 'make-neb: -:1: supercell matrix has determinant 0 (must be positive)
 '
@@ -100,5 +101,11 @@ expect idpp-opens-path 0 "$Q | sed -n 2p > p2 && make-neb -q -t neb -i 5 -d lin 
 	'"closest":[2.388520501209444,1.895272047169948,1.5245562406383377,1.3790130452444742,1.524556288576834,1.8952721242933692,2.388520501209444
 2.02
 ' ''
+
+# records of another stage: named, with what make-neb reads
+expect wrong-stage-structures 2 "fetch-structures $S/mp-2741_CaF2.cif | make-neb -q -d c > j; s=\$?; cat j; exit \$s" '' "make-neb: -:1: a structure record (fetch-structures' output); make-neb reads path records (find-paths' or measure's output)
+"
+expect wrong-stage-jobs 2 "$P | make-neb -q -d a > j && make-neb -q -d b j > k; s=\$?; ls b; cat k; exit \$s" '' "make-neb: j:1: a job record (make-neb's output); make-neb reads path records (find-paths' or measure's output)
+"
 
 finish

@@ -78,7 +78,8 @@ expect study-filter 0 "fetch-structures \$DATA/structures/mp-2741_CaF2.cif | fin
 1,mp-2741.F.0
 2,mp-2741.F.1
 3,mp-2741.F.3
-' ''
+' 'measure: 4 records; ionic_radii_overlap_cations, ionic_radii_overlap_anions null in 1 (IDPP: 1)
+'
 
 # bad input
 expect syntax-error 2 "$R | rank -w 'x >= 2 and and y'" '' 'rank: --where: expected a value, found a keyword at column 12
@@ -103,6 +104,7 @@ expect scores-not-number 2 "printf 'id,score\na,high\n' > s.csv && rank --scores
 expect no-id 1 "printf '%s\n' '{\"x\":1}' '{\"id\":\"ok\",\"x\":2}' | rank -k --by x --csv --fields id" 'id
 ok
 ' 'rank: -:1: record has no "id"
+rank: 2 records; skipped 1 bad record (record has no "id": 1)
 '
 
 # memory: a bounded heap for --limit; the full sort keeps keys, not bodies
@@ -140,5 +142,17 @@ expect suspect-string-true 0 "printf '%s\n' '{\"id\":\"a\",\"suspect\":\"odd\"}'
 2,d,,,
 ' 'rank: 2 suspect records left out (--suspect keeps them)
 '
+# rank reads every stage
+expect any-stage 0 "fetch-structures -q \$DATA/structures/mp-1138_LiF.cif > s && find-paths -n 1 s > p && cat s p | rank --by id --csv --fields id" 'id
+mp-1138
+mp-1138.F.0
+' ''
+
+# progress in a pipeline: full lines, named, a last one with the time taken
+if command -v script > /dev/null; then
+expect pipeline-progress 0 "fetch-structures -q \$DATA/structures > s && script -qec '(cat s; sleep 3.5; cat s) | rank --by id > o' /dev/null | tr -d '\\r' | grep -v '^\$' | sed 's/^rank: [0-9]* records, [0-9.]*\\/\\(s\\|min\\)\$/rank: N records, R/; s/done in [34]s\$/done in Ts/'" 'rank: N records, R
+rank: 24 records, done in Ts
+' ''
+fi
 
 finish

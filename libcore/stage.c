@@ -1,0 +1,69 @@
+#include <string.h>
+
+#include "stage.h"
+
+#define PATHS (STAGE_BIT(STAGE_PATH) | STAGE_BIT(STAGE_MEASURED))
+
+/*
+ * find-paths derives paths from a structure: fed paths it would find hops
+ * of hops.  measure and make-neb work on one hop; a job or a result is a
+ * hop already taken further.  run-vasp add registers jobs.  rank orders
+ * any table, so it is not here.
+ */
+static const struct stage_reader readers[] = {
+	{ "find-paths", STAGE_BIT(STAGE_STRUCTURE), "structure records (fetch-structures' output)" },
+	{ "measure", PATHS, "path records (find-paths' output)" },
+	{ "make-neb", PATHS, "path records (find-paths' or measure's output)" },
+	{ "run-vasp", STAGE_BIT(STAGE_JOB), "job records (make-neb's output)" },
+};
+
+enum stage
+stage_of(const json_t *rec)
+{
+	if (json_object_get(rec, "energies"))
+		return STAGE_RESULT;
+	if (json_object_get(rec, "dir") && json_object_get(rec, "kind"))
+		return STAGE_JOB;
+	if (json_object_get(rec, "measures"))
+		return STAGE_MEASURED;
+	if (json_object_get(rec, "iindex") || json_object_get(rec, "eindex"))
+		return STAGE_PATH;
+	if (json_object_get(rec, "structure"))
+		return STAGE_STRUCTURE;
+	return STAGE_UNKNOWN;
+}
+
+const char *
+stage_describe(enum stage s)
+{
+	static const char *const text[STAGE_COUNT] = {
+		[STAGE_UNKNOWN] = "",
+		[STAGE_STRUCTURE] = "a structure record (fetch-structures' output)",
+		[STAGE_PATH] = "a path record (find-paths' output)",
+		[STAGE_MEASURED] = "a measured path record (measure's output)",
+		[STAGE_JOB] = "a job record (make-neb's output)",
+		[STAGE_RESULT] = "a result record (collect's output)",
+	};
+
+	return s >= 0 && s < STAGE_COUNT ? text[s] : "";
+}
+
+const struct stage_reader *
+stage_reader(const char *prog)
+{
+	for (size_t k = 0; prog && k < sizeof(readers) / sizeof(readers[0]); k++)
+		if (strcmp(readers[k].prog, prog) == 0)
+			return &readers[k];
+	return NULL;
+}
+
+int
+stage_check(const struct stage_reader *rd, const json_t *rec, struct hk_err *err)
+{
+	enum stage s = stage_of(rec);
+
+	if (rd == NULL || s == STAGE_UNKNOWN || (rd->accepts & STAGE_BIT(s)))
+		return 0;
+	err_set(err, "%s; %s reads %s", stage_describe(s), rd->prog, rd->wants);
+	return -1;
+}
