@@ -421,12 +421,11 @@ exec_abort(const json_t *rec, struct hk_err *err)
 		return 0;
 	if (strcmp(ex, "local") == 0) {
 		long pid = (long)json_integer_value(json_object_get(rec, "pid"));
-		if (exec_proc_start(pid) == 0)
-			return 0;
-		kill(-(pid_t)pid, SIGTERM);
-		for (int i = 0; i < 30 && exec_proc_start(pid); i++)
-			usleep(100000);
-		kill(-(pid_t)pid, SIGKILL);
+		unsigned long long start = (unsigned long long)json_integer_value(json_object_get(rec, "proc_start"));
+		/* the run first: it stops its calculator and records that */
+		exec_group_stop(pid, start, 3);
+		exec_group_stop((long)json_integer_value(json_object_get(rec, "calc_pgid")),
+		    (unsigned long long)json_integer_value(json_object_get(rec, "calc_start")), 2);
 		return 0;
 	}
 	char *argv[] = { "scancel", (char *)eid, NULL };
@@ -437,4 +436,40 @@ exec_abort(const json_t *rec, struct hk_err *err)
 	sbuf_release(&out);
 	sbuf_release(&eo);
 	return st == 0 ? 0 : -1;
+}
+
+int
+exec_group_alive(long pgid, unsigned long long start)
+{
+	unsigned long long have;
+
+	if (pgid <= 1 || kill(-(pid_t)pgid, 0) == -1)
+		return 0;
+	have = exec_proc_start(pgid);
+	return have == 0 || start == 0 || have == start;
+}
+
+/* Until group pgid is empty, at most s seconds; whether it is. */
+static int
+group_gone_within(long pgid, double s)
+{
+	for (int i = 0; i < (int)(s * 20); i++) {
+		if (kill(-(pid_t)pgid, 0) == -1)
+			return 1;
+		usleep(50000);
+	}
+	return kill(-(pid_t)pgid, 0) == -1;
+}
+
+int
+exec_group_stop(long pgid, unsigned long long start, double grace)
+{
+	if (!exec_group_alive(pgid, start))
+		return 0;
+	kill(-(pid_t)pgid, SIGTERM);
+	if (!group_gone_within(pgid, grace)) {
+		kill(-(pid_t)pgid, SIGKILL);
+		group_gone_within(pgid, 2);
+	}
+	return 1;
 }

@@ -83,6 +83,24 @@ char *js_id_of(const char *name, enum js_state s);
 /* Remove temporary files left by writers that were killed; how many.  Call with the lock held. */
 int js_clean(const char *root);
 
+/*
+ * A job directory's lock, DIR/.hopkit.lock, keeps a second calculator out.
+ * A run holds it, and so does every calculator the run starts: the
+ * descriptor is inherited on purpose (not close-on-exec), so the lock
+ * lasts exactly as long as the last of those processes lives, even when
+ * the run itself was killed.  js_dir_lock: 0 held, *fd to keep open (-1
+ * when the file system has no locks: nothing is held); 1 another process
+ * holds it, err names the directory and the process; -1 with err.
+ * js_dir_lock_note replaces the lock file's text, what others are told
+ * about its holder when they cannot see the process (another host).
+ */
+struct sbuf;
+int js_dir_lock(const char *dir, int *fd, struct hk_err *err);
+void js_dir_lock_note(int fd, const char *text);
+
+/* 1 when some process holds dir's lock (who, when not NULL, gets which), 0 when none does. */
+int js_dir_busy(const char *dir, struct sbuf *who);
+
 /* Seconds since the epoch, with a fraction. */
 double js_now(void);
 
