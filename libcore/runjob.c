@@ -185,7 +185,7 @@ stop_group(pid_t pid, double grace)
 	for (int i = 0; i < (int)(grace * 20); i++) {
 		if (!reaped && waitpid(pid, &status, WNOHANG) == pid)
 			reaped = 1;
-		if (reaped && kill(-pid, 0) == -1)
+		if (reaped && !exec_group_alive(pid, 0))
 			return status;
 		usleep(50000);
 	}
@@ -198,6 +198,7 @@ stop_group(pid_t pid, double grace)
 struct outcome {
 	int status;		/* exit status, or 128 + signal */
 	const char *why;	/* "frozen", "walltime", "interrupted" or NULL */
+	const char *stopped;	/* why the watcher stopped it, for the history, or NULL */
 	double seconds;
 };
 
@@ -298,7 +299,7 @@ write_stopcar(const char *dir)
 /*
  * Watch the calculator (pid, started at t0) until it exits, shows a known
  * error, freezes, runs out of walltime or this run is told to stop; its
- * wait status (0 when stopped).
+ * wait status.
  */
 static int
 watch(struct run *r, pid_t pid, const char *dir, const char *vo, double t0, struct outcome *out)
@@ -319,8 +320,10 @@ watch(struct run *r, pid_t pid, const char *dir, const char *vo, double t0, stru
 			exec_group_stop(pid, 0, 2);
 			return status;
 		}
-		if (errors_in(dir, k, VERR_MAX) > 0)
+		if (errors_in(dir, k, VERR_MAX) > 0) {
+			out->stopped = "VASP error";
 			break;
+		}
 		if (o->frozen_after > 0 && stat(vo, &st) == 0 && now - (double)st.st_mtime > o->frozen_after &&
 		    now - t0 > o->frozen_after) {
 			out->why = "frozen";
@@ -339,8 +342,9 @@ watch(struct run *r, pid_t pid, const char *dir, const char *vo, double t0, stru
 			break;
 		}
 	}
-	stop_group(pid, r->signo ? 2 : 5);
-	return 0;
+	if (out->stopped == NULL)
+		out->stopped = r->signo ? signal_name(r->signo) : out->why;
+	return stop_group(pid, r->signo ? 2 : 5);
 }
 
 /* Run the calculator once in dir, watching it; the run goes into the attempt's history. */
@@ -363,8 +367,8 @@ run_once(struct run *r, const char *dir, const char *image, struct outcome *out,
 	out->status = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 0;
 	json_t *run = json_pack("{s:s,s:o,s:o,s:i}", "image", image, "started", jsonw_real(t0), "ended",
 	    jsonw_real(js_now()), "exit_status", out->status);
-	if (out->why)
-		json_object_set_new(run, "stopped", json_string(r->signo ? signal_name(r->signo) : out->why));
+	if (out->stopped)
+		json_object_set_new(run, "stopped", json_string(out->stopped));
 	json_array_append_new(json_object_get(this_attempt(r->rec), "runs"), run);
 	return 0;
 }
