@@ -264,6 +264,37 @@ js_save(const char *path, const json_t *rec, struct hk_err *err)
 	return rc;
 }
 
+int
+js_save_existing(const char *path, const json_t *rec, struct hk_err *err)
+{
+	struct sbuf text = SBUF_INIT;
+	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	int rc = -1, e = 0;
+
+	if (jsonw_value(&text, rec, err) == 0) {
+		sbuf_addc(&text, '\n');
+		rc = file_write_sync(tmp, text.s, text.len, err);
+	}
+	if (rc == 0 && renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) == -1) {
+		e = errno;
+		/* no exchange here: check, then replace */
+		if ((e == EINVAL || e == ENOSYS) && access(path, F_OK) == 0)
+			e = rename(tmp, path) == -1 ? errno : 0;
+		else if (e == EINVAL || e == ENOSYS)
+			e = ENOENT;
+		if (e)
+			err_set(err, e == ENOENT ? "%s: gone (the job was moved)" : "%s: %s", path, strerror(e));
+		rc = e ? -1 : 0;
+	}
+	/* after an exchange it holds the old content */
+	unlink(tmp);
+	free(tmp);
+	sbuf_release(&text);
+	if (e)
+		errno = e;
+	return rc;
+}
+
 /* The next sequence number (under the lock), or the one before the first. */
 static long
 next_seq(const char *root, int front)

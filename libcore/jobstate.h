@@ -49,6 +49,15 @@ json_t *js_load(const char *path, struct hk_err *err);
 int js_save(const char *path, const json_t *rec, struct hk_err *err);
 
 /*
+ * Save, atomically, only over a file that is still there: a runner's
+ * saves must not bring back a job that abort or sync moved meanwhile.
+ * -1 with errno ENOENT (and err) when path is gone.  The replacement is
+ * one renameat2(RENAME_EXCHANGE) where the file system has it; elsewhere a
+ * check just before the rename leaves a window of a few instructions.
+ */
+int js_save_existing(const char *path, const json_t *rec, struct hk_err *err);
+
+/*
  * Register a job from its job record (needs "id" and "dir") as ready, after
  * every job already known.  *added is 0 when the id is known (nothing
  * changes).  Call with the lock held.  ready, when not NULL, holds the ids

@@ -137,12 +137,13 @@ struct run {
 	double wall;		/* s of calculation, summed */
 };
 
+/* A runner's save: never over a file that abort or sync moved away. */
 static int
 save(const char *path, json_t *rec)
 {
 	struct hk_err e = HK_ERR_INIT;
 
-	return js_save(path, rec, &e);
+	return js_save_existing(path, rec, &e);
 }
 
 /* The attempt being run: the last entry of the history. */
@@ -725,7 +726,7 @@ take_dir_lock(struct run *r, const char *root, const char *id, struct hk_err *er
 	json_object_set_new(r->rec, "last_error", json_sprintf("not run: %s", err->msg));
 	json_object_set_new(r->rec, "state", json_string("failed"));
 	json_object_set_new(r->rec, "ended", jsonw_real(js_now()));
-	if (js_save(r->path, r->rec, &e) == 0)
+	if (js_save_existing(r->path, r->rec, &e) == 0)
 		js_move(root, id, JS_ACTIVE, JS_FAILED, 0, &e);
 	return -1;
 }
@@ -752,11 +753,11 @@ runjob(const char *root, const char *id, const struct runjob_opts *o, struct hk_
 	if ((r.rec = js_load(path, err)) == NULL || take_dir_lock(&r, root, id, err) == -1)
 		goto out;
 	mark_running(r.rec);
-	if (js_save(path, r.rec, err) == -1)
+	if (js_save_existing(path, r.rec, err) == -1)
 		goto out;
 	failed = run_images(&r);
 	mark_ended(&r, failed);
-	if (js_save(path, r.rec, err) == -1)
+	if (js_save_existing(path, r.rec, err) == -1)
 		goto out;
 	/*
 	 * The content says where it belongs: a crash here is finished by sync.

@@ -1,3 +1,5 @@
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -53,11 +55,45 @@ dir_lock_keeps_a_second_out(void **state)
 	sbuf_release(&who);
 }
 
+/* A runner's save does not bring back a file that was moved away. */
+static void
+save_existing_only(void **state)
+{
+	char dir[] = "/tmp/hk-saveex-XXXXXX";
+	struct hk_err e = HK_ERR_INIT;
+	struct sbuf path = SBUF_INIT, moved = SBUF_INIT;
+	json_t *rec = json_pack("{s:s}", "state", "running"), *got;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	sbuf_addf(&path, "%s/j.json", dir);
+	sbuf_addf(&moved, "%s/moved.json", dir);
+	assert_int_equal(js_save_existing(path.s, rec, &e), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(access(path.s, F_OK), -1);
+	assert_int_equal(js_save(path.s, rec, &e), 0);
+	json_object_set_new(rec, "state", json_string("failed"));
+	assert_int_equal(js_save_existing(path.s, rec, &e), 0);
+	got = js_load(path.s, &e);
+	assert_string_equal(json_string_value(json_object_get(got, "state")), "failed");
+	json_decref(got);
+	assert_int_equal(rename(path.s, moved.s), 0);
+	assert_int_equal(js_save_existing(path.s, rec, &e), -1);
+	assert_int_equal(access(path.s, F_OK), -1);
+	/* no temporary file is left either way */
+	assert_int_equal(unlink(moved.s), 0);
+	assert_int_equal(rmdir(dir), 0);
+	json_decref(rec);
+	sbuf_release(&path);
+	sbuf_release(&moved);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(dir_lock_keeps_a_second_out),
+		cmocka_unit_test(save_existing_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
