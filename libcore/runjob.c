@@ -261,8 +261,14 @@ start_calculator(struct run *r, const char *dir, const char *vo, const char *se,
 		}
 		close(fd);
 	}
-	if (pipe2(go, O_CLOEXEC) == -1 || (pid = fork()) < 0) {
+	if (pipe2(go, O_CLOEXEC) == -1) {
 		err_set(err, "cannot start the calculator: %s", strerror(errno));
+		return -1;
+	}
+	if ((pid = fork()) < 0) {
+		err_set(err, "cannot start the calculator: %s", strerror(errno));
+		close(go[0]);
+		close(go[1]);
 		return -1;
 	}
 	if (pid == 0) {
