@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "executor.h"
 #include "jobqueue.h"
+#include "jobshow.h"
 #include "jsonw.h"
 #include "runjob.h"
 #include "stream.h"
@@ -77,10 +77,7 @@ cmd_add(struct ctx *c, int argc, char **argv)
 static int
 cmd_sync(struct ctx *c, int argc, char **argv)
 {
-	int lost = checked(c, jq_sync(c->root, &c->err));
-
-	if (!c->cli.quiet && lost)
-		cli_warn(&c->cli, "%d lost runs marked failed", lost);
+	checked(c, jq_sync_noted(c->root, &c->note, &c->err));	/* each lost run noted, with why */
 	return 0;
 }
 
@@ -221,16 +218,18 @@ cmd_status(struct ctx *c, int argc, char **argv)
 	return bad;
 }
 
-/* abort, retry and forget: what to do with the named jobs */
+/* abort, retry, forget and show: what to do with the named jobs */
 static int
 cmd_jobs(struct ctx *c, int argc, char **argv)
 {
+	if (strcmp(argv[0], "show") == 0)
+		return jq_show(c->root, argv + 1, argc - 1, put_line, c->cli.out, &c->note);
 	if (strcmp(argv[0], "abort") == 0)
 		return jq_abort(c->root, argv + 1, argc - 1, &c->note);
 	if (strcmp(argv[0], "forget") == 0)
 		return jq_forget(c->root, argv + 1, argc - 1, &c->note);
 	if (strcmp(argv[1], "--failed") == 0)
-		return checked(c, jq_retry_failed(c->root, &c->err));
+		return checked(c, jq_retry_failed_noted(c->root, &c->note, &c->err));
 	return checked(c, jq_retry(c->root, argv + 1, argc - 1, &c->note, &c->err));
 }
 
@@ -250,7 +249,8 @@ static const struct command {
 	    "                    [--poll s] id",
 	    "run a queued job here (what the executors start)", 0 },
 	{ "status", cmd_status, "run-vasp status [id ...]", "counts per state, or the named jobs' state records", 0 },
-	{ "list", cmd_list, "run-vasp list [--state S] [--csv]", "one line per job (of state S)", 0 },
+	{ "list", cmd_list, "run-vasp list [--state S] [--csv]", "one line per job (of state S), with why it failed", 0 },
+	{ "show", cmd_jobs, "run-vasp show id ...", "a job's whole history: attempts, errors, corrections, stderr", 1 },
 	{ "abort", cmd_jobs, "run-vasp abort id ...", "stop jobs (kill or scancel): aborted", 1 },
 	{ "retry", cmd_jobs, "run-vasp retry --failed | id ...", "failed or aborted jobs back to the front of ready", 1 },
 	{ "forget", cmd_jobs, "run-vasp forget id ...", "drop jobs that are not active from the state directory", 1 },

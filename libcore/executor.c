@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -16,37 +17,53 @@
 #include "sbuf.h"
 #include "xalloc.h"
 
-unsigned long long
-exec_proc_start(long pid)
+/*
+ * From /proc/PID/stat: the state letter, the process group and the start
+ * time (clock ticks since boot).  -1 when there is no such process.
+ */
+static int
+proc_stat(long pid, char *state, long *pgrp, unsigned long long *start)
 {
 	char p[64], buf[2048];
-	const char *end;
+	const char *end, *q;
 	FILE *f;
 	size_t n;
-	long ticks;
-	unsigned long long start = 0;
+	long ticks = 0;
 
 	snprintf(p, sizeof(p), "/proc/%ld/stat", pid);
 	if ((f = fopen(p, "r")) == NULL)
-		return 0;
+		return -1;
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
 	buf[n] = '\0';
-	/* field 22, counted after the command name's closing parenthesis */
-	char *q = strrchr(buf, ')');
-	if (q == NULL)
-		return 0;
+	/* the fields are counted after the command name's closing parenthesis */
+	if ((q = strrchr(buf, ')')) == NULL || q[1] != ' ' || q[2] == '\0')
+		return -1;
+	*state = q[2];
 	q += 2;
+	*pgrp = 0;
 	for (int field = 3; field < 22 && q; field++) {
 		q = strchr(q, ' ');
+		if (q && field == 4 && num_scan_long(q + 1, &end, pgrp) == -1)
+			*pgrp = 0;
 		if (q)
 			q++;
 	}
-	if (q && num_scan_long(q, &end, &ticks) == 0 && ticks > 0)
-		start = (unsigned long long)ticks;
+	if (q && num_scan_long(q, &end, &ticks) == -1)
+		ticks = 0;
+	*start = ticks > 0 ? (unsigned long long)ticks : 0;
+	return 0;
+}
+
+unsigned long long
+exec_proc_start(long pid)
+{
+	unsigned long long start;
+	long pgrp;
+	char state;
+
 	/* a zombie has finished */
-	char *state = strrchr(buf, ')');
-	if (state && state[2] == 'Z')
+	if (proc_stat(pid, &state, &pgrp, &start) == -1 || state == 'Z')
 		return 0;
 	return start;
 }
@@ -421,12 +438,11 @@ exec_abort(const json_t *rec, struct hk_err *err)
 		return 0;
 	if (strcmp(ex, "local") == 0) {
 		long pid = (long)json_integer_value(json_object_get(rec, "pid"));
-		if (exec_proc_start(pid) == 0)
-			return 0;
-		kill(-(pid_t)pid, SIGTERM);
-		for (int i = 0; i < 30 && exec_proc_start(pid); i++)
-			usleep(100000);
-		kill(-(pid_t)pid, SIGKILL);
+		unsigned long long start = (unsigned long long)json_integer_value(json_object_get(rec, "proc_start"));
+		/* the run first: it stops its calculator and records that */
+		exec_group_stop(pid, start, 3);
+		exec_group_stop((long)json_integer_value(json_object_get(rec, "calc_pgid")),
+		    (unsigned long long)json_integer_value(json_object_get(rec, "calc_start")), 2);
 		return 0;
 	}
 	char *argv[] = { "scancel", (char *)eid, NULL };
@@ -437,4 +453,63 @@ exec_abort(const json_t *rec, struct hk_err *err)
 	sbuf_release(&out);
 	sbuf_release(&eo);
 	return st == 0 ? 0 : -1;
+}
+
+/* Whether a process of group pgid lives (zombies do not count: they have finished, but init may be slow to reap them). */
+static int
+group_lives(long pgid)
+{
+	DIR *proc;
+	struct dirent *d;
+	int found = 0;
+
+	if (kill(-(pid_t)pgid, 0) == -1)
+		return 0;
+	if ((proc = opendir("/proc")) == NULL)
+		return 1;
+	while (!found && (d = readdir(proc)) != NULL) {
+		unsigned long long start;
+		long pid, pgrp;
+		char state;
+		found = num_parse_long(d->d_name, 1, LONG_MAX, &pid) == 0 && proc_stat(pid, &state, &pgrp, &start) == 0 &&
+		    pgrp == pgid && state != 'Z';
+	}
+	closedir(proc);
+	return found;
+}
+
+int
+exec_group_alive(long pgid, unsigned long long start)
+{
+	unsigned long long have;
+
+	if (pgid <= 1 || !group_lives(pgid))
+		return 0;
+	have = exec_proc_start(pgid);
+	return have == 0 || start == 0 || have == start;
+}
+
+/* Until group pgid is empty, at most s seconds; whether it is. */
+static int
+group_gone_within(long pgid, double s)
+{
+	for (int i = 0; i < (int)(s * 20); i++) {
+		if (!group_lives(pgid))
+			return 1;
+		usleep(50000);
+	}
+	return !group_lives(pgid);
+}
+
+int
+exec_group_stop(long pgid, unsigned long long start, double grace)
+{
+	if (!exec_group_alive(pgid, start))
+		return 0;
+	kill(-(pid_t)pgid, SIGTERM);
+	if (!group_gone_within(pgid, grace)) {
+		kill(-(pid_t)pgid, SIGKILL);
+		group_gone_within(pgid, 2);
+	}
+	return 1;
 }

@@ -2,12 +2,14 @@
  * executor.h - where jobs run: local processes or Slurm.
  *
  * local: "run-vasp run" forked in a session of its own (its process group
- * is its id, so an abort reaches the calculator too), detached, its output
+ * is its id), detached, its output
  * in the job directory's run-vasp.log; alive while that process exists
  * with the start time recorded.  slurm: a batch script per job in the job
  * directory (partition, account, nodes, tasks, walltime and extra lines
  * per job kind), submitted with sbatch --parsable; its state from
  * squeue -t all (a job squeue no longer knows is gone); scancel to abort.
+ * The calculators a run starts have process groups of their own (the run
+ * records the current one as calc_pgid, calc_start): an abort stops both.
  */
 #ifndef HK_EXECUTOR_H
 #define HK_EXECUTOR_H
@@ -50,8 +52,19 @@ void exec_release(int hold);
  */
 int exec_alive(const json_t *rec, char *reason, size_t n, char *sched, size_t sn);
 
-/* Stop the job's run (process group, or scancel). */
+/* Stop the job's run (its process group and its calculator's, or scancel). */
 int exec_abort(const json_t *rec, struct hk_err *err);
+
+/*
+ * A process group, named by its leader's pid and start time (as
+ * exec_proc_start gives it; 0: not known).  exec_group_alive: 1 while a
+ * process of the group lives; a live leader started at another time is a
+ * new process that got the number, not the group.  exec_group_stop:
+ * SIGTERM to the group, SIGKILL after grace seconds; 1 when there was a
+ * group to stop, 0 when none was left.
+ */
+int exec_group_alive(long pgid, unsigned long long start);
+int exec_group_stop(long pgid, unsigned long long start, double grace);
 
 /* The start time of a process (clock ticks since boot), 0 when it does not exist. */
 unsigned long long exec_proc_start(long pid);

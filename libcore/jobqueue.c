@@ -10,6 +10,7 @@
 #include "jobqueue.h"
 #include "jsonw.h"
 #include "num.h"
+#include "sbuf.h"
 #include "strset.h"
 #include "xalloc.h"
 
@@ -154,17 +155,54 @@ jq_topup(const char *root, const struct exec_opts *eo, long max, struct jq_topup
 	return bad;
 }
 
-/* Reconcile one active job (file name); 1 if its run was lost. */
+/*
+ * A lost local run's calculator may outlive it (in a process group of its
+ * own): stop that group, and say so in why.  Only here, on its host.
+ */
+static void
+stop_lost_calculator(const json_t *rec, char *why, size_t n)
+{
+	const char *ex = json_string_value(json_object_get(rec, "executor"));
+	const char *host = json_string_value(json_object_get(rec, "host"));
+	long pgid = (long)json_integer_value(json_object_get(rec, "calc_pgid"));
+	unsigned long long start = (unsigned long long)json_integer_value(json_object_get(rec, "calc_start"));
+	char here[256] = "";
+	size_t len = strlen(why);
+
+	gethostname(here, sizeof(here) - 1);
+	if (ex == NULL || strcmp(ex, "local") != 0 || pgid <= 0)
+		return;
+	if (host && strcmp(host, here) != 0)
+		snprintf(why + len, n - len, "; its calculator (process group %ld) ran on %s", pgid, host);
+	else if (exec_group_stop(pgid, start, 3))
+		snprintf(why + len, n - len, "; its calculator (process group %ld) was still running: stopped", pgid);
+}
+
+/* The attempt a lost run left open (its last, with no end) ends lost, for why. */
+static void
+close_lost_attempt(json_t *rec, const char *why, double now)
+{
+	json_t *h = json_object_get(rec, "history");
+	json_t *a = json_array_get(h, json_array_size(h) - 1);
+
+	if (a && !json_object_get(a, "ended")) {
+		json_object_set_new(a, "ended", jsonw_real(now));
+		json_object_set_new(a, "state", json_string("lost"));
+		json_object_set_new(a, "error", json_string(why));
+	}
+}
+
+/* Reconcile one active job (file name); 1 if its run was lost (noted, with why). */
 static int
-sync_one(const char *root, const char *name)
+sync_one(const char *root, const char *name, const struct jq_note *note)
 {
 	struct hk_err e = HK_ERR_INIT;
-	char *id = js_id_of(name, JS_ACTIVE), *path = js_path(root, JS_ACTIVE, name), why[400];
+	char *id = js_id_of(name, JS_ACTIVE), *path = js_path(root, JS_ACTIVE, name), why[512];
 	json_t *rec = js_load(path, &e);
 	const char *st = rec ? json_string_value(json_object_get(rec, "state")) : NULL;
 	int lost = 0;
 
-	/* a runner that finished but died before moving its file */
+	/* a runner that finished (or was interrupted) but did not move its file */
 	if (st && (strcmp(st, "done") == 0 || strcmp(st, "failed") == 0)) {
 		js_move(root, id, JS_ACTIVE, strcmp(st, "done") == 0 ? JS_DONE : JS_FAILED, 0, &e);
 	} else if (rec && exec_alive(rec, why, sizeof(why), NULL, 0) == 0) {
@@ -172,10 +210,14 @@ sync_one(const char *root, const char *name)
 			/* claimed, never started: back to the front */
 			js_move(root, id, JS_ACTIVE, JS_READY, 1, &e);
 		} else {
+			double now = js_now();
+			stop_lost_calculator(rec, why, sizeof(why));
 			json_object_set_new(rec, "last_error", json_string(why));
-			json_object_set_new(rec, "ended", jsonw_real(js_now()));
+			json_object_set_new(rec, "ended", jsonw_real(now));
+			close_lost_attempt(rec, why, now);
 			js_save(path, rec, &e);
 			js_move(root, id, JS_ACTIVE, JS_FAILED, 0, &e);
+			note_job(note, id, "%s", why);
 			lost = 1;
 		}
 	}
@@ -186,7 +228,7 @@ sync_one(const char *root, const char *name)
 }
 
 int
-jq_sync(const char *root, struct hk_err *err)
+jq_sync_noted(const char *root, const struct jq_note *note, struct hk_err *err)
 {
 	char **list;
 	int n, lock, lost = 0;
@@ -196,37 +238,79 @@ jq_sync(const char *root, struct hk_err *err)
 	js_clean(root);
 	js_list(root, JS_ACTIVE, &list, &n);
 	for (int i = 0; i < n; i++)
-		lost += sync_one(root, list[i]);
+		lost += sync_one(root, list[i], note);
 	free_list(list, n);
 	js_unlock(lock);
 	return lost;
 }
 
 int
-jq_drain(const char *root, const struct exec_opts *eo, long max, unsigned pause, int *started,
-    const struct jq_note *note, const struct jq_note *lost, struct hk_err *err)
+jq_sync(const char *root, struct hk_err *err)
 {
-	struct jq_topup t;
-	int n, bad;
+	return jq_sync_noted(root, NULL, err);
+}
 
-	for (*started = 0;; sleep(pause)) {
-		if ((n = jq_sync(root, err)) == -1)
-			return -1;
-		if (n > 0 && lost) {
-			struct hk_err e = HK_ERR_INIT;
-			err_set(&e, "%d lost runs marked failed", n);
-			lost->fn(lost->ctx, &e);
-		}
-		if ((bad = jq_topup(root, eo, max, &t, note, err)) != 0)
-			return bad;
-		*started += t.started;
-		if (t.ready == 0 && t.active == 0)
-			return 0;
-	}
+/* A round's status line: what it started, then the jobs per state. */
+static void
+round_line(const char *root, int round, int started, struct hk_err *out)
+{
+	struct jq_counts n;
+
+	jq_count(root, &n);
+	err_set(out, "round %d: started %d; ready %ld, queued %ld, running %ld, done %ld, failed %ld, aborted %ld", round,
+	    started, n.n[JS_READY], n.queued, n.running, n.n[JS_DONE], n.n[JS_FAILED], n.n[JS_ABORTED]);
 }
 
 int
-jq_retry_failed(const char *root, struct hk_err *err)
+jq_drain(const char *root, const struct exec_opts *eo, long max, unsigned pause, int *started,
+    const struct jq_note *note, const struct jq_note *status, struct hk_err *err)
+{
+	struct hk_err line = HK_ERR_INIT;
+	struct jq_topup t;
+	int bad = 0;
+
+	*started = 0;
+	for (int round = 1, done = 0; !done && !bad; round++) {
+		if (round > 1)
+			sleep(pause);
+		if (jq_sync_noted(root, note, err) == -1 || (bad = jq_topup(root, eo, max, &t, note, err)) == -1) {
+			bad = -1;
+			break;
+		}
+		*started += t.started;
+		done = t.ready == 0 && t.active == 0;
+		if (status && status->fn) {
+			round_line(root, round, t.started, &line);
+			status->fn(status->ctx, &line);
+		}
+	}
+	return bad;
+}
+
+/*
+ * 1 (noted) when a calculator still runs in the directory of job id (in
+ * state st): a retry would start a second one there.
+ */
+static int
+calculator_still_runs(const char *root, enum js_state st, const char *id, const struct jq_note *note)
+{
+	struct hk_err e = HK_ERR_INIT;
+	struct sbuf who = SBUF_INIT;
+	char *path = js_job_path(root, st, id);
+	json_t *rec = js_load(path, &e);
+	const char *dir = rec ? json_string_value(json_object_get(rec, "dir")) : NULL;
+	int busy = dir && js_dir_busy(dir, &who);
+
+	if (busy)
+		note_job(note, id, "not retried: a calculator still runs in %s: %s", dir, who.s);
+	sbuf_release(&who);
+	json_decref(rec);
+	free(path);
+	return busy;
+}
+
+int
+jq_retry_failed_noted(const char *root, const struct jq_note *note, struct hk_err *err)
 {
 	char **list;
 	int n, lock, bad = 0;
@@ -236,13 +320,19 @@ jq_retry_failed(const char *root, struct hk_err *err)
 	js_list(root, JS_FAILED, &list, &n);
 	for (int i = 0; i < n; i++) {
 		char *id = js_id_of(list[i], JS_FAILED);
-		if (js_move(root, id, JS_FAILED, JS_READY, 1, err) == -1)
+		if (calculator_still_runs(root, JS_FAILED, id, note) || js_move(root, id, JS_FAILED, JS_READY, 1, err) == -1)
 			bad = 1;
 		free(id);
 	}
 	free_list(list, n);
 	js_unlock(lock);
 	return bad;
+}
+
+int
+jq_retry_failed(const char *root, struct hk_err *err)
+{
+	return jq_retry_failed_noted(root, NULL, err);
 }
 
 int
@@ -253,10 +343,15 @@ jq_retry(const char *root, char *const *ids, int n, const struct jq_note *note, 
 	if ((lock = js_lock(root, err)) < 0)
 		return -1;
 	for (int i = 0; i < n; i++) {
+		struct hk_err e = HK_ERR_INIT;
 		enum js_state st;
-		if (js_find(root, ids[i], &st, NULL) == -1 || (st != JS_FAILED && st != JS_ABORTED) ||
-		    js_move(root, ids[i], st, JS_READY, 1, err) == -1) {
+		if (js_find(root, ids[i], &st, NULL) == -1 || (st != JS_FAILED && st != JS_ABORTED)) {
 			note_job(note, ids[i], "not failed or aborted");
+			bad = 1;
+		} else if (calculator_still_runs(root, st, ids[i], note)) {
+			bad = 1;
+		} else if (js_move(root, ids[i], st, JS_READY, 1, &e) == -1) {
+			note_err(note, &e);
 			bad = 1;
 		}
 	}
@@ -382,8 +477,8 @@ jq_each(const char *root, int want, void (*fn)(void *ctx, const json_t *rec, enu
 	}
 }
 
-static void
-fmt_time(double t, char *buf, size_t n)
+void
+jq_time_text(double t, char *buf, size_t n)
 {
 	time_t s = (time_t)t;
 	struct tm tm;
@@ -418,9 +513,9 @@ list_row(struct sbuf *out, const json_t *rec, enum js_state st, int csv)
 	/* queued or running is in the content; the directory says the rest */
 	if (st != JS_ACTIVE || state == NULL)
 		state = js_state_name(st);
-	fmt_time(json_number_value(json_object_get(rec, "submitted")), sub, sizeof(sub));
-	fmt_time(json_number_value(json_object_get(rec, "started")), sta, sizeof(sta));
-	fmt_time(json_number_value(json_object_get(rec, "ended")), end, sizeof(end));
+	jq_time_text(json_number_value(json_object_get(rec, "submitted")), sub, sizeof(sub));
+	jq_time_text(json_number_value(json_object_get(rec, "started")), sta, sizeof(sta));
+	jq_time_text(json_number_value(json_object_get(rec, "ended")), end, sizeof(end));
 	if (!csv) {
 		sbuf_addf(out, "%-28s %-8s %3lld %-6s %-10s %-20s %-20s %8s  %s\n", str_or(rec, "id", NULL), state,
 		    (long long)json_integer_value(json_object_get(rec, "attempts")), str_or(rec, "executor", "-"),

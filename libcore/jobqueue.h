@@ -66,26 +66,40 @@ int jq_topup(const char *root, const struct exec_opts *eo, long max, struct jq_t
     const struct jq_note *note, struct hk_err *err);
 
 /*
- * Reconcile the active jobs with what really runs: a run that finished but
- * died before moving its file is moved; a claimed job never started goes
- * back to the front of ready; an active job whose run is gone becomes
- * failed, with the reason as last_error.  Temporary files of killed
- * writers are removed.  The number of lost runs, or -1.
+ * Reconcile the active jobs with what really runs: a run that finished (or
+ * was interrupted) but did not move its file is moved; a claimed job never
+ * started goes back to the front of ready; an active job whose run is gone
+ * becomes failed, with the reason as last_error and as the end of its
+ * attempt in the history.  A lost local run's calculator, when it still
+ * runs, is stopped first (its process group: SIGTERM, then SIGKILL), and
+ * the reason says so.  Each lost run is noted ("ID: reason").  Temporary
+ * files of killed writers are removed.  The number of lost runs, or -1.
+ * jq_sync: the same, without notes.
  */
+int jq_sync_noted(const char *root, const struct jq_note *note, struct hk_err *err);
 int jq_sync(const char *root, struct hk_err *err);
 
 /*
- * Top up until the queue is drained: sync, a top-up round, a pause of
- * `pause` seconds, again, until no job is ready or active.  *started
- * counts the jobs started; lost, when not NULL, hears of each sync that
- * found lost runs.  0 drained, 1 a job did not start (the rounds stop),
- * -1 with err.
+ * Top up until the queue is drained: sync (lost runs noted), a top-up
+ * round, a pause of `pause` seconds, again, until no job is ready or
+ * active.  *started counts the jobs started.
+ * After each round status, when not NULL, is noted its line: "round N:
+ * started S; ready R, queued Q, running U, done D, failed F, aborted A".
+ * 0 drained, 1 a job did not start (the rounds stop), -1 with err.
  */
 int jq_drain(const char *root, const struct exec_opts *eo, long max, unsigned pause, int *started,
-    const struct jq_note *note, const struct jq_note *lost, struct hk_err *err);
+    const struct jq_note *note, const struct jq_note *status, struct hk_err *err);
+
+/*
+ * Retrying never puts a second calculator in a directory: a job whose
+ * directory's lock is held (js_dir_busy: a calculator of an earlier
+ * attempt still runs there) stays where it is, noted with the directory
+ * and the process.
+ */
 
 /* Every failed job back to the front of ready (attempts kept); 1 if one could not be moved. */
-int jq_retry_failed(const char *root, struct hk_err *err);
+int jq_retry_failed_noted(const char *root, const struct jq_note *note, struct hk_err *err);
+int jq_retry_failed(const char *root, struct hk_err *err);	/* without notes */
 
 /* The named jobs, failed or aborted, back to the front of ready; others are noted. */
 int jq_retry(const char *root, char *const *ids, int n, const struct jq_note *note, struct hk_err *err);
@@ -122,5 +136,8 @@ void jq_each(const char *root, int want, void (*fn)(void *ctx, const json_t *rec
  * wall time, last error.
  */
 void jq_list(const char *root, int want, int csv, void (*line)(void *ctx, const char *text), void *ctx);
+
+/* Time t (s since the epoch) as "2026-11-22T01:26:35Z", or "-" when t <= 0. */
+void jq_time_text(double t, char *buf, size_t n);
 
 #endif

@@ -264,6 +264,37 @@ js_save(const char *path, const json_t *rec, struct hk_err *err)
 	return rc;
 }
 
+int
+js_save_existing(const char *path, const json_t *rec, struct hk_err *err)
+{
+	struct sbuf text = SBUF_INIT;
+	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	int rc = -1, e = 0;
+
+	if (jsonw_value(&text, rec, err) == 0) {
+		sbuf_addc(&text, '\n');
+		rc = file_write_sync(tmp, text.s, text.len, err);
+	}
+	if (rc == 0 && renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) == -1) {
+		e = errno;
+		/* no exchange here: check, then replace */
+		if ((e == EINVAL || e == ENOSYS) && access(path, F_OK) == 0)
+			e = rename(tmp, path) == -1 ? errno : 0;
+		else if (e == EINVAL || e == ENOSYS)
+			e = ENOENT;
+		if (e)
+			err_set(err, e == ENOENT ? "%s: gone (the job was moved)" : "%s: %s", path, strerror(e));
+		rc = e ? -1 : 0;
+	}
+	/* after an exchange it holds the old content */
+	unlink(tmp);
+	free(tmp);
+	sbuf_release(&text);
+	if (e)
+		errno = e;
+	return rc;
+}
+
 /* The next sequence number (under the lock), or the one before the first. */
 static long
 next_seq(const char *root, int front)
@@ -441,4 +472,148 @@ js_move_file(const char *root, const char *name, enum js_state from, enum js_sta
 	if (e)
 		errno = e;	/* ENOENT: someone else moved it, which callers tell apart */
 	return rc;
+}
+
+/* The command line of process pid, arguments joined by blanks, at most 80 bytes; empty when unknown. */
+static void
+proc_cmdline(long pid, struct sbuf *out)
+{
+	char *p = xasprintf("/proc/%ld/cmdline", pid);
+	struct sbuf t = SBUF_INIT;
+
+	if (file_read(p, &t) == 0 && t.len) {
+		size_t n = t.len > 80 ? 80 : t.len;
+		while (n > 0 && t.s[n - 1] == '\0')
+			n--;
+		for (size_t i = 0; i < n; i++)
+			sbuf_addc(out, t.s[i] == '\0' ? ' ' : t.s[i]);
+		if (t.len > 80)
+			sbuf_addstr(out, "...");
+	}
+	sbuf_release(&t);
+	free(p);
+}
+
+/* Whether process pid has file real (a resolved path) open. */
+static int
+proc_has_open(long pid, const char *real)
+{
+	char *fdd = xasprintf("/proc/%ld/fd", pid);
+	DIR *fds = opendir(fdd);
+	struct dirent *d;
+	int found = 0;
+	struct sbuf link = SBUF_INIT;
+
+	while (fds && !found && (d = readdir(fds)) != NULL) {
+		char target[PATH_MAX];
+		sbuf_reset(&link);
+		sbuf_addf(&link, "%s/%s", fdd, d->d_name);
+		ssize_t n = readlink(link.s, target, sizeof(target) - 1);
+		if (n > 0) {
+			target[n] = '\0';
+			found = strcmp(target, real) == 0;
+		}
+	}
+	if (fds)
+		closedir(fds);
+	sbuf_release(&link);
+	free(fdd);
+	return found;
+}
+
+/*
+ * Who holds the lock file path: the first process here (other than this
+ * one) that has it open, with its command line; else what the lock file
+ * says (a holder on another host).
+ */
+static void
+lock_holder(const char *path, struct sbuf *who)
+{
+	char *real = realpath(path, NULL);
+	DIR *proc = real ? opendir("/proc") : NULL;
+	struct dirent *d;
+	struct sbuf note = SBUF_INIT;
+	long pid, found = 0;
+
+	while (proc && !found && (d = readdir(proc)) != NULL)
+		if (num_parse_long(d->d_name, 1, LONG_MAX, &pid) == 0 && pid != (long)getpid() && proc_has_open(pid, real))
+			found = pid;
+	if (proc)
+		closedir(proc);
+	free(real);
+	if (found) {
+		sbuf_addf(who, "process %ld", found);
+		proc_cmdline(found, &note);
+		if (note.len)
+			sbuf_addf(who, " (%s)", note.s);
+	} else if (file_read(path, &note) == 0 && note.len) {
+		note.s[strcspn(note.s, "\n")] = '\0';
+		sbuf_addstr(who, note.s);
+	} else {
+		sbuf_addstr(who, "another process");
+	}
+	sbuf_release(&note);
+}
+
+int
+js_dir_lock(const char *dir, int *fd, struct hk_err *err)
+{
+	char *path = xasprintf("%s/.hopkit.lock", dir);
+	struct sbuf who = SBUF_INIT;
+	int rc = 0, r, e;
+
+	/* not O_CLOEXEC: the calculators inherit it, and with it the lock */
+	if ((*fd = open(path, O_RDWR | O_CREAT, 0666)) < 0) {
+		err_set(err, "%s: %s", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	while ((r = flock(*fd, LOCK_EX | LOCK_NB)) == -1 && errno == EINTR)
+		;
+	e = errno;
+	if (r == -1) {
+		close(*fd);
+		*fd = -1;
+	}
+	if (r == -1 && e == EWOULDBLOCK) {
+		lock_holder(path, &who);
+		err_set(err, "%s: a calculator still runs here: %s", dir, who.s);
+		rc = 1;
+	} else if (r == -1 && e != ENOLCK && e != EOPNOTSUPP && e != ENOSYS) {
+		/* (those three: no locks on this file system, nothing to hold) */
+		err_set(err, "%s: cannot lock: %s", path, strerror(e));
+		rc = -1;
+	}
+	sbuf_release(&who);
+	free(path);
+	return rc;
+}
+
+void
+js_dir_lock_note(int fd, const char *text)
+{
+	size_t n = strlen(text);
+
+	/* only for messages: a note that cannot be written is no reason to stop */
+	if (fd >= 0 && ftruncate(fd, 0) == 0 && pwrite(fd, text, n, 0) != (ssize_t)n)
+		return;
+}
+
+int
+js_dir_busy(const char *dir, struct sbuf *who)
+{
+	char *path = xasprintf("%s/.hopkit.lock", dir);
+	int fd = open(path, O_RDONLY | O_CLOEXEC), busy = 0;
+
+	if (fd >= 0) {
+		int r;
+		while ((r = flock(fd, LOCK_SH | LOCK_NB)) == -1 && errno == EINTR)
+			;
+		busy = r == -1 && errno == EWOULDBLOCK;
+		if (busy && who)
+			lock_holder(path, who);
+		close(fd);
+	}
+	free(path);
+	return busy;
 }

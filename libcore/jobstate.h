@@ -49,6 +49,15 @@ json_t *js_load(const char *path, struct hk_err *err);
 int js_save(const char *path, const json_t *rec, struct hk_err *err);
 
 /*
+ * Save, atomically, only over a file that is still there: a runner's
+ * saves must not bring back a job that abort or sync moved meanwhile.
+ * -1 with errno ENOENT (and err) when path is gone.  The replacement is
+ * one renameat2(RENAME_EXCHANGE) where the file system has it; elsewhere a
+ * check just before the rename leaves a window of a few instructions.
+ */
+int js_save_existing(const char *path, const json_t *rec, struct hk_err *err);
+
+/*
  * Register a job from its job record (needs "id" and "dir") as ready, after
  * every job already known.  *added is 0 when the id is known (nothing
  * changes).  Call with the lock held.  ready, when not NULL, holds the ids
@@ -82,6 +91,24 @@ char *js_id_of(const char *name, enum js_state s);
 
 /* Remove temporary files left by writers that were killed; how many.  Call with the lock held. */
 int js_clean(const char *root);
+
+/*
+ * A job directory's lock, DIR/.hopkit.lock, keeps a second calculator out.
+ * A run holds it, and so does every calculator the run starts: the
+ * descriptor is inherited on purpose (not close-on-exec), so the lock
+ * lasts exactly as long as the last of those processes lives, even when
+ * the run itself was killed.  js_dir_lock: 0 held, *fd to keep open (-1
+ * when the file system has no locks: nothing is held); 1 another process
+ * holds it, err names the directory and the process; -1 with err.
+ * js_dir_lock_note replaces the lock file's text, what others are told
+ * about its holder when they cannot see the process (another host).
+ */
+struct sbuf;
+int js_dir_lock(const char *dir, int *fd, struct hk_err *err);
+void js_dir_lock_note(int fd, const char *text);
+
+/* 1 when some process holds dir's lock (who, when not NULL, gets which), 0 when none does. */
+int js_dir_busy(const char *dir, struct sbuf *who);
 
 /* Seconds since the epoch, with a fraction. */
 double js_now(void);

@@ -6,17 +6,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "executor.h"
 #include "fileio.h"
 #include "jobstate.h"
 #include "jsonw.h"
 #include "linerd.h"
 #include "runjob.h"
 #include "sbuf.h"
+#include "tail.h"
 #include "vasp_errors.h"
 #include "vasp_out.h"
 #include "xalloc.h"
@@ -122,57 +125,167 @@ errors_in(const char *dir, const char **keys, int max)
 	return n;
 }
 
-static void
-stop_child(pid_t pid)
+/* One run of a job: what its functions share. */
+struct run {
+	const char *path;	/* the state file */
+	json_t *rec;		/* its content */
+	const struct runjob_opts *o;
+	sigset_t stop;		/* SIGTERM, SIGINT, SIGHUP: blocked, waited for */
+	sigset_t mask;		/* the signal mask before, the calculators' */
+	int lock;		/* the job directory's lock (js_dir_lock), or -1 */
+	int signo;		/* the signal that interrupted the run, or 0 */
+	double wall;		/* s of calculation, summed */
+};
+
+/* A runner's save: never over a file that abort or sync moved away. */
+static int
+save(const char *path, json_t *rec)
 {
-	kill(pid, SIGTERM);
-	for (int i = 0; i < 50; i++) {
-		if (waitpid(pid, NULL, WNOHANG) == pid)
-			return;
-		usleep(100000);
+	struct hk_err e = HK_ERR_INIT;
+
+	return js_save_existing(path, rec, &e);
+}
+
+/* The attempt being run: the last entry of the history. */
+static json_t *
+this_attempt(json_t *rec)
+{
+	json_t *h = json_object_get(rec, "history");
+
+	return json_array_get(h, json_array_size(h) - 1);
+}
+
+static const char *
+signal_name(int s)
+{
+	return s == SIGTERM ? "SIGTERM" : s == SIGINT ? "SIGINT" : s == SIGHUP ? "SIGHUP" : "a signal";
+}
+
+/* Wait up to s seconds for SIGTERM, SIGINT or SIGHUP; 1 (r->signo set) when one came. */
+static int
+interrupted_within(struct run *r, double s)
+{
+	struct timespec ts = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
+	int sig = sigtimedwait(&r->stop, NULL, &ts);
+
+	if (sig > 0)
+		r->signo = sig;
+	return r->signo != 0;
+}
+
+/*
+ * Stop calculator pid and everything in its process group: SIGTERM, and
+ * SIGKILL after grace seconds.  Its wait status.
+ */
+static int
+stop_group(pid_t pid, double grace)
+{
+	int status = 0, reaped = 0;
+
+	kill(-pid, SIGTERM);
+	for (int i = 0; i < (int)(grace * 20); i++) {
+		if (!reaped && waitpid(pid, &status, WNOHANG) == pid)
+			reaped = 1;
+		if (reaped && !exec_group_alive(pid, 0))
+			return status;
+		usleep(50000);
 	}
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
+	kill(-pid, SIGKILL);
+	if (!reaped)
+		waitpid(pid, &status, 0);
+	return status;
 }
 
 struct outcome {
 	int status;		/* exit status, or 128 + signal */
-	const char *why;	/* "frozen", "walltime" or NULL */
+	const char *why;	/* "frozen", "walltime", "interrupted" or NULL */
+	const char *stopped;	/* why the watcher stopped it, for the history, or NULL */
 	double seconds;
 };
+
+/* In the child: become the calculator, in dir, outputs to vo and se, no input. */
+static void __attribute__((noreturn))
+exec_calculator(const char *dir, const char *vo, const char *se, const char *cmd, const sigset_t *mask)
+{
+	int fi = open("/dev/null", O_RDONLY), fo = open(vo, O_WRONLY | O_APPEND), fe = open(se, O_WRONLY | O_APPEND);
+
+	if (chdir(dir) == -1 || fi < 0 || fo < 0 || fe < 0)
+		_exit(127);
+	dup2(fi, 0);
+	dup2(fo, 1);
+	dup2(fe, 2);
+	close(fi);
+	close(fo);
+	close(fe);
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+	_exit(127);
+}
+
+/*
+ * The calculator's process group in the state file (for sync, when this
+ * run is killed) and in the lock file (for the messages of others).
+ */
+static void
+record_calculator(struct run *r, pid_t pid)
+{
+	char host[256] = "", note[400];
+
+	json_object_set_new(r->rec, "calc_pgid", json_integer(pid));
+	json_object_set_new(r->rec, "calc_start", json_integer((json_int_t)exec_proc_start(pid)));
+	save(r->path, r->rec);
+	gethostname(host, sizeof(host) - 1);
+	snprintf(note, sizeof(note), "run-vasp run %ld on %s, calculator process group %ld\n", (long)getpid(), host,
+	    (long)pid);
+	js_dir_lock_note(r->lock, note);
+}
 
 /*
  * Start the calculator in dir, standard output to vo and standard error to
  * se; both are emptied first, so the watcher never reads an old attempt.
+ * It runs in a process group of its own, recorded before it starts (it
+ * waits for the go byte), and gets SIGTERM when this process dies.
  */
 static pid_t
-start_calculator(const char *dir, const char *vo, const char *se, const char *calculator, struct hk_err *err)
+start_calculator(struct run *r, const char *dir, const char *vo, const char *se, struct hk_err *err)
 {
-	pid_t pid;
+	pid_t pid, parent = getpid();
+	int go[2];
+	char c;
 
 	for (int k = 0; k < 2; k++) {
-		int fd = open(k ? se : vo, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+		int fd = open(k ? se : vo, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 		if (fd < 0) {
 			err_set(err, "%s: %s", k ? se : vo, strerror(errno));
 			return -1;
 		}
 		close(fd);
 	}
+	if (pipe2(go, O_CLOEXEC) == -1) {
+		err_set(err, "cannot start the calculator: %s", strerror(errno));
+		return -1;
+	}
 	if ((pid = fork()) < 0) {
-		err_set(err, "fork: %s", strerror(errno));
+		err_set(err, "cannot start the calculator: %s", strerror(errno));
+		close(go[0]);
+		close(go[1]);
 		return -1;
 	}
 	if (pid == 0) {
-		int fo = open(vo, O_WRONLY | O_APPEND), fe = open(se, O_WRONLY | O_APPEND);
-		if (chdir(dir) == -1 || fo < 0 || fe < 0)
+		setpgid(0, 0);
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		close(go[1]);
+		/* no go byte: the run died before recording this calculator */
+		if (getppid() != parent || read(go[0], &c, 1) != 1)
 			_exit(127);
-		dup2(fo, 1);
-		dup2(fe, 2);
-		close(fo);
-		close(fe);
-		execl("/bin/sh", "sh", "-c", calculator, (char *)NULL);
-		_exit(127);
+		exec_calculator(dir, vo, se, r->o->calculator, &r->mask);
 	}
+	setpgid(pid, pid);
+	close(go[0]);
+	record_calculator(r, pid);
+	if (write(go[1], "g", 1) != 1)
+		err_set(err, "cannot start the calculator: %s", strerror(errno));
+	close(go[1]);
 	return pid;
 }
 
@@ -192,11 +305,13 @@ write_stopcar(const char *dir)
 
 /*
  * Watch the calculator (pid, started at t0) until it exits, shows a known
- * error, freezes or runs out of walltime; its wait status (0 when stopped).
+ * error, freezes, runs out of walltime or this run is told to stop; its
+ * wait status.
  */
 static int
-watch(pid_t pid, const char *dir, const char *vo, double t0, const struct runjob_opts *o, struct outcome *out)
+watch(struct run *r, pid_t pid, const char *dir, const char *vo, double t0, struct outcome *out)
 {
+	const struct runjob_opts *o = r->o;
 	int stopcar = 0, status;
 
 	for (;;) {
@@ -208,10 +323,14 @@ watch(pid_t pid, const char *dir, const char *vo, double t0, const struct runjob
 			/* stopped by our STOPCAR: it did not finish, the walltime ended it */
 			if (stopcar)
 				out->why = "walltime";
+			/* what it left behind in its group goes with it */
+			exec_group_stop(pid, 0, 2);
 			return status;
 		}
-		if (errors_in(dir, k, VERR_MAX) > 0)
+		if (errors_in(dir, k, VERR_MAX) > 0) {
+			out->stopped = "VASP error";
 			break;
+		}
 		if (o->frozen_after > 0 && stat(vo, &st) == 0 && now - (double)st.st_mtime > o->frozen_after &&
 		    now - t0 > o->frozen_after) {
 			out->why = "frozen";
@@ -225,15 +344,19 @@ watch(pid_t pid, const char *dir, const char *vo, double t0, const struct runjob
 			out->why = "walltime";
 			break;
 		}
-		usleep((useconds_t)(o->poll * 1e6));
+		if (interrupted_within(r, o->poll)) {
+			out->why = "interrupted";
+			break;
+		}
 	}
-	stop_child(pid);
-	return 0;
+	if (out->stopped == NULL)
+		out->stopped = r->signo ? signal_name(r->signo) : out->why;
+	return stop_group(pid, r->signo ? 2 : 5);
 }
 
-/* Run the calculator once in dir, watching it. */
+/* Run the calculator once in dir, watching it; the run goes into the attempt's history. */
 static int
-run_once(const char *dir, const struct runjob_opts *o, struct outcome *out, struct hk_err *err)
+run_once(struct run *r, const char *dir, const char *image, struct outcome *out, struct hk_err *err)
 {
 	char *vo = xasprintf("%s/vasp.out", dir), *se = xasprintf("%s/std_err.txt", dir);
 	double t0 = js_now();
@@ -241,14 +364,19 @@ run_once(const char *dir, const struct runjob_opts *o, struct outcome *out, stru
 	pid_t pid;
 
 	memset(out, 0, sizeof(*out));
-	if ((pid = start_calculator(dir, vo, se, o->calculator, err)) > 0)
-		status = watch(pid, dir, vo, t0, o, out);
+	if ((pid = start_calculator(r, dir, vo, se, err)) > 0)
+		status = watch(r, pid, dir, vo, t0, out);
 	free(vo);
 	free(se);
 	if (pid < 0)
 		return -1;
 	out->seconds = js_now() - t0;
 	out->status = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 0;
+	json_t *run = json_pack("{s:s,s:o,s:o,s:i}", "image", image, "started", jsonw_real(t0), "ended",
+	    jsonw_real(js_now()), "exit_status", out->status);
+	if (out->stopped)
+		json_object_set_new(run, "stopped", json_string(out->stopped));
+	json_array_append_new(json_object_get(this_attempt(r->rec), "runs"), run);
 	return 0;
 }
 
@@ -338,14 +466,6 @@ count_errors(const json_t *errors, json_int_t attempt, const char *image, const 
 	return n;
 }
 
-static int
-save(const char *path, json_t *rec)
-{
-	struct hk_err e = HK_ERR_INIT;
-
-	return js_save(path, rec, &e);
-}
-
 /* Record why the image failed (printf-style), and save when path is set; 1, for failed. */
 static int __attribute__((format(printf, 3, 4)))
 failed_because(const char *path, json_t *rec, const char *fmt, ...)
@@ -363,7 +483,8 @@ failed_because(const char *path, json_t *rec, const char *fmt, ...)
 /*
  * Like custodian, correct every error found (keys[0..nk)), unless one
  * cannot be: then it becomes keys[0].  Each correction is recorded in
- * rec's corrections with its backup error.N.  1 if any was applied.
+ * rec's corrections with its attempt and backup error.N.  1 if any was
+ * applied.
  */
 static int
 correct(json_t *rec, const char *dir, const char *image, const char **keys, int nk, int nbackup,
@@ -381,8 +502,8 @@ correct(json_t *rec, const char *dir, const char *image, const char **keys, int 
 	for (int k = 0; k < nk && !unfixable; k++) {
 		sbuf_reset(&act);
 		if (verr_correct(dir, keys[k], count_errors(errors, attempt, image, keys[k]) - 1, &act, e) == 0) {
-			json_array_append_new(corr, json_pack("{s:s,s:s,s:s,s:o}", "image", image, "error", keys[k],
-			    "actions", act.s ? act.s : "", "backup", json_sprintf("error.%d", nbackup)));
+			json_array_append_new(corr, json_pack("{s:s,s:s,s:s,s:o,s:I}", "image", image, "error", keys[k],
+			    "actions", act.s ? act.s : "", "backup", json_sprintf("error.%d", nbackup), "attempt", attempt));
 			fixed = 1;
 		}
 	}
@@ -392,26 +513,118 @@ correct(json_t *rec, const char *dir, const char *image, const char **keys, int 
 	return fixed;
 }
 
-/* Run one image until done, unfixable, or out of attempts; 0 done, 1 failed. */
-static int
-run_image(const char *path, json_t *rec, const char *dir, const char *image, const struct runjob_opts *o,
-    double *wall)
+/* What the calculator said last: the last line of its standard error, else of its output. */
+static void
+calculator_said(const char *dir, struct sbuf *out)
 {
-	json_t *errors = json_object_get(rec, "errors");
+	char *se = xasprintf("%s/std_err.txt", dir), *vo = xasprintf("%s/vasp.out", dir);
+
+	if (tail_last_line(se, 200, out) != 1)
+		tail_last_line(vo, 200, out);
+	free(se);
+	free(vo);
+}
+
+/* The calculator ended with no result and no error anyone knows: the cause is what it said. */
+static int
+failed_no_result(json_t *rec, const char *dir, const char *image, int status)
+{
+	struct sbuf said = SBUF_INIT;
+
+	calculator_said(dir, &said);
+	if (said.len == 0)
+		failed_because(NULL, rec, "%s: the calculator exited with status %d and no result", image, status);
+	else if (status == 0)
+		failed_because(NULL, rec, "%s: the calculator exited with status 0 and no result: %s", image, said.s);
+	else
+		failed_because(NULL, rec, "%s: the calculator exited with status %d: %s", image, status, said.s);
+	sbuf_release(&said);
+	return 1;
+}
+
+/* "key (what it is)": the message VASP wrote, or what hopkit saw. */
+static void
+error_text(struct sbuf *t, const char *key, int vasp)
+{
+	const char *m = verr_message(key);
+
+	if (vasp)
+		sbuf_addf(t, "%s (VASP: %s)", key, m);
+	else if (strcmp(m, key) != 0)
+		sbuf_addf(t, "%s (%s)", key, m);
+	else
+		sbuf_addstr(t, key);
+}
+
+/*
+ * After errors keys[0..nk) (found in VASP's output when vasp is set) in
+ * the image's rounds-th check: record them, keep the outputs, correct.
+ * 0: run the image again; 1: the image failed.
+ */
+static int
+after_errors(struct run *r, const char *dir, const char *image, const char **keys, int nk, int vasp, int rounds)
+{
+	json_t *rec = r->rec;
+	json_int_t attempt = json_integer_value(json_object_get(rec, "attempts"));
+	struct hk_err e = HK_ERR_INIT;
+	struct sbuf what = SBUF_INIT;
+	int nbackup, fixed, rc = 1;
+
+	for (int k = 0; k < nk; k++)
+		json_array_append_new(json_object_get(rec, "errors"), json_pack("{s:s,s:s,s:s,s:I,s:f}", "image", image,
+		    "error", keys[k], "message", verr_message(keys[k]), "attempt", attempt, "time", js_now()));
+	json_object_set_new(rec, "last_error", json_pack("s", keys[0]));
+	error_text(&what, keys[0], vasp);
+	if (rounds > r->o->max_errors) {
+		failed_because(r->path, rec, "%s: %s, more than %d errors", image, what.s, r->o->max_errors);
+		goto out;
+	}
+	nbackup = next_backup(dir);
+	if (backup(dir, nbackup) == -1) {
+		failed_because(r->path, rec, "%s: cannot keep the outputs in error.%d: %s", image, nbackup, strerror(errno));
+		goto out;
+	}
+	fixed = correct(rec, dir, image, keys, nk, nbackup, &e);
+	/* after the corrections, which may read the attempt's OUTCAR */
+	clear_outputs(dir);
+	/* the allocation is over: stop here, retry goes on from CONTCAR */
+	if (strcmp(keys[0], "walltime") == 0)
+		failed_because(r->path, rec, "%s: walltime reached (outputs in error.%d); run-vasp retry continues", image,
+		    nbackup);
+	else if (!fixed) {
+		sbuf_reset(&what);
+		error_text(&what, keys[0], vasp);
+		failed_because(r->path, rec, "%s: %s cannot be corrected%s%s", image, what.s, e.msg[0] ? ": " : "", e.msg);
+	} else {
+		save(r->path, rec);
+		rc = 0;
+	}
+out:
+	sbuf_release(&what);
+	return rc;
+}
+
+/* Run one image until done, unfixable, out of attempts or interrupted; 0 done, 1 failed. */
+static int
+run_image(struct run *r, const char *dir, const char *image)
+{
+	json_t *rec = r->rec;
 	int rounds = 0;	/* like custodian, one check with several messages is one error */
 
 	for (;;) {
 		struct outcome oc;
 		struct hk_err e = HK_ERR_INIT;
 		const char *keys[VERR_MAX];
-		int nk, nonconv = 0;
-		if (run_once(dir, o, &oc, &e) == -1) {
-			json_object_set_new(rec, "last_error", json_string(e.msg));
-			return 1;
-		}
-		*wall += oc.seconds;
+		int nk, vasp, nonconv = 0;
+		if (run_once(r, dir, image, &oc, &e) == -1)
+			return failed_because(NULL, rec, "%s: %s", image, e.msg);
+		r->wall += oc.seconds;
 		json_object_set_new(rec, "exit_status", json_integer(oc.status));
+		if (r->signo)
+			return failed_because(NULL, rec, "%s: interrupted by %s; the calculator was stopped", image,
+			    signal_name(r->signo));
 		nk = errors_in(dir, keys, VERR_MAX);
+		vasp = nk > 0;
 		if (nk == 0 && oc.why)
 			keys[nk++] = oc.why;
 		if (nk == 0 && oc.status == 0) {
@@ -421,58 +634,70 @@ run_image(const char *path, json_t *rec, const char *dir, const char *image, con
 				keys[nk++] = "nonconverged";
 		}
 		if (nk == 0)
-			return failed_because(NULL, rec, "%s: the calculator exited with status %d and no result", image,
-			    oc.status);
-		json_int_t attempt = json_integer_value(json_object_get(rec, "attempts"));
-		for (int k = 0; k < nk; k++)
-			json_array_append_new(errors, json_pack("{s:s,s:s,s:s,s:I,s:f}", "image", image, "error", keys[k],
-			    "message", verr_message(keys[k]), "attempt", attempt, "time", js_now()));
-		json_object_set_new(rec, "last_error", json_pack("s", keys[0]));
-		if (++rounds > o->max_errors)
-			return failed_because(path, rec, "%s: %s (more than %d errors)", image, keys[0], o->max_errors);
-		int nbackup = next_backup(dir);
-		if (backup(dir, nbackup) == -1)
-			return failed_because(path, rec, "%s: cannot keep the outputs in error.%d: %s", image, nbackup,
-			    strerror(errno));
-		int fixed = correct(rec, dir, image, keys, nk, nbackup, &e);
-		/* after the corrections, which may read the attempt's OUTCAR */
-		clear_outputs(dir);
-		/* the allocation is over: stop here, retry goes on from CONTCAR */
-		if (strcmp(keys[0], "walltime") == 0)
-			return failed_because(path, rec, "%s: walltime reached (outputs in error.%d); run-vasp retry continues",
-			    image, nbackup);
-		if (!fixed)
-			return failed_because(path, rec, "%s: %s cannot be corrected%s%s", image, keys[0],
-			    e.msg[0] ? ": " : "", e.msg);
-		save(path, rec);
+			return failed_no_result(rec, dir, image, oc.status);
+		if (after_errors(r, dir, image, keys, nk, vasp, ++rounds))
+			return 1;
 	}
 }
 
-/* The state record as a run starts: running here, one attempt more. */
+/*
+ * The state record as a run starts: running here, one attempt more, a new
+ * entry in its history (what this run will have done), no calculator yet.
+ */
 static void
 mark_running(json_t *rec)
 {
 	char host[256] = "";
+	json_int_t n = json_integer_value(json_object_get(rec, "attempts")) + 1;
+	json_t *a;
 
 	gethostname(host, sizeof(host) - 1);
 	json_object_set_new(rec, "state", json_string("running"));
 	json_object_set_new(rec, "pid", json_integer(getpid()));
 	json_object_set_new(rec, "host", json_string(host));
 	json_object_set_new(rec, "started", jsonw_real(js_now()));
-	json_object_set_new(rec, "attempts", json_integer(json_integer_value(json_object_get(rec, "attempts")) + 1));
-	if (!json_is_array(json_object_get(rec, "errors")))
-		json_object_set_new(rec, "errors", json_array());
-	if (!json_is_array(json_object_get(rec, "corrections")))
-		json_object_set_new(rec, "corrections", json_array());
+	json_object_set_new(rec, "attempts", json_integer(n));
+	json_object_del(rec, "calc_pgid");
+	json_object_del(rec, "calc_start");
+	static const char *const arrays[] = { "errors", "corrections", "history", NULL };
+	for (int i = 0; arrays[i]; i++)
+		if (!json_is_array(json_object_get(rec, arrays[i])))
+			json_object_set_new(rec, arrays[i], json_array());
+	a = json_pack("{s:I,s:s,s:i,s:o,s:[]}", "attempt", n, "host", host, "pid", (int)getpid(), "started",
+	    jsonw_real(js_now()), "runs");
+	static const char *const copied[] = { "executor", "exec_id", NULL };
+	for (int i = 0; copied[i]; i++)
+		if (json_object_get(rec, copied[i]))
+			json_object_set(a, copied[i], json_object_get(rec, copied[i]));
+	json_array_append_new(json_object_get(rec, "history"), a);
+}
+
+/* The state record as the run ends: the job's state and the attempt's. */
+static void
+mark_ended(struct run *r, int failed)
+{
+	json_t *rec = r->rec, *a = this_attempt(rec);
+	double now = js_now();
+
+	json_object_set_new(rec, "ended", jsonw_real(now));
+	json_object_set_new(rec, "walltime", jsonw_real(r->wall));
+	json_object_set_new(rec, "state", json_string(failed ? "failed" : "done"));
+	if (!failed)
+		json_object_del(rec, "last_error");
+	json_object_set_new(a, "ended", jsonw_real(now));
+	json_object_set_new(a, "walltime", jsonw_real(r->wall));
+	json_object_set_new(a, "state", json_string(r->signo ? "interrupted" : failed ? "failed" : "done"));
+	if (failed && json_object_get(rec, "last_error"))
+		json_object_set(a, "error", json_object_get(rec, "last_error"));
 }
 
 /* Run each image of the job that has no finished result yet, in order; 1 when one failed. */
 static int
-run_images(const char *path, json_t *rec, const struct runjob_opts *o, double *wall)
+run_images(struct run *r)
 {
 	static const char *const s3[] = { "start", "mid", "end", NULL }, *const one[] = { ".", NULL };
-	const char *dir = json_string_value(json_object_get(rec, "dir"));
-	const char *kind = json_string_value(json_object_get(rec, "kind"));
+	const char *dir = json_string_value(json_object_get(r->rec, "dir"));
+	const char *kind = json_string_value(json_object_get(r->rec, "kind"));
 	const char *const *images = kind && strcmp(kind, "neb") == 0 ? one : s3;
 	int failed = 0;
 
@@ -480,45 +705,80 @@ run_images(const char *path, json_t *rec, const struct runjob_opts *o, double *w
 		struct sbuf d = SBUF_INIT;
 		int nonconv;
 		sbuf_addf(&d, "%s/%s", dir, images[k]);
-		/* else done by an earlier attempt */
-		if (!image_finished(d.s, &nonconv))
-			failed = run_image(path, rec, d.s, images[k], o, wall);
+		if (interrupted_within(r, 0))
+			failed = failed_because(NULL, r->rec, "%s: interrupted by %s before it started", images[k],
+			    signal_name(r->signo));
+		else if (!image_finished(d.s, &nonconv))	/* else done by an earlier attempt */
+			failed = run_image(r, d.s, images[k]);
 		sbuf_release(&d);
 	}
 	return failed;
 }
 
+/*
+ * The job directory's lock, or the job fails unrun (another calculator
+ * is there, or the directory is not): -1 with err.
+ */
+static int
+take_dir_lock(struct run *r, const char *root, const char *id, struct hk_err *err)
+{
+	const char *dir = json_string_value(json_object_get(r->rec, "dir"));
+	struct hk_err e = HK_ERR_INIT;
+
+	if (dir == NULL)
+		err_set(err, "%s has no \"dir\"", id);
+	else if (js_dir_lock(dir, &r->lock, err) == 0)
+		return 0;
+	json_object_set_new(r->rec, "last_error", json_sprintf("not run: %s", err->msg));
+	json_object_set_new(r->rec, "state", json_string("failed"));
+	json_object_set_new(r->rec, "ended", jsonw_real(js_now()));
+	if (js_save_existing(r->path, r->rec, &e) == 0)
+		js_move(root, id, JS_ACTIVE, JS_FAILED, 0, &e);
+	return -1;
+}
+
 int
 runjob(const char *root, const char *id, const struct runjob_opts *o, struct hk_err *err)
 {
+	struct run r = { .o = o, .lock = -1 };
 	enum js_state st;
 	char *path = NULL;
-	json_t *rec = NULL;
-	double wall = 0;
 	int failed, rc = -1;
 
+	/* a signal to stop is waited for (and the calculator stopped), not obeyed at once */
+	sigemptyset(&r.stop);
+	sigaddset(&r.stop, SIGTERM);
+	sigaddset(&r.stop, SIGINT);
+	sigaddset(&r.stop, SIGHUP);
+	sigprocmask(SIG_BLOCK, &r.stop, &r.mask);
 	if (js_find(root, id, &st, &path) == -1 || st != JS_ACTIVE) {
 		err_set(err, "%s is not queued (run-vasp topup starts jobs)", id);
 		goto out;
 	}
-	if ((rec = js_load(path, err)) == NULL)
+	r.path = path;
+	if ((r.rec = js_load(path, err)) == NULL || take_dir_lock(&r, root, id, err) == -1)
 		goto out;
-	mark_running(rec);
-	if (js_save(path, rec, err) == -1)
+	mark_running(r.rec);
+	if (js_save_existing(path, r.rec, err) == -1)
 		goto out;
-	failed = run_images(path, rec, o, &wall);
-	json_object_set_new(rec, "ended", jsonw_real(js_now()));
-	json_object_set_new(rec, "walltime", jsonw_real(wall));
-	json_object_set_new(rec, "state", json_string(failed ? "failed" : "done"));
-	if (!failed)
-		json_object_del(rec, "last_error");
-	if (js_save(path, rec, err) == -1)
+	failed = run_images(&r);
+	mark_ended(&r, failed);
+	if (js_save_existing(path, r.rec, err) == -1)
 		goto out;
-	/* the content says where it belongs: a crash here is finished by sync */
-	if (js_move(root, id, JS_ACTIVE, failed ? JS_FAILED : JS_DONE, 0, err) == 0)
+	/*
+	 * The content says where it belongs: a crash here is finished by sync.
+	 * Interrupted, the file stays for whoever stopped the run: abort moves
+	 * it to aborted, sync to failed.
+	 */
+	if (r.signo)
+		rc = 1;
+	else if (js_move(root, id, JS_ACTIVE, failed ? JS_FAILED : JS_DONE, 0, err) == 0)
 		rc = failed;
 out:
-	json_decref(rec);
+	if (r.lock >= 0)
+		close(r.lock);
+	sigprocmask(SIG_SETMASK, &r.mask, NULL);
+	json_decref(r.rec);
 	free(path);
 	return rc;
 }

@@ -10,7 +10,21 @@
  * outputs kept in error.N/, INCAR/KPOINTS/POSCAR changed -- and the image
  * restarted, up to max_errors times per image.  The job ends done when every image
  * has a finished, converged result, else failed, with the exit status,
- * wall time, the errors seen and the corrections applied in its state file.
+ * wall time, the errors seen and the corrections applied in its state file;
+ * last_error says why, with the calculator's last line on standard error
+ * (else its output) when no known error explains it.  Each attempt is an
+ * entry of the state file's "history": host, pid, executor and its id,
+ * start, end, state, error, and every calculator run (image, start, end,
+ * exit status, why it was stopped).
+ *
+ * No orphans, no two calculators in one directory: the run holds the job
+ * directory's lock (js_dir_lock; a held lock fails the job unrun), and
+ * each calculator inherits it, runs in a process group of its own recorded
+ * as calc_pgid before it starts, gets SIGTERM when the run dies, and is
+ * stopped with its whole group when it is stopped (what it leaves behind
+ * in its group goes too).  SIGTERM, SIGINT or SIGHUP stop the calculator;
+ * the job's file is left in active/ as failed ("interrupted by SIGTERM"),
+ * for abort to move to aborted or sync to failed.
  */
 #ifndef HK_RUNJOB_H
 #define HK_RUNJOB_H

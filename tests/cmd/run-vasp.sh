@@ -178,7 +178,7 @@ error.1
 '
 replay vasp.harris 'jobs/failed/mp-2741.F.0.json
 error.1
-"last_error":"start: spin_polarized_harris cannot be corrected"
+"last_error":"start: spin_polarized_harris (VASP: Spin polarized Harris functional dynamics is a good joke) cannot be corrected"
 '
 replay vasp.hnform 'jobs/done/mp-2741.F.0.json
 > ISYM = 0
@@ -236,7 +236,7 @@ error.1
 '
 replay vasp.read_error 'jobs/failed/mp-2741.F.0.json
 error.1
-"last_error":"start: read_error cannot be corrected"
+"last_error":"start: read_error (VASP: Error reading item) cannot be corrected"
 '
 replay vasp.real_optlay 'jobs/done/mp-2741.F.0.json
 > LREAL = .FALSE.
@@ -250,7 +250,7 @@ error.1
 '
 replay vasp.set_core_wf 'jobs/failed/mp-2741.F.0.json
 error.1
-"last_error":"start: set_core_wf cannot be corrected"
+"last_error":"start: set_core_wf (VASP: internal error in SET_CORE_WF) cannot be corrected"
 '
 replay vasp.sgrcon 'jobs/done/mp-2741.F.0.json
 > ISYM = 0
@@ -303,9 +303,12 @@ stopped
 001000000001.mp-2741.F.0.json
 001000000002.mp-2741.F.1.json
 ' '~1 started'
+# (the sleep the frozen calculator started goes with it: its whole process group is stopped)
 expect frozen 0 "$MK && run-vasp topup -n 1 --poll 0.05 --frozen-after 0.02 --max-errors 1 -c 'echo started; sleep 60' && $WAIT &&
-	grep -o '\"last_error\":\"[^\"]*\"' jobs/failed/*.json && grep -c '^ALGO = Normal' calcs/mp-2741.F.0/start/INCAR" '"last_error":"start: frozen (more than 1 errors)"
+	grep -o '\"last_error\":\"[^\"]*\"' jobs/failed/*.json && grep -c '^ALGO = Normal' calcs/mp-2741.F.0/start/INCAR &&
+	g=\$(grep -o '\"calc_pgid\":[0-9]*' jobs/failed/*.json | cut -d: -f2) && ps -e -o pgid=,stat=,args= | awk -v g=\$g '\$1 == g && \$2 !~ /^Z/' | grep . || echo none" '"last_error":"start: frozen (output stopped growing), more than 1 errors"
 1
+none
 ' '~1 started'
 
 # abort kills the whole process group; retry puts it first in line; forget drops it
@@ -325,6 +328,100 @@ expect sync-lost-run 0 "$MK && run-vasp topup -n 1 --poll 0.05 -c 'sleep 300' 2>
 	kill -9 -\$(grep -o '\"pid\":[0-9]*' jobs/active/*.json | cut -d: -f2) && sleep 0.2 && run-vasp sync 2>/dev/null && ls jobs/failed &&
 	grep -o '\"last_error\":\"lost run[^\"]*\"' jobs/failed/*.json | cut -c1-27" 'mp-2741.F.0.json
 "last_error":"lost run: pro
+' ''
+
+# until the shell condition $1 holds (at most 30 s): no sleep that can lose a race
+POLL='poll() { k=0; until eval "$1"; do k=$((k+1)); [ $k -lt 600 ] || { echo "timed out: $1" >&2; return 1; }; sleep 0.05; done; }'
+# the run's pid (local: its executor id) and its calculator's process group, in a state file
+IDS='live_in() { ps -e -o pgid=,stat=,args= | awk -v g=$1 "\$1 == g && \$2 !~ /^Z/" | grep .; }; run_of() { grep -o "\"exec_id\":\"[0-9]*\"" $1 | head -n 1 | tr -dc 0-9; }; group_of() { grep -o "\"calc_pgid\":[0-9]*" $1 | cut -d: -f2; }'
+
+# kill -9 of the run alone: its calculator lives on (in a process group of its
+# own, holding the directory's lock) until sync stops it; then nothing is left
+expect kill-9-run-sync-stops-calculator 0 "$MK && $POLL && $IDS && run-vasp topup -n 1 --poll 0.05 -c 'sleep 300; echo never' 2>/dev/null &&
+	f=jobs/active/mp-2741.F.0.json && poll 'grep -q calc_pgid \$f' && p=\$(run_of \$f) && g=\$(group_of \$f) && poll 'pgrep -g \$g sleep >/dev/null' &&
+	kill -9 \$p && poll '! kill -0 \$p 2>/dev/null' && pgrep -g \$g sleep >/dev/null && echo calculator outlives its run &&
+	run-vasp retry mp-2741.F.0 2>&1; run-vasp sync 2>&1 | sed \"s/process \$p /process P /; s/group \$g)/group G)/\" &&
+	{ live_in \$g || echo no process of the job is left; } && ls jobs/failed" 'calculator outlives its run
+run-vasp: mp-2741.F.0: not failed or aborted
+run-vasp: mp-2741.F.0: lost run: process P is gone; its calculator (process group G) was still running: stopped
+no process of the job is left
+mp-2741.F.0.json
+' ''
+
+# a calculator that escaped its process group (setsid) still holds the
+# directory's lock: retry and run refuse the directory, naming it and the
+# process, until it is gone
+ESCAPE='setsid sh -c "echo \$\$ > ../escaped; exec sleep 300" >/dev/null 2>&1 & until [ -s ../escaped ]; do sleep 0.05; done; echo started'
+expect retry-refused-while-calculator-runs 0 "$MK && $POLL && run-vasp topup -n 1 --poll 0.05 -c '$ESCAPE' 2>/dev/null && $WAIT &&
+	run-vasp retry mp-2741.F.0 2> err; echo \$?; q=\$(cat calcs/mp-2741.F.0/escaped);
+	sed \"s|\$PWD|.|; s/process \$q /process Q /\" err;
+	mv jobs/failed/mp-2741.F.0.json jobs/active/ && run-vasp run mp-2741.F.0 2>&1 | sed \"s|\$PWD|.|; s/process \$q /process Q /\"; ls jobs/failed;
+	kill \$q && poll 'run-vasp retry mp-2741.F.0 2>/dev/null' && ls jobs/ready" '1
+run-vasp: mp-2741.F.0: not retried: a calculator still runs in ./calcs/mp-2741.F.0: process Q (sleep 300)
+run-vasp: ./calcs/mp-2741.F.0: a calculator still runs here: process Q (sleep 300)
+mp-2741.F.0.json
+001000000001.mp-2741.F.0.json
+001000000002.mp-2741.F.1.json
+' ''
+
+# the cause of a failure in plain sight: the calculator's last line on stderr
+expect list-shows-cause 0 "$MK && run-vasp -q topup --wait -n 2 --poll 0.05 -c 'hk-no-such-mpirun vasp_std' &&
+	run-vasp list --csv | cut -d, -f1,2,10" 'id,state,last_error
+mp-2741.F.0,failed,start: the calculator exited with status 127: sh: 1: hk-no-such-mpirun: not found
+mp-2741.F.1,failed,start: the calculator exited with status 127: sh: 1: hk-no-such-mpirun: not found
+' ''
+expect list-shows-last-stderr-line 0 "$MK && run-vasp -q topup --wait -n 1 --poll 0.05 -c 'printf \"reading POSCAR\\nno softBV parameters for Nd3+ with Se2-\\n\\n\" >&2; exit 1' &&
+	run-vasp list --state failed | sed -n 2p | sed 's/.*  //'" 'start: the calculator exited with status 1: no softBV parameters for Nd3+ with Se2-
+' ''
+
+# show: every attempt, its calculator runs, errors and corrections; the
+# stderr tail while the job is not done
+FAIL1='echo "no softBV parameters for Nd3+ with Se2-" >&2; exit 1'
+BRMIX='case $PWD in */start) grep -q "^IMIX = 1" INCAR || { echo "BRMIX: very serious problems"; exec sleep 60; };; esac; exec '$FAKE
+MASK='s/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z/T/g; s/\([0-9]+ s\)/(S)/g; s/(local|pid) [0-9]+/\1 N/g; s/ on [^ ]+ \(/ on H (/'
+expect show-history 0 "$MK && run-vasp topup -n 1 --poll 0.05 -c '$FAIL1' 2>/dev/null && $WAIT &&
+	run-vasp show mp-2741.F.0 | sed -E \"\$(printf '%s' '$MASK'); s|\$PWD|.|\" && echo &&
+	run-vasp retry mp-2741.F.0 && run-vasp topup -n 1 --poll 0.05 -c '$BRMIX' 2>/dev/null && $WAIT &&
+	run-vasp show mp-2741.F.0 | sed -E \"\$(printf '%s' '$MASK'); s|\$PWD|.|\"" 'mp-2741.F.0: failed
+dir: ./calcs/mp-2741.F.0
+kind: static3
+attempts: 1
+submitted: local N, T
+last error: start: the calculator exited with status 1: no softBV parameters for Nd3+ with Se2-
+attempt 1: failed, local N on H (pid N), T to T (S)
+    calculator  start: exit status 1, T to T (S)
+    ended with  start: the calculator exited with status 1: no softBV parameters for Nd3+ with Se2-
+./calcs/mp-2741.F.0/start/std_err.txt, its last lines:
+    no softBV parameters for Nd3+ with Se2-
+
+mp-2741.F.0: done
+dir: ./calcs/mp-2741.F.0
+kind: static3
+attempts: 2
+submitted: local N, T
+last error: none
+attempt 1: failed, local N on H (pid N), T to T (S)
+    calculator  start: exit status 1, T to T (S)
+    ended with  start: the calculator exited with status 1: no softBV parameters for Nd3+ with Se2-
+attempt 2: done, local N on H (pid N), T to T (S)
+    calculator  start: exit status 143, stopped: VASP error, T to T (S)
+    calculator  start: exit status 0, T to T (S)
+    calculator  mid: exit status 0, T to T (S)
+    calculator  end: exit status 0, T to T (S)
+    error       start: brmix (BRMIX: very serious problems)
+    correction  start: brmix: INCAR IMIX = 1 (outputs kept in error.1)
+' ''
+expect show-unknown 1 "$MK && run-vasp show nosuch" '' 'run-vasp: nosuch: no such job
+'
+
+# topup --wait: a status line per round, off a terminal too.  The
+# calculators wait for ./go, made once round 1 has been reported.
+expect wait-round-lines 0 "$MK && $POLL || exit 1; run-vasp topup --wait -n 1 --poll 0.05 -c \"while [ ! -f \$PWD/go ]; do sleep 0.05; done; false\" 2> log & w=\$!;
+	poll 'grep -q \"round 1:\" log 2>/dev/null' && touch go && wait \$w && sed -n 1p log | sed -E 's/queued [01], running [01]/queued or running 1/' &&
+	tail -n 2 log | sed -E 's/round [0-9]+/round N/' && [ \$(grep -c ': round [0-9]*: ' log) -ge 3 ] && echo rounds" 'run-vasp: round 1: started 1; ready 1, queued or running 1, done 0, failed 0, aborted 0
+run-vasp: round N: started 0; ready 0, queued 0, running 0, done 0, failed 2, aborted 0
+run-vasp: 2 started, queue drained
+rounds
 ' ''
 
 # 8 top-ups at once over 1000 ready jobs: exactly 50 started, none twice
