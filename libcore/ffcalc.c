@@ -625,6 +625,29 @@ movers(const struct image *a, const struct image *b)
 	return m;
 }
 
+/*
+ * Where the tethers hold the atoms: midway between a and b (minimum
+ * image), n x 3 Cartesian.  Endpoints relaxed each around its own vacancy
+ * have frameworks that differ a little; held to one of them, the other
+ * would be strained, and a symmetric hop would have ends of unequal
+ * energy.  With a == b (outside an NEB, or endpoints not relaxed) it is a.
+ */
+static double *
+anchors_between(const struct image *a, const struct image *b)
+{
+	double *x = xmalloc((size_t)a->c.n * 3 * sizeof(double));
+
+	for (int i = 0; i < a->c.n; i++) {
+		double f[3], r[3];
+		for (int k = 0; k < 3; k++)
+			f[k] = b->c.frac[i][k] - a->c.frac[i][k] - round(b->c.frac[i][k] - a->c.frac[i][k]);
+		lat_frac_to_cart(a->c.lattice, f, r);
+		for (int k = 0; k < 3; k++)
+			x[3 * i + k] = a->x[3 * i + k] + 0.5 * r[k];
+	}
+	return x;
+}
+
 /* The rows of a parameter table left out, to the caller. */
 static void
 warn_issues(const struct ffcalc_opts *o, const struct datafile_issues *is)
@@ -683,8 +706,10 @@ ffcalc_run(const char *dir, const struct ffcalc_opts *o, struct hk_err *err)
 	}
 	if (o->tether > 0) {
 		unsigned char *loose = movers(&im[0], &im[n - 1]);
-		ff_tether(&m, o->tether, im[0].x, loose);
+		double *anchor = anchors_between(&im[0], &im[n - 1]);
+		ff_tether(&m, o->tether, anchor, loose);
 		free(loose);
+		free(anchor);
 	}
 	if (o->say) {
 		char msg[256];
