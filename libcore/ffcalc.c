@@ -224,6 +224,7 @@ image_open(struct image *im, const struct params *p, const struct ff_model *m, c
 	fprintf(im->out, "   IMAGES = %6d\n   SPRING = %6.2f\n   LCLIMB = %6s\n\n", p->images, p->spring,
 	    p->lclimb ? "T" : "F");
 	/* VASP's readers expect the basis size; a force field has no plane waves */
+	fprintf(im->out, "   number of ions     NIONS = %6d\n", im->c.n);
 	fprintf(im->out, "   total plane-waves  NPLWV =      0\n\n\n");
 	for (int k = 0; k < 104; k++)
 		fputc('-', im->out);
@@ -248,9 +249,14 @@ max_atom_force(const double *f, int n)
 	return mx;
 }
 
-/* One ionic step into OUTCAR (forces, energy) and OSZICAR, as VASP lays them out. */
+/*
+ * One ionic step into OUTCAR (forces f, energy) and OSZICAR, as VASP lays
+ * them out; the "FORCES: max atom" line summarises shown (in a band the NEB
+ * forces the band converges on, as VTST's does).
+ */
 static void
-image_step(struct image *im, double e, const double *f, void (*say)(void *, const char *), void *sctx)
+image_step(struct image *im, double e, const double *f, const double *shown, void (*say)(void *, const char *),
+    void *sctx)
 {
 	double prev = im->steps ? im->e : 0, drift[3] = { 0, 0, 0 };
 	char line[256];
@@ -270,11 +276,13 @@ image_step(struct image *im, double e, const double *f, void (*say)(void *, cons
 	    drift[2]);
 	fprintf(im->out, "  FREE ENERGIE OF THE ION-ELECTRON SYSTEM (eV)\n  ---------------------------------------------------\n");
 	fprintf(im->out, "  free  energy   TOTEN  = %18.8f eV\n\n", e);
-	fprintf(im->out, "  energy  without entropy= %18.8f  energy(sigma->0) = %18.8f\n\n", e, e);
+	/* VASP's columns exactly: VTST's nebef.pl cuts the energy out by column */
+	fprintf(im->out, "  energy  without entropy=%18.8f  energy(sigma->0) =%18.8f\n\n", e, e);
 	double rms = 0;
 	for (int i = 0; i < 3 * im->c.n; i++)
-		rms += f[i] * f[i];
-	fprintf(im->out, "  FORCES: max atom, RMS %12.6f %12.6f\n\n", max_atom_force(f, im->c.n), sqrt(rms / (3 * im->c.n)));
+		rms += shown[i] * shown[i];
+	fprintf(im->out, "  FORCES: max atom, RMS %12.6f %12.6f\n\n", max_atom_force(shown, im->c.n),
+	    sqrt(rms / (3 * im->c.n)));
 	snprintf(line, sizeof(line), "%4d F= %.8E E0= %.8E  d E =%.6E", im->steps, e, e, e - prev);
 	fprintf(im->osz, "%s\n", line);
 	fflush(im->out);
@@ -413,7 +421,7 @@ relax_accept(void *ctx, const double *x, const double *f, double energy)
 	struct ctx *c = ctx;
 
 	memcpy(c->im->x, x, (size_t)c->im->c.n * 3 * sizeof(double));
-	image_step(c->im, energy, f, c->o->say, c->o->say_ctx);
+	image_step(c->im, energy, f, f, c->o->say, c->o->say_ctx);
 	if (stopcar(c->dir))
 		c->stopped = 1;
 	return c->stopped;
@@ -446,7 +454,7 @@ run_single(struct ctx *c, struct image *im, const char *what, double tighter, st
 		double e = ff_energy(c->m, im->x, im->f);
 		if (energy_sane(e, im->c.n, im->dir, err) == -1)
 			return -1;
-		image_step(im, e, im->f, c->o->say, c->o->say_ctx);
+		image_step(im, e, im->f, im->f, c->o->say, c->o->say_ctx);
 		return image_close(im, 0, 0, t0, err);
 	}
 	fire_for(c->p, &fo, &c->ftol);
@@ -463,6 +471,27 @@ run_single(struct ctx *c, struct image *im, const char *what, double tighter, st
 	return image_close(im, fr.converged, c->stopped, t0, err);
 }
 
+/*
+ * VTST's lines of one image's step (vtstcode's neb.F): the unit tangent
+ * per atom, the sizes of the force's parts, the distances to the
+ * neighbours, and the spring and true forces along the tangent -- the last
+ * number is the one pymatgen's Outcar.read_neb and nebbarrier.pl read.
+ * VTST has no double nudging here: its force is 0.  Every number keeps a
+ * space before it, so that none runs into the next.
+ */
+static void
+image_neb(struct image *im, const double *tau, const struct neb_info *in)
+{
+	fprintf(im->out, "\n NEB: Tangent\n ----------------------------------------------\n");
+	for (int i = 0; i < im->c.n; i++)
+		fprintf(im->out, " %12.5f %12.5f %12.5f\n", tau[3 * i], tau[3 * i + 1], tau[3 * i + 2]);
+	fprintf(im->out, "\n NEB: forces: par spring, perp REAL, dneb  %11.6f %11.6f %11.6f\n", fabs(in->spring),
+	    in->perp, 0.0);
+	fprintf(im->out, " NEB: distance to prev, next image, angle between  %11.6f %11.6f %11.6f\n", in->dprev,
+	    in->dnext, in->angle);
+	fprintf(im->out, " NEB: projections on to tangent (spring, REAL)  %11.6f %11.6f\n\n", in->spring, in->real);
+}
+
 /* FIRE's callback for the band: every interior image, then the NEB forces. */
 static double
 band_forces(void *ctx, const double *x, double *f, double *energy)
@@ -471,6 +500,8 @@ band_forces(void *ctx, const double *x, double *f, double *energy)
 	int n = c->nimg, na = c->im[0].c.n, top = 1;
 	size_t dim = (size_t)na * 3;
 	double *all = xmalloc((size_t)n * dim * sizeof(double)), *e = xmalloc((size_t)n * sizeof(double)), mx = 0;
+	double *tau = xmalloc((size_t)(n - 2) * dim * sizeof(double));
+	struct neb_info *info = xcalloc((size_t)(n - 2), sizeof(*info));
 
 	memcpy(all, c->im[0].x, dim * sizeof(double));
 	memcpy(all + (n - 1) * dim, c->im[n - 1].x, dim * sizeof(double));
@@ -485,19 +516,21 @@ band_forces(void *ctx, const double *x, double *f, double *energy)
 			top = k;
 	}
 	/* no image's step is written when one energy is no result */
-	for (int k = 1; k + 1 < n && !isnan(mx); k++) {
-		memcpy(c->im[k].x, all + k * dim, dim * sizeof(double));
-		image_step(&c->im[k], e[k], c->im[k].f, c->o->say, c->o->say_ctx);
-		memcpy(f + (k - 1) * dim, c->im[k].f, dim * sizeof(double));
-	}
 	if (!isnan(mx)) {
-		neb_project(all, n, dim, e, fabs(c->p->spring), c->climbing ? top : 0, f);
+		for (int k = 1; k + 1 < n; k++)
+			memcpy(f + (k - 1) * dim, c->im[k].f, dim * sizeof(double));
+		neb_project_info(all, n, dim, e, fabs(c->p->spring), c->climbing ? top : 0, f, tau, info);
 		/* the projection puts tangent components on every atom: not on fixed ones */
 		if (isinf(c->m->tether))
 			for (int k = 0; k + 2 < n; k++)
 				for (int i = 0; i < na; i++)
 					if (!c->m->loose[i])
 						memset(f + k * dim + 3 * i, 0, 3 * sizeof(double));
+		for (int k = 1; k + 1 < n; k++) {
+			memcpy(c->im[k].x, all + k * dim, dim * sizeof(double));
+			image_neb(&c->im[k], tau + (k - 1) * dim, &info[k - 1]);
+			image_step(&c->im[k], e[k], c->im[k].f, f + (k - 1) * dim, c->o->say, c->o->say_ctx);
+		}
 		for (int k = 0; k + 2 < n; k++)
 			mx = fmax(mx, max_atom_force(f + k * dim, na));
 		if (c->p->lclimb && !c->climbing && mx < c->ftol) {
@@ -513,6 +546,8 @@ band_forces(void *ctx, const double *x, double *f, double *energy)
 	*energy = e[top];
 	free(all);
 	free(e);
+	free(tau);
+	free(info);
 	if (stopcar(c->dir)) {
 		c->stopped = 1;
 		return -1;
@@ -590,6 +625,29 @@ movers(const struct image *a, const struct image *b)
 	return m;
 }
 
+/*
+ * Where the tethers hold the atoms: midway between a and b (minimum
+ * image), n x 3 Cartesian.  Endpoints relaxed each around its own vacancy
+ * have frameworks that differ a little; held to one of them, the other
+ * would be strained, and a symmetric hop would have ends of unequal
+ * energy.  With a == b (outside an NEB, or endpoints not relaxed) it is a.
+ */
+static double *
+anchors_between(const struct image *a, const struct image *b)
+{
+	double *x = xmalloc((size_t)a->c.n * 3 * sizeof(double));
+
+	for (int i = 0; i < a->c.n; i++) {
+		double f[3], r[3];
+		for (int k = 0; k < 3; k++)
+			f[k] = b->c.frac[i][k] - a->c.frac[i][k] - round(b->c.frac[i][k] - a->c.frac[i][k]);
+		lat_frac_to_cart(a->c.lattice, f, r);
+		for (int k = 0; k < 3; k++)
+			x[3 * i + k] = a->x[3 * i + k] + 0.5 * r[k];
+	}
+	return x;
+}
+
 /* The rows of a parameter table left out, to the caller. */
 static void
 warn_issues(const struct ffcalc_opts *o, const struct datafile_issues *is)
@@ -648,8 +706,10 @@ ffcalc_run(const char *dir, const struct ffcalc_opts *o, struct hk_err *err)
 	}
 	if (o->tether > 0) {
 		unsigned char *loose = movers(&im[0], &im[n - 1]);
-		ff_tether(&m, o->tether, im[0].x, loose);
+		double *anchor = anchors_between(&im[0], &im[n - 1]);
+		ff_tether(&m, o->tether, anchor, loose);
 		free(loose);
+		free(anchor);
 	}
 	if (o->say) {
 		char msg[256];

@@ -17,14 +17,20 @@
  *     band is relaxed on to EDIFFG (climbing from the start, on a band far
  *     from the path, can chase a tangent that is not the path's).
  *     The endpoints are relaxed to a tenth of the band's tolerance, so that
- *     no image can slip below them.
+ *     no image can slip below them.  Each interior image's OUTCAR carries,
+ *     per step, VTST's NEB lines (neb.F's): the unit tangent, and the spring
+ *     and true forces along it (the numbers pymatgen's Outcar.read_neb and
+ *     nebbarrier.pl read); its "FORCES: max atom" line is of the NEB force,
+ *     as VTST's is.  Every image's CONTCAR holds its final structure.
  * The cell never changes (other ISIF values are ignored, and said so);
  * IBRION = 0 (molecular dynamics) is refused.  A STOPCAR stops the run
  * after the current step, as in VASP.  Oxidation states come from a
  * bond-valence analysis of the first structure (ff_charges) unless given.
  * Every atom but the moving ones (those whose positions in 00 and N+1
- * differ by more than 0.5 Å; none outside an NEB) is held to its place in
- * the first POSCAR by a spring of tether eV/Å^2 (ff_tether); with tether
+ * differ by more than 0.5 Å; none outside an NEB) is held by a spring of
+ * tether eV/Å^2 (ff_tether) to its place midway between 00's and N+1's
+ * POSCARs (minimum image) -- the POSCAR's place outside an NEB -- so that
+ * endpoints relaxed apart, each around its own vacancy, are held alike; with tether
  * INFINITY they stay exactly where each POSCAR has them (a rigid-framework
  * band: only the hopping ion moves, as in measure's bvse_barrier).  Every file it
  * writes says that it comes from ff-calc.

@@ -254,14 +254,51 @@ neb_tangent(const double *x, size_t dim, int k, const double *e, double *tau, do
 		tau[r] = nt > 0 ? tau[r] / nt : 0;
 }
 
+/* The VTST numbers of image k, whose true force is fk and unit tangent tau. */
+static void
+neb_info_fill(const double *x, size_t dim, int k, const double *fk, const double *tau, double spring,
+    struct neb_info *in)
+{
+	const double *xp = x + (size_t)(k - 1) * dim, *xk = x + (size_t)k * dim, *xn = x + (size_t)(k + 1) * dim;
+	double dot = 0, cross = 0, ff = 0, cosa;
+
+	in->dprev = in->dnext = 0;
+	for (size_t r = 0; r < dim; r++) {
+		in->dprev += (xk[r] - xp[r]) * (xk[r] - xp[r]);
+		in->dnext += (xn[r] - xk[r]) * (xn[r] - xk[r]);
+		cross += (xk[r] - xp[r]) * (xn[r] - xk[r]);
+		dot += fk[r] * tau[r];
+		ff += fk[r] * fk[r];
+	}
+	in->dprev = sqrt(in->dprev);
+	in->dnext = sqrt(in->dnext);
+	/* VTST's angle is between the vectors to the two neighbours (180 on a straight band) */
+	cosa = in->dprev > 0 && in->dnext > 0 ? -cross / (in->dprev * in->dnext) : 1;
+	in->angle = acos(fmax(-1, fmin(1, cosa))) * 180 / M_PI;
+	in->spring = spring * (in->dnext - in->dprev);
+	in->real = dot;
+	in->perp = sqrt(fmax(0, ff - dot * dot));
+}
+
 void
 neb_project(const double *x, int n, size_t dim, const double *e, double spring, int climb, double *f)
+{
+	neb_project_info(x, n, dim, e, spring, climb, f, NULL, NULL);
+}
+
+void
+neb_project_info(const double *x, int n, size_t dim, const double *e, double spring, int climb, double *f,
+    double *taus, struct neb_info *info)
 {
 	double *tau = xmalloc(dim * sizeof(double));
 
 	for (int k = 1; k + 1 < n; k++) {
 		double *fk = f + (size_t)(k - 1) * dim, lp, lm, dot = 0;
 		neb_tangent(x, dim, k, e, tau, &lp, &lm);
+		if (info)
+			neb_info_fill(x, dim, k, fk, tau, spring, &info[k - 1]);
+		if (taus)
+			memcpy(taus + (size_t)(k - 1) * dim, tau, dim * sizeof(double));
 		for (size_t r = 0; r < dim; r++)
 			dot += fk[r] * tau[r];
 		double along = k == climb ? -2 * dot : spring * (lp - lm) - dot;

@@ -57,6 +57,23 @@ void neb_linear(const struct neb_path *p, int n, struct cell *img);
  */
 void neb_project(const double *x, int n, size_t dim, const double *e, double spring, int climb, double *f);
 
+/* What the projection found at one interior image: the numbers VTST prints. */
+struct neb_info {
+	double dprev, dnext;	/* distances to the previous and next image, Å */
+	double angle;		/* between the two segments, degrees */
+	double spring;		/* spring force along the tangent, eV/Å */
+	double real;		/* true force along the tangent, eV/Å (-dE/ds) */
+	double perp;		/* length of the true force across the tangent, eV/Å */
+};
+
+/*
+ * neb_project, and for each interior image k (1 ... n - 2) its unit tangent
+ * into tau + (k - 1) dim and its numbers into info[k - 1] (either may be
+ * NULL).  The projections are of the true forces f holds on entry.
+ */
+void neb_project_info(const double *x, int n, size_t dim, const double *e, double spring, int climb, double *f,
+    double *tau, struct neb_info *info);
+
 /* Closest approach of two atoms in an image (periodic), Å, and the pair. */
 double neb_closest(const struct cell *c, int *i, int *j);
 

@@ -58,6 +58,24 @@ expect stopcar 0 "$RELAX && echo 'LSTOP = .TRUE.' > STOPCAR && ff-calc -q && wc 
 expect contcar-reads 0 "$RELAX && ff-calc -q && fetch-structures --csv CONTCAR | tail -n 1 | cut -d, -f2,3" 'Ca12F23,35
 ' ''
 
+# An endpoint relaxation (a single vacancy, MVLCINEBEndPointSet's tags) with each of
+# VASP's relaxation algorithms: the energy falls, the last TOTAL-FORCE block is below
+# EDIFFG, the CONTCAR has the POSCAR's atoms in its order, and collect reads a
+# converged relaxation.
+FMAX="awk '/TOTAL-FORCE/ { b = 1; n = 0; m = 0; next } b && /^ ---/ { if (++n == 2) { b = 0; last = m } next } b && NF == 6 { f = sqrt(\$4 * \$4 + \$5 * \$5 + \$6 * \$6); if (f > m) m = f } END { print (last < 0.02) ? \"forces below EDIFFG\" : last }' OUTCAR"
+SAME_ATOMS="sed -n '6,7p' POSCAR > a && sed -n '6,7p' CONTCAR > b && cmp -s a b && [ \$(wc -l < POSCAR) -eq \$(wc -l < CONTCAR) ] && fetch-structures --csv CONTCAR | tail -n 1 | cut -d, -f2,3"
+for ib in 1 2 3; do
+	expect "endpoint-relax-ibrion-$ib" 0 "$CAF2_STATIC && cd calcs/mp-2741.F.0/start && printf 'IBRION = $ib\nNSW = 99\nISIF = 2\nEDIFF = 5e-5\nEDIFFG = -0.02\nISYM = 0\n' > INCAR && ff-calc -q &&
+		$E0 | awk 'NR == 1 { first = \$1 } NR > 1 && \$1 > last { bad = 1 } { last = \$1 } END { print (NR > 5 && !bad && last < first - 0.01) ? \"descends\" : \"rose\" }' &&
+		$FMAX && grep -c 'reached required accuracy' OUTCAR && $SAME_ATOMS && cd .. && collect start | grep -o '\"kind\":\"relax\"\|\"converged\":true'" 'descends
+forces below EDIFFG
+1
+Ca12F23,35
+"kind":"relax"
+"converged":true
+' ''
+done
+
 # NEB: endpoints relaxed, band converged, a positive barrier of sensible size.
 for hop in "mp-2741_CaF2.cif 0" "mp-2741_CaF2.cif 1" "mp-1138_LiF.cif 0"; do
 	set -- $hop
@@ -77,6 +95,26 @@ expect neb-climb 0 "$(job mp-2741_CaF2.cif 0 '-t neb -i 5 --idpp --climb') && cd
 1
 ' ''
 expect neb-endpoints-written 0 "$(job mp-2741_CaF2.cif 0 '-t neb -i 3') && cd calcs/* && ff-calc -q && ls 00 04 | grep -c OUTCAR" '2
+' ''
+
+# VTST's NEB lines: one block per step in each interior image, none in the
+# endpoints; read as nebbarrier.pl and nebef.pl read them (last field; columns
+# 67-78), the top image of a symmetric hop has no force along the path.
+expect neb-vtst-lines 0 "$(job mp-2741_CaF2.cif 0 '-t neb -i 3 --idpp') && cd calcs/* && ff-calc -q && for k in 00 01 02 03 04; do echo \$k \$(grep -c 'NEB: projections on to tangent (spring, REAL)' \$k/OUTCAR) \$(grep -c '^ NEB: Tangent' \$k/OUTCAR) \$(wc -l < \$k/OSZICAR); done | awk '{ print \$1, (\$2 == \$3 && (\$1 == \"00\" || \$1 == \"04\" ? \$2 == 0 : \$2 == \$4)) ? \"ok\" : \$0 }' &&
+	grep 'NEB: projections' 02/OUTCAR | tail -n 1 | awk '{ print (\$NF < 1e-3 && \$NF > -1e-3) ? \"flat at the top\" : \$NF }' &&
+	grep 'energy  without' 02/OUTCAR | tail -n 1 | cut -c 67-78 | awk -v e=\$(tail -n 1 02/OSZICAR | awk '{ print \$5 }') '{ d = \$1 - e; print (d < 1e-4 && d > -1e-4) ? \"nebef reads the energy\" : \$1 }'" '00 ok
+01 ok
+02 ok
+03 ok
+04 ok
+flat at the top
+nebef reads the energy
+' ''
+# Endpoints relaxed apart (each around its own vacancy) and put in 00 and N+1 as
+# VTST users do: the tethers hold the framework midway between them, so the two
+# ends of a symmetric hop keep equal energies.
+ENDS="for k in 00 04; do mkdir r\$k && cp \$k/POSCAR r\$k && printf 'IBRION = 2\nNSW = 200\nEDIFFG = -0.005\n' > r\$k/INCAR && (cd r\$k && ff-calc -q) && cp r\$k/CONTCAR \$k/POSCAR || exit 1; done"
+expect neb-relaxed-endpoints 0 "$(job mp-2741_CaF2.cif 0 '-t neb -i 3 --idpp') && cd calcs/* && $ENDS && ff-calc -q && tail -qn 1 00/OSZICAR 04/OSZICAR | awk '{ e[NR] = \$5 } END { d = e[1] - e[2]; print (d < 1e-6 && d > -1e-6) ? \"ends equal\" : d }'" 'ends equal
 ' ''
 
 # No absurd number is written as a result: two F- 0.06 A apart make an energy of
