@@ -8,11 +8,13 @@
 #include "nebjob.h"
 #include "stream.h"
 #include "sbuf.h"
+#include "strset.h"
 
 static const char usage[] =
-    "make-neb [-fkq] [--idpp] [--idpp-steepest] [--climb] [-d dir] [-t static3|neb] [-i images] [-p preset]\n"
-    "                [-I key=value ...] [--kppa n] [--min-distance angstrom] [--view file]\n"
-    "                [-o file] [file ...]";
+    "make-neb [-fkq] [--idpp] [--idpp-steepest] [--climb] [--relax-endpoints] [-d dir] [-t static3|neb]\n"
+    "                [-i images] [-p preset] [-P preset] [-I key=value ...] [--hubbard mp|none]\n"
+    "                [--vacancy-charge q] [--kppa n] [--study-supercell angstrom] [--min-distance angstrom]\n"
+    "                [--view file] [-o file] [file ...]";
 
 static const char help[] =
     "Read path records; for each, write a job directory VASP can run as it stands,\n"
@@ -25,9 +27,14 @@ static const char help[] =
     "      --idpp              relax the images with IDPP, the paper's objective (else linear)\n"
     "      --idpp-steepest     ... with IDPPSolver's objective and steepest descent\n"
     "      --climb             climbing image (LCLIMB) for neb\n"
+    "      --relax-endpoints   one relaxation per distinct vacancy, shared; the hop waits for them\n"
     "  -p, --preset NAME       INCAR preset from share/presets (default by kind)\n"
-    "  -I, --incar KEY=VALUE   override an INCAR tag (repeatable)\n"
-    "      --kppa N            k-points per reciprocal atom (default 1000)\n"
+    "  -P, --endpoint-preset NAME  ... for the relaxations (default PRESET-endpoint or neb-endpoint)\n"
+    "  -I, --incar KEY=VALUE   override an INCAR tag of every job (repeatable)\n"
+    "      --hubbard mp|none   the Materials Project's +U, or none (default), for every job\n"
+    "      --vacancy-charge Q  charge of the vacancy: NELECT = valence electrons - Q (default 0)\n"
+    "      --kppa N            k-points per reciprocal atom (default: the preset's rule)\n"
+    "      --study-supercell L supercell n_i = floor(L / a_i) + 1, as the fluoride study\n"
     "      --min-distance A    atoms closer than A in an image: not written (default 0.5)\n"
     "  -f, --force             rewrite existing directories, write colliding images\n"
     "      --view FILE         extended XYZ with every hop's images superposed\n"
@@ -36,12 +43,14 @@ static const char help[] =
     "  -q, --quiet             no progress, no notes\n"
     "  -h, --help, -V, --version\n";
 
-enum { O_IDPP = 256, O_IDPP_SD, O_CLIMB, O_KPPA, O_MINDIST, O_VIEW };
+enum { O_IDPP = 256, O_IDPP_SD, O_CLIMB, O_KPPA, O_MINDIST, O_VIEW, O_RELAX, O_HUB, O_CHARGE, O_STUDY };
 
 static const struct option longopts[] = {
 	{ "climb", no_argument, NULL, O_CLIMB },
+	{ "endpoint-preset", required_argument, NULL, 'P' },
 	{ "force", no_argument, NULL, 'f' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "hubbard", required_argument, NULL, O_HUB },
 	{ "idpp", no_argument, NULL, O_IDPP },
 	{ "idpp-steepest", no_argument, NULL, O_IDPP_SD },
 	{ "images", required_argument, NULL, 'i' },
@@ -54,6 +63,9 @@ static const struct option longopts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "preset", required_argument, NULL, 'p' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "relax-endpoints", no_argument, NULL, O_RELAX },
+	{ "study-supercell", required_argument, NULL, O_STUDY },
+	{ "vacancy-charge", required_argument, NULL, O_CHARGE },
 	{ "version", no_argument, NULL, 'V' },
 	{ "view", required_argument, NULL, O_VIEW },
 	{ NULL, 0, NULL, 0 },
@@ -65,6 +77,7 @@ struct run {
 	int noted_potcar;
 	struct sbuf view;
 	const char *view_path;
+	struct strset emitted;	/* relaxation jobs already written out */
 };
 
 enum { POTCAR_MISSING = 1 };
@@ -98,49 +111,69 @@ take(void *ctx, struct stream_item *it)
 		err_where(&e, it->file, it->line[0]);
 		cli_diag(r->cli, &e);
 	}
+	nebjob_drop_seen(it->out, &r->emitted);
 	return STREAM_OK;
+}
+
+/* The options into r; the output file into *out, keep-going into *keep_going. */
+static void
+options(struct run *r, int argc, char *argv[], const char **out, int *keep_going)
+{
+	struct cli *cli = r->cli;
+	struct hk_err e = HK_ERR_INIT;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "d:fhi:I:ko:p:P:qt:V", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': r->o.out = optarg; break;
+		case 'f': r->o.force = 1; break;
+		case 'h': cli_help(cli, help);
+		case 'i': r->o.nimages = (int)cli_long(cli, "--images", optarg, 1, 97); break;
+		case 'I':
+			if (incar_parse_arg(&r->o.overrides, optarg, &e) == -1)
+				cli_usage_error(cli, "--incar '%s': %s", optarg, e.msg);
+			break;
+		case 'k': *keep_going = 1; break;
+		case 'o': *out = optarg; break;
+		case 'p': r->o.preset = optarg; break;
+		case 'P': r->o.endpoint_preset = optarg; break;
+		case 'q': cli->quiet = 1; break;
+		case 't':
+			if (nebjob_opts_kind(&r->o, optarg, &e) == -1)
+				cli_usage_error(cli, "%s", e.msg);
+			break;
+		case 'V': cli_version(cli);
+		case O_IDPP: r->o.idpp = 1; break;
+		case O_IDPP_SD: nebjob_opts_steepest(&r->o); break;
+		case O_CLIMB: r->o.climb = 1; break;
+		case O_KPPA: r->o.kppa = cli_double(cli, "--kppa", optarg, 1, 1e7); break;
+		case O_MINDIST: r->o.min_distance = cli_double(cli, "--min-distance", optarg, 0, 10); break;
+		case O_VIEW: r->view_path = optarg; break;
+		case O_RELAX: r->o.relax_endpoints = 1; break;
+		case O_HUB:
+			if (nebjob_opts_hubbard(&r->o, optarg, &e) == -1)
+				cli_usage_error(cli, "%s", e.msg);
+			break;
+		case O_CHARGE: r->o.vacancy_charge = cli_double(cli, "--vacancy-charge", optarg, -10, 10); break;
+		case O_STUDY: r->o.study_length = cli_double(cli, "--study-supercell", optarg, 1, 100); break;
+		default: cli_usage_error(cli, "unknown option");
+		}
+	}
 }
 
 int
 main(int argc, char *argv[])
 {
 	struct cli cli;
-	struct run r = { .cli = &cli, .view = SBUF_INIT };
+	struct run r = { .cli = &cli, .view = SBUF_INIT, .emitted = STRSET_INIT };
 	struct stream s;
 	struct hk_err e = HK_ERR_INIT;
 	const char *out = NULL;
-	int ch, keep_going = 0, status;
+	int keep_going = 0, status;
 
 	cli_init(&cli, "make-neb", usage);
 	nebjob_opts_init(&r.o);
-	while ((ch = getopt_long(argc, argv, "d:fhi:I:ko:p:qt:V", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'd': r.o.out = optarg; break;
-		case 'f': r.o.force = 1; break;
-		case 'h': cli_help(&cli, help);
-		case 'i': r.o.nimages = (int)cli_long(&cli, "--images", optarg, 1, 97); break;
-		case 'I':
-			if (incar_parse_arg(&r.o.overrides, optarg, &e) == -1)
-				cli_usage_error(&cli, "--incar '%s': %s", optarg, e.msg);
-			break;
-		case 'k': keep_going = 1; break;
-		case 'o': out = optarg; break;
-		case 'p': r.o.preset = optarg; break;
-		case 'q': cli.quiet = 1; break;
-		case 't':
-			if (nebjob_opts_kind(&r.o, optarg, &e) == -1)
-				cli_usage_error(&cli, "%s", e.msg);
-			break;
-		case 'V': cli_version(&cli);
-		case O_IDPP: r.o.idpp = 1; break;
-		case O_IDPP_SD: nebjob_opts_steepest(&r.o); break;
-		case O_CLIMB: r.o.climb = 1; break;
-		case O_KPPA: r.o.kppa = cli_double(&cli, "--kppa", optarg, 1, 1e7); break;
-		case O_MINDIST: r.o.min_distance = cli_double(&cli, "--min-distance", optarg, 0, 10); break;
-		case O_VIEW: r.view_path = optarg; break;
-		default: cli_usage_error(&cli, "unknown option");
-		}
-	}
+	options(&r, argc, argv, &out, &keep_going);
 	argc -= optind, argv += optind;
 	cli_make_dir(&cli, r.o.out);
 	if (nebjob_opts_check(&r.o, &e) == -1)
@@ -157,6 +190,7 @@ main(int argc, char *argv[])
 		cli_fatal(&cli, "%s: cannot write", r.view_path);
 	incar_release(&r.o.overrides);
 	sbuf_release(&r.view);
+	strset_release(&r.emitted);
 	stream_release(&s);
 	int closed = cli_close_output(&cli, status != 2);
 	return closed ? closed : status;
