@@ -73,8 +73,8 @@ F 3
 F 4
 ' ''
 # Endpoint relaxations shared by symmetry.  One per vacancy orbit of each
-# supercell: fluorite, rock salt and cotunnite's F hops of 5 A need one
-# (their supercells keep the F orbits whole); every hop names its parents,
+# supercell: the F hops of 5 A of fluorite CaF2, rock-salt LiF and
+# fluorite beta-PbF2 need one (their supercells keep the F orbit whole); every hop names its parents,
 # each a relaxation job written once.
 R="make-neb -q -f -t neb --relax-endpoints --climb"
 for s in mp-2741_CaF2 mp-1138_LiF mp-315_PbF2; do
