@@ -141,8 +141,8 @@ BOTH='make-neb -q -f -t neb -i 1 --relax-endpoints -I EDIFFG=-0.001 -d sh p > /d
 		for e in "00 start" "02 end"; do
 			set -- $e
 			awk "$CMP_AWK" $d/$1/POSCAR sep/$id/$2/CONTCAR
-			tail -n 1 $d/$1/OSZICAR | awk "{ printf \"%s \", \$5 }"
-			tail -n 1 sep/$id/$2/OSZICAR | awk "{ print \$5 }"
+			grep "energy  without" $d/$1/OUTCAR | tail -n 1 | awk "{ printf \"%s \", \$4 }"
+			grep "energy  without" sep/$id/$2/OUTCAR | tail -n 1 | awk "{ print \$4 }"
 		done
 	done | awk -v h=$(wc -l < p) "NF == 1 && \$1 > x { x = \$1 } NF == 2 { d = \$1 - \$2; d = d < 0 ? -d : d; if (d > y) y = d; n++ }
 		END { print (n == 2 * h ? \"every endpoint\" : n \" of \" 2 * h \" endpoints\"), (x < 1e-3 ? \"within 1e-3 A\" : \"off by \" x), (y < 1e-6 ? \"within 1e-6 eV\" : \"off by \" y \" eV\") }"'
