@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "elements.h"
+#include "endpoints.h"
 #include "jsonw.h"
 #include "lattice.h"
 #include "neb.h"
@@ -16,6 +17,7 @@
 #include "paths.h"
 #include "poscar.h"
 #include "rec.h"
+#include "strset.h"
 #include "structjson.h"
 #include "supercell.h"
 #include "xalloc.h"
@@ -29,9 +31,52 @@ nebjob_opts_init(struct nebjob_opts *o)
 	o->nimages = 5;
 	idpp_opts_init(&o->idpp_opts);
 	o->idpp_opts.ftol = 1e-5;	/* images for VASP: converge well */
-	o->kppa = 1000;
 	o->min_distance = 0.5;
 	o->min_length = 7.0;
+	o->symprec = 0.01;
+	o->map_tol = 1e-3;
+}
+
+int
+nebjob_opts_hubbard(struct nebjob_opts *o, const char *name, struct hk_err *err)
+{
+	if (strcmp(name, "mp") == 0)
+		o->hubbard = NEBJOB_HUBBARD_MP;
+	else if (strcmp(name, "none") == 0)
+		o->hubbard = NEBJOB_HUBBARD_NONE;
+	else {
+		err_set(err, "--hubbard must be mp or none, not '%s'", name);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *
+hop_preset(const struct nebjob_opts *o)
+{
+	return o->preset ? o->preset : o->kind == NEBJOB_NEB ? "neb" : "static3";
+}
+
+/* PRESET-endpoint when share/presets has it, else neb-endpoint (into *name, which the caller frees). */
+static int
+endpoint_preset(const struct nebjob_opts *o, char **name, struct hk_err *err)
+{
+	struct incar probe = INCAR_INIT;
+	struct hk_err ignore = HK_ERR_INIT;
+	int rc;
+
+	*name = o->endpoint_preset ? xstrdup(o->endpoint_preset) : xasprintf("%s-endpoint", hop_preset(o));
+	if (o->endpoint_preset == NULL && incar_preset(&probe, *name, &ignore) == -1) {
+		free(*name);
+		*name = xstrdup("neb-endpoint");
+	}
+	incar_release(&probe);
+	if ((rc = incar_preset(&probe, *name, err)) == -1) {
+		free(*name);
+		*name = NULL;
+	}
+	incar_release(&probe);
+	return rc;
 }
 
 int
@@ -61,10 +106,17 @@ int
 nebjob_opts_check(const struct nebjob_opts *o, struct hk_err *err)
 {
 	struct incar probe = INCAR_INIT;
-	const char *p = o->preset ? o->preset : o->kind == NEBJOB_NEB ? "neb" : "static3";
-	int rc = incar_preset(&probe, p, err);
+	char *ep = NULL;
+	int rc = incar_preset(&probe, hop_preset(o), err);
 
 	incar_release(&probe);
+	if (rc == 0 && incar_get(&o->overrides, "LDAU")) {
+		err_set(err, "+U is --hubbard's choice, not --incar LDAU");
+		rc = -1;
+	}
+	if (rc == 0 && o->relax_endpoints)
+		rc = endpoint_preset(o, &ep, err);
+	free(ep);
 	return rc;
 }
 
@@ -117,6 +169,8 @@ record_hop(const json_t *rec, const struct cell *c, int *i, int *j, int image[3]
 }
 
 struct built {
+	struct cell c;		/* the record's structure */
+	int m[3][3];		/* its supercell */
 	struct neb_path p;
 	struct cell *img;
 	int nimg;
@@ -131,26 +185,55 @@ built_release(struct built *b)
 		cell_release(&b->img[k]);
 	free(b->img);
 	neb_path_release(&b->p);
+	cell_release(&b->c);
+}
+
+/* The record's structure, hop and supercell (study_length > 0: the study's n_i), endpoints into b. */
+static int
+build_path(const json_t *rec, double min_length, double study_length, struct built *b, struct hk_err *err)
+{
+	int i, j, image[3];
+
+	if (structjson_read(json_object_get(rec, "structure"), &b->c, err, NULL) == -1) {
+		err_prefix(err, "structure");
+		return -1;
+	}
+	if (record_hop(rec, &b->c, &i, &j, image, err) == -1)
+		return -1;
+	if (study_length > 0) {
+		int n[3];
+		supercell_study_n(b->c.lattice, study_length, n);
+		memset(b->m, 0, sizeof(b->m));
+		for (int k = 0; k < 3; k++)
+			b->m[k][k] = n[k];
+	} else if (paths_supercell_matrix(rec, b->c.lattice, min_length, b->m) == -1) {
+		err_set(err, "no usable supercell matrix");
+		return -1;
+	}
+	return neb_endpoints(&b->c, i, j, image, b->m, &b->p, err);
+}
+
+int
+nebjob_path(const json_t *rec, double min_length, struct neb_path *p, struct hk_err *err)
+{
+	struct built b;
+	int rc;
+
+	memset(&b, 0, sizeof(b));
+	rc = build_path(rec, min_length, 0, &b, err);
+	*p = b.p;
+	memset(&b.p, 0, sizeof(b.p));
+	built_release(&b);
+	return rc;
 }
 
 static int
 build(const json_t *rec, const struct nebjob_opts *o, struct built *b, struct hk_err *err)
 {
-	struct cell c = CELL_INIT;
-	int i, j, image[3], m[3][3], n, rc = -1;
+	int n, rc = -1;
 
 	memset(b, 0, sizeof(*b));
-	if (structjson_read(json_object_get(rec, "structure"), &c, err, NULL) == -1) {
-		err_prefix(err, "structure");
-		return -1;
-	}
-	if (record_hop(rec, &c, &i, &j, image, err) == -1)
-		goto out;
-	if (paths_supercell_matrix(rec, c.lattice, o->min_length, m) == -1) {
-		err_set(err, "no usable supercell matrix");
-		goto out;
-	}
-	if (neb_endpoints(&c, i, j, image, m, &b->p, err) == -1)
+	if (build_path(rec, o->min_length, o->study_length, b, err) == -1)
 		goto out;
 	n = o->kind == NEBJOB_STATIC3 ? 1 : o->nimages;
 	b->nimg = n + 2;
@@ -164,7 +247,6 @@ build(const json_t *rec, const struct nebjob_opts *o, struct built *b, struct hk
 		b->closest[k] = neb_closest(&b->img[k], NULL, NULL);
 	rc = 0;
 out:
-	cell_release(&c);
 	return rc;
 }
 
@@ -185,39 +267,105 @@ vasp_files_release(struct vasp_files *v)
 	sbuf_release(&v->sym);
 }
 
+/* The chain's k-point rule: --kppa, else the hop preset's (KPOINTS_LENGTH / KPOINTS_DENSITY), else kppa 1000. */
 static int
-inputs(const struct nebjob_opts *o, const struct cell *c, int nimages, struct vasp_files *v,
+chain_kpoints(const struct nebjob_opts *o, const struct cell *c, struct kpoints *kp, struct hk_err *err)
+{
+	struct incar in = INCAR_INIT;
+	int rc;
+
+	kp->rule = KP_KPPA;
+	kp->value = 1000;
+	rc = incar_preset(&in, hop_preset(o), err);
+	if (rc == 0)
+		rc = kpoints_rule_take(&in, kp, err);
+	incar_release(&in);
+	if (o->kppa > 0) {
+		kp->rule = KP_KPPA;
+		kp->value = o->kppa;
+	}
+	kpoints_apply(kp, c);
+	return rc;
+}
+
+/* What one job's INCAR needs beyond its preset. */
+struct job_inputs {
+	const char *preset;
+	int nimages;		/* > 0: an NEB of that many images */
+	const struct kpoints *kp;
+	double nelect;		/* valence electrons less the vacancy's charge; < 0: unknown */
+};
+
+static int
+job_incar(const struct nebjob_opts *o, const struct cell *c, const struct job_inputs *ji, struct vasp_files *v,
     struct hk_err *err)
 {
 	struct incar in = INCAR_INIT;
-	const char *preset = o->preset ? o->preset : o->kind == NEBJOB_NEB ? "neb" : "static3";
-	int div[3], rc = -1;
+	char b[32], nb[NUM_BUFSZ];
+	int rc = -1;
 
-	if (incar_preset(&in, preset, err) == -1)
+	if (incar_preset(&in, ji->preset, err) == -1)
 		goto out;
-	if (o->kind == NEBJOB_NEB) {
-		char b[16];
-		snprintf(b, sizeof(b), "%d", nimages);
+	if (ji->nimages > 0) {
+		snprintf(b, sizeof(b), "%d", ji->nimages);
 		incar_set(&in, "IMAGES", b);
 		if (o->climb)
 			incar_set(&in, "LCLIMB", ".TRUE.");
 	}
+	incar_unset(&in, "KPOINTS_LENGTH");
+	incar_unset(&in, "KPOINTS_DENSITY");
+	incar_set(&in, "LDAU", o->hubbard == NEBJOB_HUBBARD_MP ? "auto" : ".FALSE.");
+	if (o->vacancy_charge != 0)
+		incar_set(&in, "NELECT", num_format(ji->nelect, nb));
 	for (int k = 0; k < o->overrides.n; k++)
 		incar_set(&in, o->overrides.key[k], o->overrides.val[k]);
 	if (incar_resolve(&in, c, err) == -1)
 		goto out;
-	sbuf_addstr(&v->incar, "# written by hopkit make-neb\n");
+	sbuf_addf(&v->incar, "# written by hopkit make-neb (preset %s)\n", ji->preset);
 	incar_write(&in, &v->incar);
-	kpoints_density(c, o->kppa, div);
-	kpoints_write(div, o->kppa, &v->kp);
-	if (potcar_symbols(c, &v->sym, err) == -1)
-		goto out;
-	if ((v->have_potcar = potcar_build(v->sym.s, &v->pot, NULL, err)) == -1)
-		goto out;
 	rc = 0;
 out:
 	incar_release(&in);
 	return rc;
+}
+
+/* INCAR, KPOINTS and POTCAR (or its symbols) of a job on cell c; ji->nelect is filled in. */
+static int
+inputs(const struct nebjob_opts *o, const struct cell *c, struct job_inputs *ji, struct vasp_files *v,
+    struct hk_err *err)
+{
+	double valence;
+
+	kpoints_write_rule(ji->kp, &v->kp);
+	if (potcar_symbols(c, &v->sym, err) == -1)
+		return -1;
+	if ((v->have_potcar = potcar_build(v->sym.s, &v->pot, NULL, err)) == -1)
+		return -1;
+	ji->nelect = -1;
+	if (potcar_valence(c, v->sym.s, v->have_potcar ? v->pot.s : NULL, &valence, err) == 0)
+		ji->nelect = valence - o->vacancy_charge;
+	else if (o->vacancy_charge != 0)
+		return -1;	/* a charged vacancy needs NELECT */
+	err_clear(err);
+	return job_incar(o, c, ji, v, err);
+}
+
+/* What every job record of a chain states about its physics. */
+static void
+physics_fields(json_t *job, const struct nebjob_opts *o, const struct job_inputs *ji, const struct vasp_files *v)
+{
+	struct sbuf rule = SBUF_INIT;
+
+	kpoints_rule_name(ji->kp, &rule);
+	json_object_set_new(job, "preset", json_string(ji->preset));
+	json_object_set_new(job, "potcar", json_string(v->sym.s ? v->sym.s : ""));
+	json_object_set_new(job, "kpoints", json_pack("[iii]", ji->kp->div[0], ji->kp->div[1], ji->kp->div[2]));
+	json_object_set_new(job, "kpoints_rule", json_string(rule.s));
+	json_object_set_new(job, "hubbard", json_string(o->hubbard == NEBJOB_HUBBARD_MP ? "mp" : "none"));
+	json_object_set_new(job, "vacancy_charge", jsonw_real(o->vacancy_charge));
+	if (ji->nelect >= 0)
+		json_object_set_new(job, "nelect", jsonw_real(ji->nelect));
+	sbuf_release(&rule);
 }
 
 /* d/POSCAR, making d if need be. */
@@ -291,7 +439,7 @@ write_neb(const char *tmp, const char *id, const struct built *b, const struct v
 
 static json_t *
 job_record(const json_t *rec, const struct nebjob_opts *o, const char *dir, const struct built *b,
-    const struct sbuf *symbols, const int div[3])
+    const struct job_inputs *ji, const struct vasp_files *v)
 {
 	json_t *job = json_object();
 	const char *key;
@@ -306,15 +454,16 @@ job_record(const json_t *rec, const struct nebjob_opts *o, const char *dir, cons
 	json_object_set_new(job, "closest", jsonw_vec(b->closest, b->nimg < 128 ? b->nimg : 128));
 	if (o->idpp)
 		json_object_set_new(job, "idpp", idpp_result_json(&b->ir));
-	json_object_set_new(job, "potcar", json_string(symbols->s ? symbols->s : ""));
-	json_object_set_new(job, "kpoints", json_pack("[iii]", div[0], div[1], div[2]));
+	physics_fields(job, o, ji, v);
+	json_object_set_new(job, "supercell", json_pack("{s:[[iii][iii][iii]]}", "matrix", b->m[0][0], b->m[0][1],
+	    b->m[0][2], b->m[1][0], b->m[1][1], b->m[1][2], b->m[2][0], b->m[2][1], b->m[2][2]));
 	json_object_foreach((json_t *)rec, key, val)
 		if (json_object_get(job, key) == NULL)
 			json_object_set(job, key, val);
 	return job;
 }
 
-/* The job directory's contents, and its record as job.json, under tmp. */
+/* The directory's contents (images unless they wait for parents), and its record as job.json, under tmp. */
 static int
 write_job(const char *tmp, const struct nebjob_opts *o, const char *id, const struct built *b,
     const struct vasp_files *v, const json_t *job, struct hk_err *err)
@@ -322,8 +471,13 @@ write_job(const char *tmp, const struct nebjob_opts *o, const char *id, const st
 	struct sbuf js = SBUF_INIT;
 	int rc = -1;
 
-	if ((o->kind == NEBJOB_STATIC3 ? write_static3 : write_neb)(tmp, id, b, v, err) == -1)
+	if (o->relax_endpoints)
+		rc = write_inputs(tmp, v, err);
+	else
+		rc = (o->kind == NEBJOB_STATIC3 ? write_static3 : write_neb)(tmp, id, b, v, err);
+	if (rc == -1)
 		goto out;
+	rc = -1;
 	if (jsonw_value(&js, job, err) == -1)
 		goto out;
 	sbuf_addc(&js, '\n');
@@ -363,16 +517,261 @@ install(const char *tmp, const char *dir, const char *out, const char *id, struc
 	return 0;
 }
 
+typedef int (*fill_fn)(const char *tmp, const void *ctx, struct hk_err *err);
+
+/*
+ * Directory o->out/id: kept when it exists (unless forced), else filled by
+ * fill under a temporary name and renamed into place.
+ */
+static int
+make_dir(const struct nebjob_opts *o, const char *id, fill_fn fill, const void *ctx, struct hk_err *err)
+{
+	char *dir = xasprintf("%s/%s", o->out, id), *tmp = NULL;
+	struct stat st;
+	int rc = NEBJOB_ERROR;
+
+	if (stat(dir, &st) == 0 && !o->force) {
+		rc = NEBJOB_KEPT;
+		goto out;
+	}
+	tmp = xasprintf("%s/.%s.tmp.%ld.%lx", o->out, id, (long)getpid(), (unsigned long)(size_t)ctx);
+	file_remove_tree(tmp);
+	if (mkdir(tmp, 0777) == -1) {
+		err_set(err, "%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (fill(tmp, ctx, err) == -1 || install(tmp, dir, o->out, id, err) == -1) {
+		file_remove_tree(tmp);
+		/* another thread installed the same relaxation first */
+		if (stat(dir, &st) == 0 && !o->force)
+			rc = NEBJOB_KEPT;
+		goto out;
+	}
+	rc = NEBJOB_WRITTEN;
+out:
+	free(dir);
+	free(tmp);
+	return rc;
+}
+
+/* One endpoint: the relaxation it needs and the map from it. */
+struct need {
+	int vacant, canon;
+	struct cell parent;	/* the relaxation's structure, unrelaxed */
+	struct vacmap map;
+	char *id;
+};
+
+static void
+need_release(struct need *n)
+{
+	cell_release(&n->parent);
+	vacmap_release(&n->map);
+	free(n->id);
+}
+
+/* A tag for the supercell: "2x2x2" when diagonal, else a hash of its matrix. */
+static char *
+supercell_tag(const int m[3][3])
+{
+	int diag = 1;
+
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j < 3; j++)
+			diag &= i == j || m[i][j] == 0;
+	if (diag)
+		return xasprintf("%dx%dx%d", m[0][0], m[1][1], m[2][2]);
+	return xasprintf("m%08lx", (unsigned long)(hash_fnv1a(m, sizeof(int[3][3])) & 0xffffffffUL));
+}
+
+static int
+plan_endpoint(const json_t *rec, const struct built *b, const struct vacsym *vs, const struct cell *e,
+    struct need *n, struct hk_err *err)
+{
+	int *esite = xmalloc((size_t)vs->sc.n * sizeof(int)), *psite = xmalloc((size_t)vs->sc.n * sizeof(int));
+	unsigned char *used = xcalloc((size_t)vs->sc.n, 1);
+	const json_t *sid = json_object_get(rec, "structure_id");
+	char *tag = supercell_tag(b->m);
+	int rc = -1;
+
+	memset(n, 0, sizeof(*n));
+	if (vacsym_sites_of(vs, e, esite, err) == -1)
+		goto out;
+	n->vacant = -1;
+	for (int k = 0; k < e->n; k++)
+		used[esite[k]] = 1;
+	for (int q = 0; q < vs->sc.n; q++)
+		if (!used[q])
+			n->vacant = q;
+	n->canon = vacsym_canonical(vs, n->vacant);
+	vacsym_vacancy_cell(vs, n->canon, &n->parent, psite);
+	if (vacsym_map(vs, n->canon, n->vacant, psite, esite, e->n, &n->map, err) == -1)
+		goto out;
+	n->id = xasprintf("%s.%svac%d.%s", json_is_string(sid) ? json_string_value(sid) : json_string_value(
+	    json_object_get(rec, "id")), elem_symbol(vs->sc.z[n->vacant]), n->canon + 1, tag);
+	rc = rec_id_valid(n->id) ? 0 : -1;
+	if (rc == -1)
+		err_set(err, "'%s' is no valid job id", n->id);
+out:
+	free(esite);
+	free(psite);
+	free(used);
+	free(tag);
+	return rc;
+}
+
+struct relax_ctx {
+	const struct need *n;
+	const struct vasp_files *v;
+	const json_t *job;
+};
+
+static int
+fill_relax(const char *tmp, const void *ctx, struct hk_err *err)
+{
+	const struct relax_ctx *r = ctx;
+	struct sbuf js = SBUF_INIT;
+	char *comment = xasprintf("%s vacancy relaxation (hopkit make-neb)", r->n->id);
+	int rc = -1;
+
+	if (write_poscar(tmp, &r->n->parent, comment, err) == -1 || write_inputs(tmp, r->v, err) == -1)
+		goto out;
+	if (jsonw_value(&js, r->job, err) == -1)
+		goto out;
+	sbuf_addc(&js, '\n');
+	rc = write_file(tmp, "job.json", &js, err);
+out:
+	sbuf_release(&js);
+	free(comment);
+	return rc;
+}
+
+static json_t *
+relax_record(const json_t *rec, const struct nebjob_opts *o, const struct built *b, const struct need *n,
+    const struct job_inputs *ji, const struct vasp_files *v)
+{
+	json_t *job = json_object();
+	static const char *const pass[] = { "structure_id", "formula", "ion", "spacegroup", "source" };
+
+	json_object_set_new(job, "id", json_string(n->id));
+	json_object_set_new(job, "kind", json_string("relax"));
+	json_object_set_new(job, "natoms", json_integer(n->parent.n));
+	json_object_set_new(job, "vacancy", json_pack("{s:s,s:i}", "element", elem_symbol(b->p.start.z[b->p.mover]),
+	    "site", n->canon));
+	json_object_set_new(job, "supercell", json_pack("{s:[[iii][iii][iii]]}", "matrix", b->m[0][0], b->m[0][1],
+	    b->m[0][2], b->m[1][0], b->m[1][1], b->m[1][2], b->m[2][0], b->m[2][1], b->m[2][2]));
+	physics_fields(job, o, ji, v);
+	for (size_t k = 0; k < sizeof(pass) / sizeof(pass[0]); k++)
+		if (json_object_get(rec, pass[k]))
+			json_object_set(job, pass[k], json_object_get(rec, pass[k]));
+	json_object_set(job, "structure", json_object_get(rec, "structure"));
+	return job;
+}
+
+/* The relaxation job of need n: its directory (unless there) and its record into *out. */
+static int
+make_relax(const json_t *rec, const struct nebjob_opts *o, const struct built *b, const struct need *n,
+    const struct kpoints *kp, json_t **out, struct hk_err *err)
+{
+	struct vasp_files v = VASP_FILES_INIT;
+	struct job_inputs ji = { NULL, 0, kp, -1 };
+	char *preset = NULL, *dir = xasprintf("%s/%s", o->out, n->id);
+	struct relax_ctx r = { n, &v, NULL };
+	int rc = NEBJOB_ERROR;
+
+	*out = NULL;
+	if (endpoint_preset(o, &preset, err) == -1)
+		goto out;
+	ji.preset = preset;
+	if (inputs(o, &n->parent, &ji, &v, err) == -1)
+		goto out;
+	*out = relax_record(rec, o, b, n, &ji, &v);
+	json_object_set_new(*out, "dir", json_string(dir));
+	r.job = *out;
+	rc = make_dir(o, n->id, fill_relax, &r, err);
+out:
+	if (rc == NEBJOB_ERROR && *out) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	vasp_files_release(&v);
+	free(preset);
+	free(dir);
+	return rc;
+}
+
+/* Each endpoint's relaxation (directories and records into arr) and its map into job. */
+static int
+plan_parents(const json_t *rec, const struct nebjob_opts *o, const struct built *b, const struct kpoints *kp,
+    json_t *job, json_t *arr, struct hk_err *err)
+{
+	struct vacsym vs = VACSYM_INIT;
+	struct need n[2];
+	const struct cell *e[2] = { &b->p.start, &b->p.end };
+	static const char *const side[2] = { "start", "end" };
+	json_t *maps = json_object(), *parents = json_array();
+	int rc = -1, planned = 0;
+
+	if (vacsym_build(&b->c, b->m, o->symprec, o->map_tol, &vs, err) == -1)
+		goto out;
+	for (; planned < 2; planned++)
+		if (plan_endpoint(rec, b, &vs, e[planned], &n[planned], err) == -1) {
+			need_release(&n[planned]);
+			goto out;
+		}
+	for (int k = 0; k < 2; k++) {
+		json_t *m = vacmap_json(&n[k].map), *r = NULL;
+		json_object_set_new(m, "parent", json_string(n[k].id));
+		json_object_set_new(maps, side[k], m);
+		json_array_append_new(parents, json_string(n[k].id));
+		if (k == 1 && strcmp(n[0].id, n[1].id) == 0)
+			continue;
+		if (make_relax(rec, o, b, &n[k], kp, &r, err) == NEBJOB_ERROR)
+			goto out;
+		json_array_append_new(arr, r);
+	}
+	json_object_set(job, "parents", parents);
+	json_object_set(job, "endpoint_maps", maps);
+	json_object_set_new(job, "interpolation", json_string(!o->idpp ? "linear" :
+	    o->idpp_opts.steepest ? "idpp-steepest" : "idpp"));
+	rc = 0;
+out:
+	for (int k = 0; k < planned; k++)
+		need_release(&n[k]);
+	json_decref(maps);
+	json_decref(parents);
+	vacsym_release(&vs);
+	return rc;
+}
+
+struct hop_ctx {
+	const struct nebjob_opts *o;
+	const char *id;
+	const struct built *b;
+	const struct vasp_files *v;
+	const json_t *job;
+};
+
+static int
+fill_hop(const char *tmp, const void *ctx, struct hk_err *err)
+{
+	const struct hop_ctx *h = ctx;
+
+	return write_job(tmp, h->o, h->id, h->b, h->v, h->job, err);
+}
+
 int
 nebjob_make(const json_t *rec, const struct nebjob_opts *o, json_t **job, int *potcar_missing,
     struct hk_err *err)
 {
 	struct built b;
 	struct vasp_files v = VASP_FILES_INIT;
-	char *dir = NULL, *tmp = NULL;
+	struct kpoints kp;
+	struct job_inputs ji = { hop_preset(o), 0, &kp, -1 };
+	json_t *arr = NULL;
+	char *dir = NULL;
 	const char *id;
-	int rc = NEBJOB_ERROR, div[3], collide = -1;
-	struct stat st;
+	int rc = NEBJOB_ERROR, collide = -1;
 
 	*job = NULL;
 	if ((id = rec_id(rec, err)) == NULL)
@@ -382,42 +781,36 @@ nebjob_make(const json_t *rec, const struct nebjob_opts *o, json_t **job, int *p
 	for (int k = 0; k < b.nimg && k < 128; k++)
 		if (b.closest[k] < o->min_distance && collide < 0)
 			collide = k;
-	kpoints_density(&b.p.start, o->kppa, div);
-	if (inputs(o, &b.p.start, b.nimg - 2, &v, err) == -1)
+	ji.nimages = o->kind == NEBJOB_NEB ? b.nimg - 2 : 0;
+	if (chain_kpoints(o, &b.p.start, &kp, err) == -1 || inputs(o, &b.p.start, &ji, &v, err) == -1)
 		goto out;
 	*potcar_missing = !v.have_potcar;
 	dir = xasprintf("%s/%s", o->out, id);
-	*job = job_record(rec, o, dir, &b, &v.sym, div);
+	*job = job_record(rec, o, dir, &b, &ji, &v);
 	if (collide >= 0 && !o->force) {
 		err_set(err, "atoms %.3f A apart in image %d (less than %g A); not written (--force writes it)",
 		    b.closest[collide], collide, o->min_distance);
 		rc = NEBJOB_COLLISION;
 		goto out;
 	}
-	if (stat(dir, &st) == 0 && !o->force) {
-		rc = NEBJOB_KEPT;
+	if (o->relax_endpoints && plan_parents(rec, o, &b, &kp, *job, arr = json_array(), err) == -1)
 		goto out;
-	}
-	tmp = xasprintf("%s/.%s.tmp.%ld", o->out, id, (long)getpid());
-	file_remove_tree(tmp);
-	if (mkdir(tmp, 0777) == -1) {
-		err_set(err, "%s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	if (write_job(tmp, o, id, &b, &v, *job, err) == -1 || install(tmp, dir, o->out, id, err) == -1) {
-		file_remove_tree(tmp);
-		goto out;
-	}
-	rc = NEBJOB_WRITTEN;
+	struct hop_ctx h = { o, id, &b, &v, *job };
+	rc = make_dir(o, id, fill_hop, &h, err);
 out:
 	if (rc == NEBJOB_ERROR && *job) {
 		json_decref(*job);
 		*job = NULL;
 	}
+	if (arr && *job) {
+		json_array_append(arr, *job);
+		json_decref(*job);
+		*job = json_incref(arr);
+	}
+	json_decref(arr);
 	built_release(&b);
 	vasp_files_release(&v);
 	free(dir);
-	free(tmp);
 	return rc;
 }
 
@@ -429,8 +822,10 @@ nebjob_view_xyz(const json_t *rec, const struct nebjob_opts *o, struct sbuf *out
 	const struct cell *s;
 	char nb[NUM_BUFSZ];
 
-	if (build(rec, o, &b, err) == -1)
+	if (build(rec, o, &b, err) == -1) {
+		built_release(&b);
 		return -1;
+	}
 	s = &b.img[0];
 	sbuf_addf(out, "%d\nLattice=\"", s->n + b.nimg - 1);
 	for (int r = 0; r < 3; r++)
@@ -450,4 +845,20 @@ nebjob_view_xyz(const json_t *rec, const struct nebjob_opts *o, struct sbuf *out
 	}
 	built_release(&b);
 	return 0;
+}
+
+void
+nebjob_drop_seen(json_t *jobs, struct strset *seen)
+{
+	size_t k = 0;
+
+	if (!json_is_array(jobs))
+		return;
+	while (k + 1 < json_array_size(jobs)) {
+		const char *id = json_string_value(json_object_get(json_array_get(jobs, k), "id"));
+		if (id && strset_add(seen, id) == 0)
+			json_array_remove(jobs, k);
+		else
+			k++;
+	}
 }

@@ -474,3 +474,170 @@ potcar_build(const char *symbols, struct sbuf *out, char **where, struct hk_err 
 	}
 	return 1;
 }
+
+int
+kpoints_rule_take(struct incar *in, struct kpoints *kp, struct hk_err *err)
+{
+	static const struct { const char *tag; enum kp_rule rule; } t[] = {
+		{ "KPOINTS_LENGTH", KP_LENGTH }, { "KPOINTS_DENSITY", KP_DENSITY },
+	};
+
+	for (size_t k = 0; k < sizeof(t) / sizeof(t[0]); k++) {
+		const char *v = incar_get(in, t[k].tag);
+		if (v == NULL)
+			continue;
+		if (num_parse_double(v, &kp->value) == -1 || kp->value <= 0) {
+			err_set(err, "%s = %s is not a positive number", t[k].tag, v);
+			return -1;
+		}
+		kp->rule = t[k].rule;
+		incar_unset(in, t[k].tag);
+	}
+	return 0;
+}
+
+void
+kpoints_apply(struct kpoints *kp, const struct cell *c)
+{
+	double inv[3][3];
+
+	switch (kp->rule) {
+	case KP_LENGTH:
+		/* rows of inv^T are the reciprocal vectors without 2 pi */
+		lat_inverse(c->lattice, inv);
+		for (int i = 0; i < 3; i++) {
+			double b = sqrt(inv[0][i] * inv[0][i] + inv[1][i] * inv[1][i] + inv[2][i] * inv[2][i]);
+			int n = (int)(kp->value * b + 0.5);
+			kp->div[i] = n < 1 ? 1 : n;
+		}
+		break;
+	case KP_DENSITY:
+		kpoints_density(c, kp->value * 248.05021344239853 / fabs(lat_volume(c->lattice)) * c->n, kp->div);
+		break;
+	default:
+		kpoints_density(c, kp->value, kp->div);
+	}
+}
+
+void
+kpoints_rule_name(const struct kpoints *kp, struct sbuf *out)
+{
+	char nb[NUM_BUFSZ];
+
+	sbuf_addf(out, "%s %s", kp->rule == KP_LENGTH ? "length" : kp->rule == KP_DENSITY ? "reciprocal_density" : "kppa",
+	    num_format(kp->value, nb));
+}
+
+void
+kpoints_write_rule(const struct kpoints *kp, struct sbuf *out)
+{
+	char nb[NUM_BUFSZ];
+
+	if (kp->rule == KP_KPPA) {
+		kpoints_write(kp->div, kp->value, out);
+		return;
+	}
+	sbuf_addf(out, "Gamma-centred grid, %s %s (hopkit)\n0\nGamma\n%d %d %d\n",
+	    kp->rule == KP_LENGTH ? "VASP automatic length" : "k-points per A^-3 of reciprocal volume",
+	    num_format(kp->value, nb), kp->div[0], kp->div[1], kp->div[2]);
+}
+
+struct zval_table {
+	char sym[128][16];
+	double zval[128];
+	int n;
+};
+
+static int
+read_zval(void *ctx, char **f, int nf, long line)
+{
+	struct zval_table *t = ctx;
+
+	(void)nf, (void)line;
+	if (t->n >= 128 || strlen(f[0]) >= sizeof(t->sym[0]) || num_parse_double(f[1], &t->zval[t->n]) == -1)
+		return -1;
+	snprintf(t->sym[t->n], sizeof(t->sym[0]), "%s", f[0]);
+	t->n++;
+	return 0;
+}
+
+/* ZVAL of each POTCAR in a concatenation, in order ("POMASS = ...; ZVAL = ..."). */
+static int
+zvals_of_potcar(const char *text, double *z, int max, struct hk_err *err)
+{
+	int n = 0;
+
+	for (const char *p = strstr(text, "ZVAL"); p; p = strstr(p + 4, "ZVAL")) {
+		const char *eq = p + 4, *line = p;
+		char nb[64];
+		size_t len;
+		while (line > text && line[-1] != '\n')
+			line--;
+		if (strstr(line, "POMASS") == NULL || strstr(line, "POMASS") > p)
+			continue;	/* the per-file header line only */
+		while (*eq == ' ' || *eq == '=')
+			eq++;
+		len = strcspn(eq, " \t\n");
+		if (n >= max || len == 0 || len >= sizeof(nb))
+			break;
+		memcpy(nb, eq, len);
+		nb[len] = '\0';
+		if (num_parse_double(nb, &z[n]) == -1) {
+			err_set(err, "POTCAR: ZVAL '%s' is not a number", nb);
+			return -1;
+		}
+		n++;
+	}
+	return n;
+}
+
+/* ZVAL of each symbol from the shipped table. */
+static int
+zvals_of_table(const char *symbols, double *z, int max, struct hk_err *err)
+{
+	struct zval_table *t = xcalloc(1, sizeof(*t));
+	int n = 0, rc = -1;
+
+	if (datafile_tsv("presets/potcar-zval.tsv", 2, read_zval, t, err) != 0)
+		goto out;
+	for (const char *p = symbols; *p && n < max;) {
+		size_t len = strcspn(p, " ");
+		int k;
+		for (k = 0; k < t->n; k++)
+			if (strlen(t->sym[k]) == len && strncmp(t->sym[k], p, len) == 0)
+				break;
+		if (k == t->n) {
+			err_set(err, "no ZVAL for POTCAR %.*s in share/presets/potcar-zval.tsv", (int)len, p);
+			goto out;
+		}
+		z[n++] = t->zval[k];
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	rc = n;
+out:
+	free(t);
+	return rc;
+}
+
+int
+potcar_valence(const struct cell *c, const char *symbols, const char *potcar, double *nelect,
+    struct hk_err *err)
+{
+	int z[4096], cnt[4096], nr, nz;
+	double zv[4096];
+
+	nr = c->n <= 4096 ? runs(c, z, cnt) : 0;
+	nz = potcar ? zvals_of_potcar(potcar, zv, 4096, err) : zvals_of_table(symbols, zv, 4096, err);
+	if (nz == -1)
+		return -1;
+	if (nz != nr) {
+		err_set(err, "%d POTCAR valences for %d species runs", nz, nr);
+		return -1;
+	}
+	*nelect = 0;
+	for (int r = 0; r < nr; r++)
+		*nelect += zv[r] * cnt[r];
+	return 0;
+}

@@ -54,6 +54,42 @@ void incar_write(const struct incar *in, struct sbuf *out);
 void kpoints_density(const struct cell *c, double kppa, int div[3]);
 void kpoints_write(const int div[3], double kppa, struct sbuf *out);
 
+/*
+ * A k-point rule, as a preset states it with one of two pseudo-tags that
+ * never reach VASP: KPOINTS_LENGTH = L (VASP's fully automatic mode, as
+ * pymatgen's MIT sets: N_i = max(1, int(L |b_i| + 0.5)), |b_i| in 1/Å
+ * without 2 pi) or KPOINTS_DENSITY = D (pymatgen's reciprocal_density of
+ * MPRelaxSet (64) and MPStaticSet (100): D k-points per Å^-3 of reciprocal
+ * volume, 2 pi included, times the number of atoms, as a kppa).  Without
+ * either, kppa 1000.
+ */
+enum kp_rule { KP_KPPA, KP_LENGTH, KP_DENSITY };
+
+struct kpoints {
+	enum kp_rule rule;
+	double value;
+	int div[3];
+};
+
+/* Take the pseudo-tag from in (removing it) into kp->rule/value; -1 when its value is no number. */
+int kpoints_rule_take(struct incar *in, struct kpoints *kp, struct hk_err *err);
+/* kp->div for c by kp's rule. */
+void kpoints_apply(struct kpoints *kp, const struct cell *c);
+/* The KPOINTS file: the grid, the rule in its comment line. */
+void kpoints_write_rule(const struct kpoints *kp, struct sbuf *out);
+/* The rule as a record's words: "length 25", "reciprocal_density 100", "kppa 1000". */
+void kpoints_rule_name(const struct kpoints *kp, struct sbuf *out);
+
+/*
+ * The valence electrons of c with POTCARs of the symbols (one per species
+ * run): ZVAL from each POTCAR of potcar (their concatenation, as
+ * potcar_build gives it) or, when potcar is NULL, from
+ * share/presets/potcar-zval.tsv.  -1 with err when a symbol has none or
+ * the counts disagree.
+ */
+int potcar_valence(const struct cell *c, const char *symbols, const char *potcar, double *nelect,
+    struct hk_err *err);
+
 /* POTCAR symbols of the species runs of c ("Li_sv F"), or -1. */
 int potcar_symbols(const struct cell *c, struct sbuf *out, struct hk_err *err);
 
