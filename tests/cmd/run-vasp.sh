@@ -65,8 +65,8 @@ mp-2741.F.0,done,1
 # Each recorded error is detected and corrected; the job then finishes.
 # Shown: the final state, what changed in start/INCAR and KPOINTS, the backups.
 # The INCAR sets ISYM and ISMEAR that the symmetry and smearing corrections change.
-replay() { # error-file expected
-	expect "replay-$1" 0 "$(echo "$MK" | sed 's/make-neb -q/make-neb -q -I ISYM=2 -I ISMEAR=-5/') && FAKE_ERR=\$DATA/vasp/errors/$1 run-vasp topup -n 1 --poll 0.05 -c $FAKE 2>/dev/null && $WAIT &&
+replay() { # error-file expected [make-neb options]
+	expect "replay-$1" 0 "$(echo "$MK" | sed "s/make-neb -q/make-neb -q -I ISYM=2 -I ISMEAR=-5 ${3:-}/") && FAKE_ERR=\$DATA/vasp/errors/$1 run-vasp topup -n 1 --poll 0.05 -c $FAKE 2>/dev/null && $WAIT &&
 		ls -d jobs/*/mp-2741.F.0.json; for f in INCAR KPOINTS; do diff orig/mp-2741.F.0/start/\$f calcs/mp-2741.F.0/start/\$f | grep '^>'; done;
 		ls calcs/mp-2741.F.0/start | grep error;
 		grep -o '\"image\":\"start\",\"error\":\"[^\"]*\",\"actions\":\"[^\"]*\"' jobs/*/mp-2741.F.0.json;
@@ -92,11 +92,12 @@ replay poscar_error_vasp.out 'jobs/done/mp-2741.F.0.json
 error.1
 "image":"start","error":"rot_matrix","actions":"INCAR ISYM = 0"
 '
+# (with a mesh that is not cubic already: the correction makes it so)
 replay std_err.txt.kpoints_trans 'jobs/done/mp-2741.F.0.json
 > 3 3 3
 error.1
 "image":"start","error":"kpoints_trans","actions":"KPOINTS mesh 3 3 3"
-'
+' --kppa=1000
 replay std_err.txt.oom 'jobs/done/mp-2741.F.0.json
 > KPAR = 1
 error.1
