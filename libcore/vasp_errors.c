@@ -764,8 +764,7 @@ none_left(struct fix *f, const char *what, size_t noted)
 
 	if (f->iopt > 0 && find_vtst(f->key)) {
 		vtst_what(f, &m);
-		sbuf_addf(&m, ": POTIM must stay 0 and IBRION 3 for VTST's optimizers, and the VTST corrections "
-		    "(FIRE, IOPT = 7; a smaller MAXMOVE) are %s", strcmp(what, "corrections exhausted") == 0 ? "used up" : "tried");
+		sbuf_addstr(&m, ": POTIM must stay 0 and IBRION 3 for VTST's optimizers, and no other correction is left");
 	} else
 		sbuf_addf(&m, "%s: %s", f->key, what);
 	if (f->actions->len > noted)
