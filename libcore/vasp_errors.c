@@ -511,7 +511,7 @@ species_runs(const struct atoms *a, struct sbuf *out)
 int
 verr_contcar_complete(const char *dir, struct sbuf *why)
 {
-	struct atoms pos = { 0, NULL, HK_ERR_INIT }, con;
+	struct atoms pos = { 0, NULL, HK_ERR_INIT }, con = { 0, NULL, HK_ERR_INIT };
 	struct sbuf hint = SBUF_INIT, pw = SBUF_INIT;
 	int ok = 0;
 
@@ -584,9 +584,8 @@ act_contcar(struct fix *f)
 		sbuf_reset(&why);
 		if ((c = contcar_to_poscar(d, f->nimages > 0, &why, f->err)) == 1)
 			sbuf_addf(&copied, "%s%02d", copied.len ? ", " : "", k);
-		else if (c == 0 && f->nimages > 0 && strcmp(why.s, "missing") != 0) {
+		else if (c == 0 && f->nimages > 0 && strcmp(why.s, "missing") != 0)
 			sbuf_addf(&notes, "; %02d/CONTCAR not copied: %s", k, why.s);
-		}
 		rc = c == -1 ? -1 : 0;
 		free(d);
 	}
