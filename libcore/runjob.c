@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "errwatch.h"
 #include "executor.h"
 #include "fileio.h"
 #include "jobstate.h"
@@ -21,6 +22,7 @@
 #include "sbuf.h"
 #include "tail.h"
 #include "vasp_errors.h"
+#include "vasp_in.h"
 #include "vasp_out.h"
 #include "xalloc.h"
 
@@ -98,33 +100,6 @@ outcar_finished(const char *dir, int *nonconverged)
 	return ok;
 }
 
-/* Known errors in vasp.out and std_err.txt of dir. */
-static int
-errors_in(const char *dir, const char **keys, int max)
-{
-	static const char *const files[] = { "vasp.out", "std_err.txt", NULL };
-	int n = 0;
-
-	for (int i = 0; files[i] && n < max; i++) {
-		struct sbuf p = SBUF_INIT, t = SBUF_INIT;
-		sbuf_addf(&p, "%s/%s", dir, files[i]);
-		if (file_read(p.s, &t) == 0 && t.len) {
-			const char *k[VERR_MAX];
-			int m = verr_detect(t.s, t.len, k, VERR_MAX);
-			for (int j = 0; j < m && n < max; j++) {
-				int dup = 0;
-				for (int q = 0; q < n; q++)
-					dup |= strcmp(keys[q], k[j]) == 0;
-				if (!dup)
-					keys[n++] = k[j];
-			}
-		}
-		sbuf_release(&p);
-		sbuf_release(&t);
-	}
-	return n;
-}
-
 /* One run of a job: what its functions share. */
 struct run {
 	const char *path;	/* the state file */
@@ -135,6 +110,7 @@ struct run {
 	int lock;		/* the job directory's lock (js_dir_lock), or -1 */
 	int signo;		/* the signal that interrupted the run, or 0 */
 	double wall;		/* s of calculation, summed */
+	int nimages;		/* the image being run is an NEB of these images (dir/01 ...), or 0 */
 };
 
 /* A runner's save: never over a file that abort or sync moved away. */
@@ -309,7 +285,7 @@ write_stopcar(const char *dir)
  * wait status.
  */
 static int
-watch(struct run *r, pid_t pid, const char *dir, const char *vo, double t0, struct outcome *out)
+watch(struct run *r, pid_t pid, struct errwatch *ew, const char *dir, const char *vo, double t0, struct outcome *out)
 {
 	const struct runjob_opts *o = r->o;
 	int stopcar = 0, status;
@@ -318,7 +294,6 @@ watch(struct run *r, pid_t pid, const char *dir, const char *vo, double t0, stru
 		pid_t w = waitpid(pid, &status, WNOHANG);
 		double now = js_now();
 		struct stat st;
-		const char *k[VERR_MAX];
 		if (w == pid) {
 			/* stopped by our STOPCAR: it did not finish, the walltime ended it */
 			if (stopcar)
@@ -327,7 +302,7 @@ watch(struct run *r, pid_t pid, const char *dir, const char *vo, double t0, stru
 			exec_group_stop(pid, 0, 2);
 			return status;
 		}
-		if (errors_in(dir, k, VERR_MAX) > 0) {
+		if (errwatch_update(ew) > 0) {
 			out->stopped = "VASP error";
 			break;
 		}
@@ -354,9 +329,10 @@ watch(struct run *r, pid_t pid, const char *dir, const char *vo, double t0, stru
 	return stop_group(pid, r->signo ? 2 : 5);
 }
 
-/* Run the calculator once in dir, watching it; the run goes into the attempt's history. */
+/* Run the calculator once in dir, watching it (ew); the run goes into the attempt's history. */
 static int
-run_once(struct run *r, const char *dir, const char *image, struct outcome *out, struct hk_err *err)
+run_once(struct run *r, const char *dir, const char *image, struct errwatch *ew, struct outcome *out,
+    struct hk_err *err)
 {
 	char *vo = xasprintf("%s/vasp.out", dir), *se = xasprintf("%s/std_err.txt", dir);
 	double t0 = js_now();
@@ -365,7 +341,7 @@ run_once(struct run *r, const char *dir, const char *image, struct outcome *out,
 
 	memset(out, 0, sizeof(*out));
 	if ((pid = start_calculator(r, dir, vo, se, err)) > 0)
-		status = watch(r, pid, dir, vo, t0, out);
+		status = watch(r, pid, ew, dir, vo, t0, out);
 	free(vo);
 	free(se);
 	if (pid < 0)
@@ -400,21 +376,46 @@ backup_file(const char *dir, const char *bdir, const char *name)
 	return bad ? -1 : 0;
 }
 
-/* Keep the failed attempt's outputs in dir/error.N. */
+/* Copy the files of dir (NULL-terminated names) to bdir, made first. */
 static int
-backup(const char *dir, int n)
+backup_files(const char *dir, const char *bdir, const char *const *files)
+{
+	int rc = 0;
+
+	if (mkdir(bdir, 0777) == -1 && errno != EEXIST)
+		rc = -1;
+	for (int i = 0; files[i] && rc == 0; i++)
+		rc = backup_file(dir, bdir, files[i]);
+	return rc;
+}
+
+/*
+ * Keep the failed attempt's outputs in dir/error.N, an NEB's images' in
+ * dir/error.N/01 ...  The endpoints (00, N+1) are not touched: their
+ * OUTCARs come from other calculations, and the next attempt needs them.
+ */
+static int
+backup(const char *dir, int nimages, int n)
 {
 	static const char *const files[] = { "vasp.out", "std_err.txt", "OUTCAR", "OSZICAR", "vasprun.xml",
 		"INCAR", "KPOINTS", "POSCAR", "CONTCAR", NULL };
-	struct sbuf d = SBUF_INIT;
-	int rc = 0;
+	static const char *const image_files[] = { "OUTCAR", "OSZICAR", "vasprun.xml", "POSCAR", "CONTCAR",
+		"stdout", NULL };
+	struct sbuf d = SBUF_INIT, id = SBUF_INIT, sd = SBUF_INIT;
+	int rc;
 
 	sbuf_addf(&d, "%s/error.%d", dir, n);
-	if (mkdir(d.s, 0777) == -1 && errno != EEXIST)
-		rc = -1;
-	for (int i = 0; files[i] && rc == 0; i++)
-		rc = backup_file(dir, d.s, files[i]);
+	rc = backup_files(dir, d.s, files);
+	for (int k = 1; k <= nimages && rc == 0; k++) {
+		sbuf_reset(&id);
+		sbuf_reset(&sd);
+		sbuf_addf(&id, "%s/%02d", d.s, k);
+		sbuf_addf(&sd, "%s/%02d", dir, k);
+		rc = backup_files(sd.s, id.s, image_files);
+	}
 	sbuf_release(&d);
+	sbuf_release(&id);
+	sbuf_release(&sd);
 	return rc;
 }
 
@@ -436,17 +437,30 @@ next_backup(const char *dir)
 	return n;
 }
 
-/* The failed attempt's outputs must not be read as the next one's. */
+/* Remove the files of dir (NULL-terminated names). */
 static void
-clear_outputs(const char *dir)
+remove_files(const char *dir, const char *const *files)
 {
-	static const char *const files[] = { "vasp.out", "std_err.txt", "OUTCAR", "OSZICAR", "vasprun.xml",
-		"STOPCAR", NULL };
-
 	for (int i = 0; files[i]; i++) {
 		char *p = xasprintf("%s/%s", dir, files[i]);
 		unlink(p);
 		free(p);
+	}
+}
+
+/* The failed attempt's outputs must not be read as the next one's; an NEB's endpoints keep theirs. */
+static void
+clear_outputs(const char *dir, int nimages)
+{
+	static const char *const files[] = { "vasp.out", "std_err.txt", "OUTCAR", "OSZICAR", "vasprun.xml",
+		"STOPCAR", NULL };
+	static const char *const image_files[] = { "OUTCAR", "OSZICAR", "vasprun.xml", "stdout", NULL };
+
+	remove_files(dir, files);
+	for (int k = 1; k <= nimages; k++) {
+		char *d = xasprintf("%s/%02d", dir, k);
+		remove_files(d, image_files);
+		free(d);
 	}
 }
 
@@ -487,7 +501,7 @@ failed_because(const char *path, json_t *rec, const char *fmt, ...)
  * applied.
  */
 static int
-correct(json_t *rec, const char *dir, const char *image, const char **keys, int nk, int nbackup,
+correct(json_t *rec, const char *dir, int nimages, const char *image, const char **keys, int nk, int nbackup,
     struct hk_err *e)
 {
 	json_t *errors = json_object_get(rec, "errors"), *corr = json_object_get(rec, "corrections");
@@ -501,7 +515,7 @@ correct(json_t *rec, const char *dir, const char *image, const char **keys, int 
 			unfixable = keys[k];
 	for (int k = 0; k < nk && !unfixable; k++) {
 		sbuf_reset(&act);
-		if (verr_correct(dir, keys[k], count_errors(errors, attempt, image, keys[k]) - 1, &act, e) == 0) {
+		if (verr_correct_images(dir, nimages, keys[k], count_errors(errors, attempt, image, keys[k]) - 1, &act, e) == 0) {
 			json_array_append_new(corr, json_pack("{s:s,s:s,s:s,s:o,s:I}", "image", image, "error", keys[k],
 			    "actions", act.s ? act.s : "", "backup", json_sprintf("error.%d", nbackup), "attempt", attempt));
 			fixed = 1;
@@ -562,7 +576,8 @@ error_text(struct sbuf *t, const char *key, int vasp)
  * 0: run the image again; 1: the image failed.
  */
 static int
-after_errors(struct run *r, const char *dir, const char *image, const char **keys, int nk, int vasp, int rounds)
+after_errors(struct run *r, const char *dir, const char *image, const char **keys, const char **where, int nk,
+    int vasp, int rounds)
 {
 	json_t *rec = r->rec;
 	json_int_t attempt = json_integer_value(json_object_get(rec, "attempts"));
@@ -570,9 +585,13 @@ after_errors(struct run *r, const char *dir, const char *image, const char **key
 	struct sbuf what = SBUF_INIT;
 	int nbackup, fixed, rc = 1;
 
-	for (int k = 0; k < nk; k++)
-		json_array_append_new(json_object_get(rec, "errors"), json_pack("{s:s,s:s,s:s,s:I,s:f}", "image", image,
-		    "error", keys[k], "message", verr_message(keys[k]), "attempt", attempt, "time", js_now()));
+	for (int k = 0; k < nk; k++) {
+		json_t *e1 = json_pack("{s:s,s:s,s:s,s:I,s:f}", "image", image, "error", keys[k], "message",
+		    verr_message(keys[k]), "attempt", attempt, "time", js_now());
+		if (where && where[k])
+			json_object_set_new(e1, "file", json_string(where[k]));
+		json_array_append_new(json_object_get(rec, "errors"), e1);
+	}
 	json_object_set_new(rec, "last_error", json_pack("s", keys[0]));
 	error_text(&what, keys[0], vasp);
 	if (rounds > r->o->max_errors) {
@@ -580,13 +599,13 @@ after_errors(struct run *r, const char *dir, const char *image, const char **key
 		goto out;
 	}
 	nbackup = next_backup(dir);
-	if (backup(dir, nbackup) == -1) {
+	if (backup(dir, r->nimages, nbackup) == -1) {
 		failed_because(r->path, rec, "%s: cannot keep the outputs in error.%d: %s", image, nbackup, strerror(errno));
 		goto out;
 	}
-	fixed = correct(rec, dir, image, keys, nk, nbackup, &e);
+	fixed = correct(rec, dir, r->nimages, image, keys, nk, nbackup, &e);
 	/* after the corrections, which may read the attempt's OUTCAR */
-	clear_outputs(dir);
+	clear_outputs(dir, r->nimages);
 	/* the allocation is over: stop here, retry goes on from CONTCAR */
 	if (strcmp(keys[0], "walltime") == 0)
 		failed_because(r->path, rec, "%s: walltime reached (outputs in error.%d); run-vasp retry continues", image,
@@ -604,40 +623,57 @@ out:
 	return rc;
 }
 
+/*
+ * Run the calculator in one image once, its outputs watched by ew, and
+ * see to what it left: 0 done, 1 failed, 2 corrected (run it again).
+ * rounds counts the checks that found errors.
+ */
+static int
+attempt_image(struct run *r, const char *dir, const char *image, struct errwatch *ew, int *rounds)
+{
+	json_t *rec = r->rec;
+	struct outcome oc;
+	struct hk_err e = HK_ERR_INIT;
+	const char *keys[VERR_MAX];
+	int nk, vasp, nonconv = 0;
+
+	if (run_once(r, dir, image, ew, &oc, &e) == -1)
+		return failed_because(NULL, rec, "%s: %s", image, e.msg);
+	r->wall += oc.seconds;
+	json_object_set_new(rec, "exit_status", json_integer(oc.status));
+	if (r->signo)
+		return failed_because(NULL, rec, "%s: interrupted by %s; the calculator was stopped", image,
+		    signal_name(r->signo));
+	nk = errwatch_update(ew);
+	memcpy(keys, ew->keys, sizeof(keys));
+	vasp = nk > 0;
+	if (nk == 0 && oc.why)
+		keys[nk++] = oc.why;
+	if (nk == 0 && oc.status == 0) {
+		if (image_finished(dir, &nonconv))
+			return 0;
+		if (nonconv)
+			keys[nk++] = "nonconverged";
+	}
+	if (nk == 0)
+		return failed_no_result(rec, dir, image, oc.status);
+	/* like custodian, one check with several messages is one error */
+	return after_errors(r, dir, image, keys, vasp ? ew->where : NULL, nk, vasp, ++*rounds) ? 1 : 2;
+}
+
 /* Run one image until done, unfixable, out of attempts or interrupted; 0 done, 1 failed. */
 static int
 run_image(struct run *r, const char *dir, const char *image)
 {
-	json_t *rec = r->rec;
-	int rounds = 0;	/* like custodian, one check with several messages is one error */
+	int rounds = 0, rc;
 
-	for (;;) {
-		struct outcome oc;
-		struct hk_err e = HK_ERR_INIT;
-		const char *keys[VERR_MAX];
-		int nk, vasp, nonconv = 0;
-		if (run_once(r, dir, image, &oc, &e) == -1)
-			return failed_because(NULL, rec, "%s: %s", image, e.msg);
-		r->wall += oc.seconds;
-		json_object_set_new(rec, "exit_status", json_integer(oc.status));
-		if (r->signo)
-			return failed_because(NULL, rec, "%s: interrupted by %s; the calculator was stopped", image,
-			    signal_name(r->signo));
-		nk = errors_in(dir, keys, VERR_MAX);
-		vasp = nk > 0;
-		if (nk == 0 && oc.why)
-			keys[nk++] = oc.why;
-		if (nk == 0 && oc.status == 0) {
-			if (image_finished(dir, &nonconv))
-				return 0;
-			if (nonconv)
-				keys[nk++] = "nonconverged";
-		}
-		if (nk == 0)
-			return failed_no_result(rec, dir, image, oc.status);
-		if (after_errors(r, dir, image, keys, nk, vasp, ++rounds))
-			return 1;
-	}
+	do {
+		struct errwatch ew;
+		errwatch_init(&ew, dir, r->nimages);
+		rc = attempt_image(r, dir, image, &ew, &rounds);
+		errwatch_release(&ew);
+	} while (rc == 2);
+	return rc;
 }
 
 /*
@@ -691,6 +727,32 @@ mark_ended(struct run *r, int failed)
 		json_object_set(a, "error", json_object_get(rec, "last_error"));
 }
 
+/*
+ * The images of an NEB job in dir: its INCAR's IMAGES, 0 when there are
+ * none (VASP then runs one calculation in dir); -1 with err when IMAGES
+ * is not a number.
+ */
+static int
+neb_images(const char *dir, int *n, struct hk_err *err)
+{
+	char *path = xasprintf("%s/INCAR", dir);
+	struct sbuf t = SBUF_INIT;
+	struct incar in = INCAR_INIT;
+	long v = 0;
+	int rc = 0;
+
+	if (file_read(path, &t) == 0 &&
+	    (incar_parse(&in, t.s ? t.s : "", path, err) == -1 || incar_get_long(&in, "IMAGES", 0, 98, 0, &v, err) == -1)) {
+		err_prefix(err, "%s", path);
+		rc = -1;
+	}
+	*n = (int)v;
+	incar_release(&in);
+	sbuf_release(&t);
+	free(path);
+	return rc;
+}
+
 /* Run each image of the job that has no finished result yet, in order; 1 when one failed. */
 static int
 run_images(struct run *r)
@@ -699,8 +761,12 @@ run_images(struct run *r)
 	const char *dir = json_string_value(json_object_get(r->rec, "dir"));
 	const char *kind = json_string_value(json_object_get(r->rec, "kind"));
 	const char *const *images = kind && strcmp(kind, "neb") == 0 ? one : s3;
+	struct hk_err e = HK_ERR_INIT;
 	int failed = 0;
 
+	r->nimages = 0;
+	if (images == one && neb_images(dir, &r->nimages, &e) == -1)
+		return failed_because(NULL, r->rec, "not run: %s", e.msg);
 	for (int k = 0; images[k] && !failed; k++) {
 		struct sbuf d = SBUF_INIT;
 		int nonconv;

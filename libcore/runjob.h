@@ -4,11 +4,14 @@
  * What "run-vasp run" does inside a job directory: mark the job running,
  * run the calculator in each image directory (start, mid, end for static3;
  * the job directory for neb) with standard output to vasp.out and standard
- * error to std_err.txt, and watch it: a known VASP error in the output
- * (vasp_errors.h) stops it, as does output that stops growing (frozen) or
- * the walltime (after a STOPCAR shortly before).  Errors are corrected --
- * outputs kept in error.N/, INCAR/KPOINTS/POSCAR changed -- and the image
- * restarted, up to max_errors times per image.  The job ends done when every image
+ * error to std_err.txt, and watch it: a known VASP error in the outputs
+ * (errwatch.h: those two and OUTCAR, an NEB's in each image 01..N) stops
+ * it, as does output that stops growing (frozen) or the walltime (after a
+ * STOPCAR shortly before).  Errors are corrected -- outputs kept in
+ * error.N/ (an NEB's images' in error.N/01..N, its endpoints' never moved
+ * or removed), INCAR/KPOINTS/POSCAR changed (vasp_errors.h, which keeps
+ * POTIM and IBRION for VTST) -- and the image restarted, up to max_errors
+ * times per image.  The job ends done when every image
  * has a finished, converged result, else failed, with the exit status,
  * wall time, the errors seen and the corrections applied in its state file;
  * last_error says why, with the calculator's last line on standard error

@@ -6,8 +6,10 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "elements.h"
 #include "fileio.h"
 #include "num.h"
+#include "poscar.h"
 #include "vasp_errors.h"
 #include "vasp_in.h"
 #include "xalloc.h"
@@ -137,6 +139,39 @@ static const struct entry catalogue[] = {
 
 #define NCAT (sizeof(catalogue) / sizeof(catalogue[0]))
 
+/*
+ * The corrections that replace the catalogue's when VTST's optimizers run
+ * (IOPT > 0): those errors custodian fixes through POTIM or IBRION.  FIRE
+ * (IOPT = 7) is custodian's own VTST fix for ZBRENT and, in VTST's advice,
+ * the optimizer for inaccurate forces; MAXMOVE (default 0.2 A) caps every
+ * VTST optimizer's step, as POTIM scales VASP's.
+ */
+struct vtst_entry {
+	const char *key;
+	struct action first[5], second[5];
+};
+
+static const struct vtst_entry vtst_catalogue[] = {
+	{ "brions", { CONTCAR, SET("IOPT", "7"), END }, { END } },
+	{ "zbrent", { CONTCAR, SCALE("EDIFF", 0.1, 1e-4), SET("NELMIN", "8"), SET("IOPT", "7"), END },
+		{ CONTCAR, SCALE("EDIFF", 0.1, 1e-4), END } },
+	{ "zpotrf", { SET("ISYM", "0"), END }, { SCALE("MAXMOVE", 0.5, 0.2), END } },
+	{ "eddrmm", { CONTCAR, SET("ALGO", "Normal"), NOWAVE, NOCHG, END },
+		{ CONTCAR, SCALE("MAXMOVE", 0.5, 0.2), NOWAVE, NOCHG, END } },
+	{ "fexcf", { CONTCAR, END }, { CONTCAR, SCALE("MAXMOVE", 0.5, 0.2), END } },
+};
+
+#define NVTST (sizeof(vtst_catalogue) / sizeof(vtst_catalogue[0]))
+
+static const struct vtst_entry *
+find_vtst(const char *key)
+{
+	for (size_t i = 0; i < NVTST; i++)
+		if (strcmp(vtst_catalogue[i].key, key) == 0)
+			return &vtst_catalogue[i];
+	return NULL;
+}
+
 static const struct entry *
 find(const char *key)
 {
@@ -146,19 +181,50 @@ find(const char *key)
 	return NULL;
 }
 
-int
-verr_detect(const char *text, size_t n, const char **keys, int max)
+/* Whether message m is looked for: hopkit's own conditions never, one word not in an OUTCAR. */
+static int
+looked_for(const char *m, int outcar)
+{
+	return m[0] != '@' && !(outcar && strchr(m, ' ') == NULL);
+}
+
+static int
+detect(const char *text, size_t n, const char **keys, int max, int outcar)
 {
 	int k = 0;
 
 	for (size_t i = 0; i < NCAT && k < max; i++)
 		for (int m = 0; m < 6 && catalogue[i].msg[m]; m++)
-			if (catalogue[i].msg[m][0] != '@' &&
+			if (looked_for(catalogue[i].msg[m], outcar) &&
 			    memmem(text, n, catalogue[i].msg[m], strlen(catalogue[i].msg[m]))) {
 				keys[k++] = catalogue[i].key;
 				break;
 			}
 	return k;
+}
+
+int
+verr_detect(const char *text, size_t n, const char **keys, int max)
+{
+	return detect(text, n, keys, max, 0);
+}
+
+int
+verr_detect_outcar(const char *text, size_t n, const char **keys, int max)
+{
+	return detect(text, n, keys, max, 1);
+}
+
+size_t
+verr_longest(void)
+{
+	size_t l = 0;
+
+	for (size_t i = 0; i < NCAT; i++)
+		for (int m = 0; m < 6 && catalogue[i].msg[m]; m++)
+			if (strlen(catalogue[i].msg[m]) > l)
+				l = strlen(catalogue[i].msg[m]);
+	return l;
 }
 
 const char *
@@ -180,14 +246,31 @@ verr_unfixable(const char *key)
 	return e == NULL || e->unfixable;
 }
 
-/* What a correction works on: one image directory and its INCAR. */
+/* What a correction works on: a calculation's directory, its images and its INCAR. */
 struct fix {
 	const char *dir, *key;
+	int nimages;		/* NEB images dir/01 ... dir/N, or 0: dir is the image */
 	struct incar in;
+	long iopt;		/* VTST's optimizer, 0 for VASP's own */
 	int incar_changed;
+	int changed;		/* any file changed (a note alone is no correction) */
 	struct sbuf *actions;	/* "; "-separated, what was done */
 	struct hk_err *err;
 };
+
+/* The directory of image k (1 ... nimages), or dir itself for a single calculation; the caller frees it. */
+static char *
+image_dir(const struct fix *f, int k)
+{
+	return f->nimages > 0 ? xasprintf("%s/%02d", f->dir, k) : xasprintf("%s", f->dir);
+}
+
+/* How many image directories a per-image action visits. */
+static int
+image_count(const struct fix *f)
+{
+	return f->nimages > 0 ? f->nimages : 1;
+}
 
 /* actions, with a "; " after what it already says, to append one more. */
 static struct sbuf *
@@ -208,11 +291,11 @@ leading_long(const char *s)
 	return num_scan_long(s, &end, &x) == 0 ? x : 0;
 }
 
-/* NBANDS from the OUTCAR ("NBANDS=  24"), scaled and rounded up. */
+/* NBANDS from the OUTCAR (image 01's in an NEB: "NBANDS=  24"), scaled and rounded up. */
 static int
-nbands(const char *dir, double scale, long *out)
+nbands(const char *dir, int nimages, double scale, long *out)
 {
-	char *path = xasprintf("%s/OUTCAR", dir);
+	char *path = nimages > 0 ? xasprintf("%s/01/OUTCAR", dir) : xasprintf("%s/OUTCAR", dir);
 	struct sbuf t = SBUF_INIT;
 	const char *p, *last = NULL;
 	long nb = 0;
@@ -239,14 +322,14 @@ struct grid_hint {
 };
 
 /*
- * The FFT grid VASP asks for in OUTCAR after an aliasing warning
+ * The FFT grid VASP asks for in OUTCAR (image 01's in an NEB) after an aliasing warning
  * ("... aliasing errors must be expected set NGX to  28"): up to three
  * tags and values; how many.
  */
 static int
-fft_grid_hints(const char *dir, struct grid_hint hint[3])
+fft_grid_hints(const char *dir, int nimages, struct grid_hint hint[3])
 {
-	char *path = xasprintf("%s/OUTCAR", dir);
+	char *path = nimages > 0 ? xasprintf("%s/01/OUTCAR", dir) : xasprintf("%s/OUTCAR", dir);
 	struct sbuf t = SBUF_INIT;
 	const char *p;
 	int n = 0, rc = file_read(path, &t);
@@ -291,8 +374,10 @@ kpoints_edit(struct fix *f, int (*edit)(const char *text, struct sbuf *nk, struc
 	int rc = 0;
 
 	if (file_read(kp, &k) == 0 && k.s != NULL && edit(k.s, &nk, &what) == 1 &&
-	    (rc = file_write_atomic(kp, nk.s, nk.len, f->err)) == 0)
+	    (rc = file_write_atomic(kp, nk.s, nk.len, f->err)) == 0) {
 		sbuf_addstr(next_action(f->actions), what.s);
+		f->changed = 1;
+	}
 	sbuf_release(&what);
 	sbuf_release(&nk);
 	sbuf_release(&k);
@@ -364,39 +449,182 @@ act_gamma(struct fix *f)
 	return kpoints_edit(f, gamma_centred);
 }
 
+/* Collects the atoms of a parsed POSCAR or CONTCAR, or why it does not parse. */
+struct atoms {
+	int n;
+	int *z;
+	struct hk_err err;
+};
+
 static int
-act_contcar(struct fix *f)
+keep_atoms(void *ctx, struct structure *s, const struct hk_err *err, int code)
 {
-	char *from = xasprintf("%s/CONTCAR", f->dir), *to = xasprintf("%s/POSCAR", f->dir);
+	struct atoms *a = ctx;
+
+	(void)code;
+	if (s == NULL) {
+		a->err = *err;
+		return 1;
+	}
+	a->n = s->cell.n;
+	a->z = xmalloc((size_t)(s->cell.n ? s->cell.n : 1) * sizeof(*a->z));
+	memcpy(a->z, s->cell.z, (size_t)s->cell.n * sizeof(*a->z));
+	return 0;
+}
+
+/* The atoms of dir/name; -1 with why when it cannot be read or parsed. */
+static int
+read_atoms(const char *dir, const char *name, const char *hint, struct atoms *a, struct sbuf *why)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	struct sbuf t = SBUF_INIT;
+	size_t blank = 0;
+	int rc = -1;
+
+	memset(a, 0, sizeof(*a));
+	if (file_read(path, &t) == -1)
+		sbuf_addf(why, "%s", errno == ENOENT ? "missing" : strerror(errno));
+	else {
+		while (blank < t.len && strchr(" \t\r\n", t.s[blank]))
+			blank++;
+		if (blank == t.len)
+			sbuf_addstr(why, "empty");
+		else if (poscar_read(t.s, t.len, name, hint, keep_atoms, a, &a->err) != 0 || a->z == NULL)
+			sbuf_addf(why, "line %ld: %s", a->err.line, a->err.msg);
+		else
+			rc = 0;
+	}
+	sbuf_release(&t);
+	free(path);
+	return rc;
+}
+
+/* The species of a, in runs ("Ca F"): the hint that reads a VASP 4 CONTCAR like its POSCAR. */
+static void
+species_runs(const struct atoms *a, struct sbuf *out)
+{
+	for (int i = 0; i < a->n; i++)
+		if (i == 0 || a->z[i] != a->z[i - 1])
+			sbuf_addf(out, "%s%s", out->len ? " " : "", elem_symbol(a->z[i]));
+}
+
+int
+verr_contcar_complete(const char *dir, struct sbuf *why)
+{
+	struct atoms pos = { 0, NULL, HK_ERR_INIT }, con = { 0, NULL, HK_ERR_INIT };
+	struct sbuf hint = SBUF_INIT, pw = SBUF_INIT;
+	int ok = 0;
+
+	/* CONTCAR first: missing or empty says more than a POSCAR that cannot be read */
+	if (read_atoms(dir, "CONTCAR", NULL, &con, why) == -1 && why->len &&
+	    (strcmp(why->s, "missing") == 0 || strcmp(why->s, "empty") == 0))
+		goto out;
+	free(con.z);
+	con.z = NULL;
+	sbuf_reset(why);
+	if (read_atoms(dir, "POSCAR", NULL, &pos, &pw) == -1) {
+		sbuf_addf(why, "POSCAR cannot be read (%s) to compare", pw.s);
+		goto out;
+	}
+	species_runs(&pos, &hint);
+	if (read_atoms(dir, "CONTCAR", hint.s, &con, why) == 0) {
+		ok = con.n == pos.n && memcmp(con.z, pos.z, (size_t)pos.n * sizeof(*pos.z)) == 0;
+		if (!ok)
+			sbuf_addf(why, "not the atoms of POSCAR (%d atoms, %d in POSCAR, or another species order)",
+			    con.n, pos.n);
+	}
+out:
+	free(pos.z);
+	free(con.z);
+	sbuf_release(&hint);
+	sbuf_release(&pw);
+	return ok;
+}
+
+/*
+ * Copy dir/CONTCAR over dir/POSCAR: 1 when copied, 0 when not (why says
+ * why), -1 on a write error.  An NEB image's CONTCAR must be complete; a
+ * single calculation's, as custodian's, only there and not empty.
+ */
+static int
+contcar_to_poscar(const char *dir, int image, struct sbuf *why, struct hk_err *err)
+{
+	char *from = xasprintf("%s/CONTCAR", dir), *to = xasprintf("%s/POSCAR", dir);
 	struct sbuf c = SBUF_INIT;
 	int rc = 0;
 
-	if (file_read(from, &c) == 0 && c.len > 0) {
-		rc = file_write_atomic(to, c.s, c.len, f->err);
-		if (rc == 0)
-			sbuf_addf(next_action(f->actions), "CONTCAR -> POSCAR");
-	}
+	if (image && !verr_contcar_complete(dir, why))
+		;
+	else if (file_read(from, &c) == -1)
+		sbuf_addstr(why, errno == ENOENT ? "missing" : strerror(errno));
+	else if (c.len == 0)
+		sbuf_addstr(why, "empty");
+	else
+		rc = file_write_atomic(to, c.s, c.len, err) == 0 ? 1 : -1;
 	sbuf_release(&c);
 	free(from);
 	free(to);
 	return rc;
 }
 
+/*
+ * CONTCAR over POSCAR in each image whose CONTCAR is complete.  An NEB
+ * image's that is not is left alone, with a note; a missing one (no ionic
+ * step done) is no news.
+ */
+static int
+act_contcar(struct fix *f)
+{
+	struct sbuf copied = SBUF_INIT, notes = SBUF_INIT, why = SBUF_INIT;
+	int rc = 0;
+
+	for (int k = 1; k <= image_count(f) && rc == 0; k++) {
+		char *d = image_dir(f, k);
+		int c;
+		sbuf_reset(&why);
+		if ((c = contcar_to_poscar(d, f->nimages > 0, &why, f->err)) == 1)
+			sbuf_addf(&copied, "%s%02d", copied.len ? ", " : "", k);
+		else if (c == 0 && f->nimages > 0 && strcmp(why.s, "missing") != 0)
+			sbuf_addf(&notes, "; %02d/CONTCAR not copied: %s", k, why.s);
+		rc = c == -1 ? -1 : 0;
+		free(d);
+	}
+	if (copied.len) {
+		f->changed = 1;
+		sbuf_addstr(next_action(f->actions), "CONTCAR -> POSCAR");
+		if (f->nimages > 0)
+			sbuf_addf(f->actions, " in %s", copied.s);
+	}
+	if (notes.len)
+		sbuf_addstr(next_action(f->actions), notes.s + 2);
+	sbuf_release(&copied);
+	sbuf_release(&notes);
+	sbuf_release(&why);
+	return rc;
+}
+
 static void
 act_rm(struct fix *f, const char *name)
 {
-	char *path = xasprintf("%s/%s", f->dir, name);
+	int removed = 0;
 
-	if (unlink(path) == 0)
+	for (int k = 1; k <= image_count(f); k++) {
+		char *d = image_dir(f, k), *path = xasprintf("%s/%s", d, name);
+		removed |= unlink(path) == 0;
+		free(path);
+		free(d);
+	}
+	if (removed) {
+		f->changed = 1;
 		sbuf_addf(next_action(f->actions), "removed %s", name);
-	free(path);
+	}
 }
 
 static void
 set_tag(struct fix *f, const char *tag, const char *val)
 {
 	incar_set(&f->in, tag, val);
-	f->incar_changed = 1;
+	f->incar_changed = f->changed = 1;
 	sbuf_addf(next_action(f->actions), "INCAR %s = %s", tag, val);
 }
 
@@ -416,7 +644,7 @@ act_unset(struct fix *f, const struct action *a)
 	if (incar_get(&f->in, a->tag) == NULL)
 		return;
 	incar_unset(&f->in, a->tag);
-	f->incar_changed = 1;
+	f->incar_changed = f->changed = 1;
 	sbuf_addf(next_action(f->actions), "INCAR %s removed", a->tag);
 }
 
@@ -443,8 +671,8 @@ act_nbands(struct fix *f, const struct action *a)
 	char nb[32];
 	long v;
 
-	if (nbands(f->dir, a->x, &v) == -1) {
-		err_set(f->err, "%s: no NBANDS = in %s/OUTCAR to increase", f->key, f->dir);
+	if (nbands(f->dir, f->nimages, a->x, &v) == -1) {
+		err_set(f->err, "%s: no NBANDS = in %s%s/OUTCAR to increase", f->key, f->dir, f->nimages ? "/01" : "");
 		return -1;
 	}
 	snprintf(nb, sizeof(nb), "%ld", v);
@@ -456,7 +684,7 @@ static void
 act_ngrid(struct fix *f)
 {
 	struct grid_hint hint[3];
-	int n = fft_grid_hints(f->dir, hint);
+	int n = fft_grid_hints(f->dir, f->nimages, hint);
 
 	for (int g = 0; g < n; g++) {
 		char nb[32];
@@ -465,9 +693,18 @@ act_ngrid(struct fix *f)
 	}
 }
 
+/* VASP's optimizer tags, which VTST's optimizers need at IBRION = 3 and POTIM = 0. */
+static int
+optimizer_tag(const struct action *a)
+{
+	return a->kind != ACT_RM && a->tag && (strcasecmp(a->tag, "POTIM") == 0 || strcasecmp(a->tag, "IBRION") == 0);
+}
+
 static int
 apply(struct fix *f, const struct action *a)
 {
+	if (f->iopt > 0 && optimizer_tag(a))
+		return 0;	/* never: VTST would stop */
 	switch (a->kind) {
 	case ACT_END:
 		return 0;
@@ -500,13 +737,71 @@ apply(struct fix *f, const struct action *a)
 	return 0;
 }
 
+/* "brions in an NEB with IOPT 1": the calculation, for messages. */
+static void
+vtst_what(const struct fix *f, struct sbuf *out)
+{
+	sbuf_addf(out, "%s%s with IOPT %ld", f->key, f->nimages > 0 ? " in an NEB" : "", f->iopt);
+}
+
+/* The corrections for the nth occurrence of e's error, VTST's when its optimizers run; NULL when none. */
+static const struct action *
+corrections(const struct fix *f, const struct entry *e, int nth)
+{
+	const struct vtst_entry *v = f->iopt > 0 ? find_vtst(e->key) : NULL;
+	const struct action *a = v ? (nth == 0 ? v->first : nth == 1 ? v->second : NULL)
+	    : nth == 0 ? e->first : nth == 1 ? e->second : NULL;
+
+	return a == NULL || a[0].kind == ACT_END ? NULL : a;
+}
+
+/* Why no correction is left: VTST's limits said plainly, with what was noted on the way. */
+static void
+none_left(struct fix *f, const char *what, size_t noted)
+{
+	struct sbuf m = SBUF_INIT;
+
+	if (f->iopt > 0 && find_vtst(f->key)) {
+		vtst_what(f, &m);
+		sbuf_addstr(&m, ": POTIM must stay 0 and IBRION 3 for VTST's optimizers, and no other correction is left");
+	} else
+		sbuf_addf(&m, "%s: %s", f->key, what);
+	if (f->actions->len > noted)
+		sbuf_addf(&m, " (%s)", f->actions->s + noted + (noted ? 2 : 0));
+	err_set(f->err, "%s", m.s);
+	sbuf_release(&m);
+}
+
+/* Read dir/INCAR into f and the optimizer VTST runs. */
+static int
+load_incar(struct fix *f, const char *path)
+{
+	struct sbuf text = SBUF_INIT;
+	int rc = -1;
+
+	if (file_read(path, &text) == -1)
+		err_set(f->err, "%s: %s", path, strerror(errno));
+	else if (incar_parse(&f->in, text.s ? text.s : "", path, f->err) == 0 &&
+	    incar_get_long(&f->in, "IOPT", 0, 100, 0, &f->iopt, f->err) == 0)
+		rc = 0;
+	sbuf_release(&text);
+	return rc;
+}
+
 int
 verr_correct(const char *dir, const char *key, int nth, struct sbuf *actions, struct hk_err *err)
 {
+	return verr_correct_images(dir, 0, key, nth, actions, err);
+}
+
+int
+verr_correct_images(const char *dir, int nimages, const char *key, int nth, struct sbuf *actions,
+    struct hk_err *err)
+{
 	const struct entry *e = find(key);
 	const struct action *a;
-	struct fix f = { dir, key, INCAR_INIT, 0, actions, err };
-	struct sbuf text = SBUF_INIT;
+	struct fix f = { dir, key, nimages, INCAR_INIT, 0, 0, 0, actions, err };
+	size_t noted = actions->len;
 	char *path = NULL;
 	int rc = -1;
 
@@ -514,27 +809,26 @@ verr_correct(const char *dir, const char *key, int nth, struct sbuf *actions, st
 		err_set(err, "%s: no correction known", key);
 		return -1;
 	}
-	a = nth == 0 ? e->first : nth == 1 ? e->second : NULL;
-	if (a == NULL || a[0].kind == ACT_END) {
-		err_set(err, "%s: corrections exhausted", key);
-		return -1;
-	}
 	path = xasprintf("%s/INCAR", dir);
-	if (file_read(path, &text) == -1 || incar_parse(&f.in, text.s ? text.s : "", path, err) == -1) {
-		if (!err->msg[0])
-			err_set(err, "%s: %s", path, strerror(errno));
+	if (load_incar(&f, path) == -1)
+		goto out;
+	if ((a = corrections(&f, e, nth)) == NULL) {
+		none_left(&f, "corrections exhausted", noted);
 		goto out;
 	}
 	for (; a->kind != ACT_END; a++)
 		if (apply(&f, a) == -1)
 			goto out;
-	if (actions->len == 0) {
+	if (!f.changed) {
 		/* the first correction had nothing to change here: the second may */
-		if (nth == 0 && e->second[0].kind != ACT_END) {
-			rc = verr_correct(dir, key, 1, actions, err);
+		if (nth == 0 && corrections(&f, e, 1)) {
+			actions->len = noted;
+			if (actions->s)
+				actions->s[noted] = '\0';
+			rc = verr_correct_images(dir, nimages, key, 1, actions, err);
 			goto out;
 		}
-		err_set(err, "%s: nothing left to change", key);
+		none_left(&f, "nothing left to change", noted);
 		goto out;
 	}
 	if (f.incar_changed) {
@@ -548,7 +842,6 @@ verr_correct(const char *dir, const char *key, int nth, struct sbuf *actions, st
 	rc = 0;
 out:
 	incar_release(&f.in);
-	sbuf_release(&text);
 	free(path);
 	return rc;
 }

@@ -295,6 +295,118 @@ error.1
 "image":"start","error":"zpotrf","actions":"INCAR ISYM = 0"
 '
 
+# An NEB (make-neb -t neb: IMAGES = 5, VTST's LBFGS, IOPT = 1, IBRION = 3,
+# POTIM = 0) replays the recorded errors in its job directory, with the
+# endpoints' outputs (00/, 06/) from their own relaxations.  fake-vasp
+# stops, as VTST does, when IOPT > 0 and POTIM or IBRION are not 3 and 0.
+# Shown: the final state, what changed in INCAR, its optimizer tags, which
+# images' POSCAR came from CONTCAR, the backups, that the endpoints' outputs
+# are still in place, where each error was seen, the corrections, why it failed.
+NJ=calcs/mp-2741.F.0
+MKNEB='fetch-structures $DATA/structures/mp-2741_CaF2.cif | find-paths -n 1 | make-neb -q -t neb > jobs.jsonl &&
+	for e in 00 06; do gzip -dc $DATA/vasp/static_v51/OUTCAR.gz > '$NJ'/$e/OUTCAR && cp $DATA/vasp/OSZICAR.nonconv '$NJ'/$e/OSZICAR; done &&
+	cp -r calcs orig && run-vasp add jobs.jsonl 2>/dev/null'
+NEBSHOW='ls -d jobs/*/mp-2741.F.0.json; diff orig/mp-2741.F.0/INCAR '$NJ'/INCAR | grep "^[<>] [A-Z]";
+	grep -E "^(IOPT|IBRION|POTIM) " '$NJ'/INCAR | tr "\n" " "; echo;
+	printf "POSCAR from CONTCAR:"; for i in 01 02 03 04 05; do cmp -s orig/mp-2741.F.0/$i/POSCAR '$NJ'/$i/POSCAR || printf " %s" $i; done; echo;
+	(cd '$NJ' && ls -d error.*/* | tr "\n" " "); echo;
+	for e in 00/OUTCAR 00/OSZICAR 06/OUTCAR 06/OSZICAR; do cmp orig/mp-2741.F.0/$e '$NJ'/$e || exit 1; done && echo endpoints kept;
+	grep -o "\"error\":\"[^\"]*\",\"message\":\"[^\"]*\",\"attempt\":[0-9]*,\"time\":[^,]*,\"file\":\"[^\"]*\"" jobs/*/mp-2741.F.0.json | sed "s/\"time\":[^,]*,//";
+	grep -o "\"image\":\".\",\"error\":\"[^\"]*\",\"actions\":\"[^\"]*\"" jobs/*/mp-2741.F.0.json;
+	grep -o "\"last_error\":\"[^\"]*\"" jobs/*/mp-2741.F.0.json || :'
+neb_replay() { # name environment expected
+	expect "neb-$1" 0 "$MKNEB && $2 run-vasp topup -n 1 --poll 0.05 -c $FAKE 2>/dev/null && $WAIT && $NEBSHOW" "$3" ''
+}
+E=\$DATA/vasp/errors
+
+# BRIONS: custodian adds 0.1 to POTIM, which VTST refuses; FIRE instead
+neb_replay brions "FAKE_ERR=$E/vasp.brions" 'jobs/done/mp-2741.F.0.json
+< IOPT = 1
+> IOPT = 7
+IBRION = 3 POTIM = 0 IOPT = 7 
+POSCAR from CONTCAR: 01 02 03 04 05
+error.1/01 error.1/02 error.1/03 error.1/04 error.1/05 error.1/INCAR error.1/KPOINTS error.1/std_err.txt error.1/vasp.out 
+endpoints kept
+"error":"brions","message":"BRIONS problems: POTIM should be increased","attempt":1,"file":"vasp.out"
+"image":".","error":"brions","actions":"CONTCAR -> POSCAR in 01, 02, 03, 04, 05; INCAR IOPT = 7"
+'
+# ZBRENT: custodian's vtst_fixes, FIRE with tighter forces
+neb_replay zbrent "FAKE_ERR=$E/vasp.zbrent" 'jobs/done/mp-2741.F.0.json
+< EDIFF = 5E-05
+> EDIFF = 5e-06
+< NELMIN = 6
+> NELMIN = 8
+< IOPT = 1
+> IOPT = 7
+IBRION = 3 POTIM = 0 IOPT = 7 
+POSCAR from CONTCAR: 01 02 03 04 05
+error.1/01 error.1/02 error.1/03 error.1/04 error.1/05 error.1/INCAR error.1/KPOINTS error.1/std_err.txt error.1/vasp.out 
+endpoints kept
+"error":"zbrent","message":"ZBRENT: fatal internal in","attempt":1,"file":"vasp.out"
+"image":".","error":"zbrent","actions":"CONTCAR -> POSCAR in 01, 02, 03, 04, 05; INCAR EDIFF = 5e-06; INCAR NELMIN = 8; INCAR IOPT = 7"
+'
+
+# ZPOTRF: ISYM is 0 already, and MAXMOVE, not POTIM, is halved
+neb_replay zpotrf "FAKE_ERR=$E/zpotrf_vasp.out" 'jobs/done/mp-2741.F.0.json
+> MAXMOVE = 0.1
+IBRION = 3 POTIM = 0 IOPT = 1 
+POSCAR from CONTCAR:
+error.1/01 error.1/02 error.1/03 error.1/04 error.1/05 error.1/INCAR error.1/KPOINTS error.1/std_err.txt error.1/vasp.out 
+endpoints kept
+"error":"zpotrf","message":"LAPACK: Routine ZPOTRF failed","attempt":1,"file":"vasp.out"
+"image":".","error":"zpotrf","actions":"INCAR MAXMOVE = 0.1"
+'
+# an image VASP was killed in before it wrote CONTCAR: its POSCAR stays
+neb_replay empty-contcar "FAKE_ERR=$E/vasp.brions FAKE_CONTCAR_EMPTY=02" 'jobs/done/mp-2741.F.0.json
+< IOPT = 1
+> IOPT = 7
+IBRION = 3 POTIM = 0 IOPT = 7 
+POSCAR from CONTCAR: 01 03 04 05
+error.1/01 error.1/02 error.1/03 error.1/04 error.1/05 error.1/INCAR error.1/KPOINTS error.1/std_err.txt error.1/vasp.out 
+endpoints kept
+"error":"brions","message":"BRIONS problems: POTIM should be increased","attempt":1,"file":"vasp.out"
+"image":".","error":"brions","actions":"CONTCAR -> POSCAR in 01, 03, 04, 05; 02/CONTCAR not copied: empty; INCAR IOPT = 7"
+'
+# a CONTCAR cut inside its coordinates
+neb_replay truncated-contcar "FAKE_ERR=$E/vasp.zbrent FAKE_CONTCAR_CUT=04" 'jobs/done/mp-2741.F.0.json
+< EDIFF = 5E-05
+> EDIFF = 5e-06
+< NELMIN = 6
+> NELMIN = 8
+< IOPT = 1
+> IOPT = 7
+IBRION = 3 POTIM = 0 IOPT = 7 
+POSCAR from CONTCAR: 01 02 03 05
+error.1/01 error.1/02 error.1/03 error.1/04 error.1/05 error.1/INCAR error.1/KPOINTS error.1/std_err.txt error.1/vasp.out 
+endpoints kept
+"error":"zbrent","message":"ZBRENT: fatal internal in","attempt":1,"file":"vasp.out"
+"image":".","error":"zbrent","actions":"CONTCAR -> POSCAR in 01, 02, 03, 05; 04/CONTCAR not copied: line 13: truncated POSCAR: 4 of 35 atoms; INCAR EDIFF = 5e-06; INCAR NELMIN = 8; INCAR IOPT = 7"
+'
+# the error in one image's OUTCAR, not in standard output
+neb_replay error-in-image-outcar "FAKE_ERR=$E/vasp.brions FAKE_ERR_IN=03" 'jobs/done/mp-2741.F.0.json
+< IOPT = 1
+> IOPT = 7
+IBRION = 3 POTIM = 0 IOPT = 7 
+POSCAR from CONTCAR: 01 02 03 04 05
+error.1/01 error.1/02 error.1/03 error.1/04 error.1/05 error.1/INCAR error.1/KPOINTS error.1/std_err.txt error.1/vasp.out 
+endpoints kept
+"error":"brions","message":"BRIONS problems: POTIM should be increased","attempt":1,"file":"03/OUTCAR"
+"image":".","error":"brions","actions":"CONTCAR -> POSCAR in 01, 02, 03, 04, 05; INCAR IOPT = 7"
+'
+# BRIONS again with FIRE: nothing VTST allows is left, and the job says so
+neb_replay vtst-used-up "FAKE_ERR=$E/vasp.brions FAKE_ERRORS=2" 'jobs/failed/mp-2741.F.0.json
+< IOPT = 1
+> IOPT = 7
+IBRION = 3 POTIM = 0 IOPT = 7 
+POSCAR from CONTCAR: 01 02 03 04 05
+error.1/01 error.1/02 error.1/03 error.1/04 error.1/05 error.1/INCAR error.1/KPOINTS error.1/std_err.txt error.1/vasp.out error.2/01 error.2/02 error.2/03 error.2/04 error.2/05 error.2/INCAR error.2/KPOINTS error.2/std_err.txt error.2/vasp.out 
+endpoints kept
+"error":"brions","message":"BRIONS problems: POTIM should be increased","attempt":1,"file":"vasp.out"
+"error":"brions","message":"BRIONS problems: POTIM should be increased","attempt":1,"file":"vasp.out"
+"image":".","error":"brions","actions":"CONTCAR -> POSCAR in 01, 02, 03, 04, 05; INCAR IOPT = 7"
+"last_error":".: brions (VASP: BRIONS problems: POTIM should be increased) cannot be corrected: brions in an NEB with IOPT 7: POTIM must stay 0 and IBRION 3 for VTST'"'"'s optimizers, and no other correction is left"
+'
+
 # watched conditions: walltime (STOPCAR first, then CONTCAR kept for retry), frozen output
 expect walltime-stopcar 0 "$MK && run-vasp topup -n 1 --poll 0.05 --walltime 4 -c 'while [ ! -f STOPCAR ]; do sleep 0.1; done; echo stopped > CONTCAR' &&
 	$WAIT && ls jobs/failed && head -n 1 calcs/mp-2741.F.0/start/POSCAR && grep -o '\"last_error\":\"[^\"]*\"' jobs/failed/*.json &&
