@@ -169,14 +169,14 @@ drain: jobs.jsonl | params
 	$(TOPUP) --wait
 	run-vasp -s $(STATE) status
 
-# run-vasp files each job that finished in $(STATE)/done, failed or aborted
-# (a directory's time says when one came or went); collect -u keeps one
-# current record per job, replaced when the job changed; its line of counts
-# (new, replaced, kept) goes to standard error even off a terminal, for
-# scripts/topup's log.
-results.jsonl: $(wildcard $(STATE)/done $(STATE)/failed $(STATE)/aborted) | params
+# collect -u keeps one current record per job, replaced when the job
+# changed.  It runs every time: a job that finished while it ran is newer
+# than the state directory's time that make would compare, and only
+# collect's own stamps can tell (they cost a stat per file, not a read).
+# Its line of counts (new, replaced, kept) goes to standard error even off
+# a terminal, for scripts/topup's log.
+results.jsonl: FORCE | params
 	collect -u $@ -S $(STATE) -p plots $(CALCS)
-	touch $@
 
 status: | params
 	@run-vasp -s $(STATE) status
