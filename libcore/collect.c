@@ -269,7 +269,7 @@ result_of(struct run_files *j, const char *path)
 	qsort(j->img, (size_t)j->nimg, sizeof(j->img[0]), cmp_image);
 	nimg = j->nimg;
 	energies_of(j, &en);
-	complete = en.have == nimg && (j->layout == RUN_PLAIN ? nimg == 1 : nimg >= 3);
+	complete = en.have == nimg && (run_is_single(j) ? nimg == 1 : nimg >= 3);
 	if (complete && layout_problem(j, en.problems))
 		complete = 0;
 	if (complete && settings_problem(j, en.problems))
@@ -281,7 +281,7 @@ result_of(struct run_files *j, const char *path)
 	json_object_set(res, "kind", json_object_get(j->rec, "kind"));
 	json_object_set_new(res, "images", image_names(j));
 	json_object_set_new(res, "energies", en.list);
-	if (complete && j->layout != RUN_PLAIN)
+	if (complete && !run_is_single(j))
 		add_barriers(res, kind, en.e, nimg);
 	json_object_set_new(res, "converged", json_boolean(complete && en.allconv));
 	json_object_set_new(res, "converged_images", en.conv);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "jobqueue.h"
+#include "jobstate.h"
 #include "jobshow.h"
 #include "num.h"
 #include "sbuf.h"
@@ -108,9 +109,7 @@ show_attempt(struct shower *w, const json_t *rec, const json_t *a)
 static void
 show_stderr(struct shower *w, const json_t *rec)
 {
-	static const char *const s3[] = { "start", "mid", "end", NULL }, *const one[] = { ".", NULL };
-	const char *kind = str(rec, "kind", "static3");
-	const char *const *images = strcmp(kind, "neb") == 0 ? one : s3;
+	const char *const *images = js_run_dirs(str(rec, "kind", "static3"));
 	struct sbuf t = SBUF_INIT;
 
 	for (int k = 0; images[k]; k++) {

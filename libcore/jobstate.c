@@ -617,3 +617,11 @@ js_dir_busy(const char *dir, struct sbuf *who)
 	free(path);
 	return busy;
 }
+
+const char *const *
+js_run_dirs(const char *kind)
+{
+	static const char *const s3[] = { "start", "mid", "end", NULL }, *const one[] = { ".", NULL };
+
+	return kind && (strcmp(kind, "neb") == 0 || strcmp(kind, "relax") == 0) ? one : s3;
+}

@@ -110,6 +110,14 @@ void js_dir_lock_note(int fd, const char *text);
 /* 1 when some process holds dir's lock (who, when not NULL, gets which), 0 when none does. */
 int js_dir_busy(const char *dir, struct sbuf *who);
 
+/*
+ * The directories, relative to a job's own, where its calculator runs, by
+ * the job's kind: start, mid and end for static3 (and a kind not known);
+ * the job directory itself for an NEB (VASP runs its images from there)
+ * and for a relaxation.  A static, NULL-terminated list.
+ */
+const char *const *js_run_dirs(const char *kind);
+
 /* Seconds since the epoch, with a fraction. */
 double js_now(void);
 

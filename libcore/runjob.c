@@ -757,15 +757,14 @@ neb_images(const char *dir, int *n, struct hk_err *err)
 static int
 run_images(struct run *r)
 {
-	static const char *const s3[] = { "start", "mid", "end", NULL }, *const one[] = { ".", NULL };
 	const char *dir = json_string_value(json_object_get(r->rec, "dir"));
 	const char *kind = json_string_value(json_object_get(r->rec, "kind"));
-	const char *const *images = kind && strcmp(kind, "neb") == 0 ? one : s3;
+	const char *const *images = js_run_dirs(kind);
 	struct hk_err e = HK_ERR_INIT;
 	int failed = 0;
 
 	r->nimages = 0;
-	if (images == one && neb_images(dir, &r->nimages, &e) == -1)
+	if (kind && strcmp(kind, "neb") == 0 && neb_images(dir, &r->nimages, &e) == -1)
 		return failed_because(NULL, r->rec, "not run: %s", e.msg);
 	for (int k = 0; images[k] && !failed; k++) {
 		struct sbuf d = SBUF_INIT;

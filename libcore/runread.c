@@ -263,7 +263,7 @@ static int
 read_dir(struct reading *rd, const char *dir, struct hk_err *err)
 {
 	struct dirent **top = NULL;
-	int n = scandir(dir, &top, NULL, alphasort);
+	int n = scandir(dir, &top, NULL, alphasort), step;
 
 	if (n < 0) {
 		err_set(err, "%s: %s", dir, strerror(errno));
@@ -278,6 +278,11 @@ read_dir(struct reading *rd, const char *dir, struct hk_err *err)
 				take_file(rd, "job.json", path);
 			else if (S_ISDIR(st.st_mode) && image_name_ok(d))
 				read_image_dir(rd, path, d);
+			else if (S_ISREG(st.st_mode) && output_of(d, &step) != OUT_NONE) {
+				char *rel = xasprintf("./%s", d);
+				take_file(rd, rel, path);
+				free(rel);
+			}
 		}
 		free(path);
 		free(top[i]);
@@ -306,6 +311,17 @@ unsafe_name(const char *m)
 	return 0;
 }
 
+/* 1 if the path's first component names an image directory. */
+static int
+first_is_image(const char *m)
+{
+	char *first = xstrndup(m, strcspn(m, "/"));
+	int rc = image_name_ok(first);
+
+	free(first);
+	return rc;
+}
+
 /* Members are <id>/REL or REL, maybe behind "./". */
 static void
 take_archive_member(struct reading *rd, struct archive *a, const char *path, const char *m)
@@ -320,7 +336,13 @@ take_archive_member(struct reading *rd, struct archive *a, const char *path, con
 	if (slash && (strcmp(slash + 1, "job.json") == 0 || strchr(slash + 1, '/')))
 		rel = slash + 1;
 	sbuf_addf(&label, "%s:%s", path, m);
-	take_member(rd, rel, ar_pull, a, label.s);
+	if (slash && rel == m && !strchr(slash + 1, '/') && !first_is_image(m)) {
+		/* <id>/FILE: the job directory's own file, a relaxation's output */
+		char *top = xasprintf("./%s", slash + 1);
+		take_member(rd, top, ar_pull, a, label.s);
+		free(top);
+	} else
+		take_member(rd, rel, ar_pull, a, label.s);
 	sbuf_release(&label);
 }
 
@@ -454,6 +476,41 @@ plain_kind(const struct run_image *im)
 	return v->nsw > 1 ? "relax" : "run";
 }
 
+/* 1 if the run's calculation is in its own directory (image "."): a relaxation, a plain run. */
+int
+run_is_single(const struct run_files *r)
+{
+	const char *kind = json_string_value(json_object_get(r->rec, "kind"));
+
+	return r->layout == RUN_PLAIN || (kind && strcmp(kind, "relax") == 0);
+}
+
+/*
+ * A job's own directory holds its result only for a single calculation;
+ * otherwise its results are in the image directories (VTST writes none at
+ * the top), and the other way round.
+ */
+static void
+keep_images_of_kind(struct run_files *r)
+{
+	int single, n = 0;
+
+	if (r->rec == NULL)
+		return;
+	single = run_is_single(r);
+	for (int k = 0; k < r->nimg; k++) {
+		struct run_image *im = &r->img[k];
+		if ((strcmp(im->name, ".") == 0) == single)
+			r->img[n++] = *im;
+		else {
+			free(im->name);
+			free(im->why);
+			free(im->kpoints);
+		}
+	}
+	r->nimg = n;
+}
+
 /* The job record of a run that has none. */
 static json_t *
 made_up_record(const struct run_files *r, const char *path)
@@ -489,6 +546,8 @@ run_read(const char *path, struct hk_err *err)
 	}
 	if (rc == 0 && rd.r->rec == NULL && (rd.r->layout == RUN_NEB || rd.r->layout == RUN_PLAIN))
 		rd.r->rec = made_up_record(rd.r, path);
+	if (rc == 0)
+		keep_images_of_kind(rd.r);
 	if (rc == 0 && rd.r->rec == NULL) {
 		if (rd.err)
 			err_set(err, "%s", rd.err);

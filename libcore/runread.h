@@ -4,7 +4,8 @@
  *
  * Four layouts are read:
  *   job      a directory with make-neb's job.json and image directories
- *            (start, mid, end for static3; 00 ... N+1 for neb);
+ *            (start, mid, end for static3; 00 ... N+1 for neb), or for a
+ *            relaxation (kind relax) its outputs in the directory itself;
  *   archive  the same tree packed as <id>.tar.gz or .tgz, read in place;
  *   neb      a VTST NEB run: image directories 00 ... N+1, no job.json;
  *   plain    a VASP run: OUTCAR, OSZICAR or vasprun.xml in the directory.
@@ -59,6 +60,9 @@ void run_files_free(struct run_files *r);
  * "_" ("../data/vasp/si_relax" -> "data.vasp.si_relax").  The caller frees it.
  */
 char *run_id_of_path(const char *path);
+
+/* 1 if the run is one calculation in its own directory (a relaxation job, a plain run). */
+int run_is_single(const struct run_files *r);
 
 /* 1 if path names an archive (.tar.gz, .tgz). */
 int run_is_archive(const char *path);

@@ -1,0 +1,42 @@
+#!/bin/sh
+# The DFT hierarchy by hand, with ff-calc for VASP: shared endpoint
+# relaxations run and collected, NEBs prepared from them, run, collected.
+. "$(dirname "$0")/../lib.sh"
+
+S='$DATA/structures'
+JOBS="fetch-structures -q $S/mp-2741_CaF2.cif | find-paths -q -n 2 | make-neb -q -t neb -i 3 --idpp --climb --relax-endpoints -d calcs > jobs.jsonl"
+RUN="run-vasp topup -n 2 --wait --poll 0.05 -c 'ff-calc -q' 2>/dev/null"
+KIND="grep '\"kind\":\"relax\"' jobs.jsonl > relax.jsonl && grep '\"kind\":\"neb\"' jobs.jsonl > neb.jsonl"
+F="grep -o '\"id\":\"[^\"]*\"\\|\"kind\":\"[a-z]*\"\\|\"state\":\"[a-z-]*\"\\|\"converged\":[a-z]*,\"converged_images\"\\|\"energy_barrier\"' | sed 's/,\"converged_images\"//'"
+
+# fluorite: both hops' endpoints are one vacancy orbit of the supercell
+expect one-relaxation 0 "$JOBS && $KIND && wc -l < relax.jsonl && wc -l < neb.jsonl" '1
+2
+' ''
+# a relaxation job runs in its own directory and is collected as one (the
+# hops, not run yet, are not finished)
+expect relaxation-runs 0 "$JOBS && $KIND && run-vasp add relax.jsonl 2>/dev/null && $RUN && collect -S jobs calcs | $F" '"id":"mp-2741.Fvac2.m166977b8"
+"state":"done"
+"kind":"relax"
+"converged":true
+' ''
+# and archived, it reads the same
+expect relaxation-archived 0 "$JOBS && $KIND && run-vasp add relax.jsonl 2>/dev/null && $RUN && collect -q -S jobs calcs/mp-2741.Fvac2.m166977b8 > a &&
+	collect -q -S jobs -a arch calcs/mp-2741.Fvac2.m166977b8 > /dev/null && collect -q -S jobs arch | sed 's/\"archive\":\"[^\"]*\"/WHERE/' > b &&
+	sed 's/\"dir\":\"[^\"]*\"/WHERE/' a | cmp - b && echo same" 'same
+' ''
+# then the NEBs, prepared from the relaxed parent, run to a barrier
+expect nebs-from-parents 0 "$JOBS && $KIND && run-vasp add relax.jsonl 2>/dev/null && $RUN && make-neb --prepare calcs/mp-2741.F.0 calcs/mp-2741.F.1 &&
+	ls calcs/mp-2741.F.0 | tr '\\n' ' ' && echo && run-vasp add neb.jsonl 2>/dev/null && $RUN && collect -S jobs calcs/mp-2741.F.0 calcs/mp-2741.F.1 | $F" '00 01 02 03 04 INCAR KPOINTS POTCAR.spec job.json 
+"id":"mp-2741.F.0"
+"state":"done"
+"kind":"neb"
+"energy_barrier"
+"converged":true
+"id":"mp-2741.F.1"
+"state":"done"
+"kind":"neb"
+"energy_barrier"
+"converged":true
+' ''
+finish
