@@ -540,8 +540,10 @@ waiting_row(struct sbuf *out, const json_t *rec, int csv)
 	size_t i;
 
 	sbuf_addstr(&why, "waiting for");
+	/* (a hop whose endpoints are one relaxation names it twice) */
 	json_array_foreach(json_object_get(rec, "parents"), i, v)
-		sbuf_addf(&why, "%s %s", i ? "," : "", json_string_value(v) ? json_string_value(v) : "?");
+		if (i == 0 || !json_equal(v, json_array_get(json_object_get(rec, "parents"), i - 1)))
+			sbuf_addf(&why, "%s %s", i ? "," : "", json_string_value(v) ? json_string_value(v) : "?");
 	json_object_set_new(r, "last_error", json_string(why.s));
 	list_row(out, r, JS_WAITING, csv);
 	json_decref(r);
