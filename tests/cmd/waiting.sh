@@ -72,4 +72,35 @@ $R,done,2
 \"id\":\"mp-2741.F.0\" \"energy_barrier\":0 \"id\":\"mp-2741.F.1\" \"energy_barrier\":0 
 " "~^run-vasp: $R: lost run: process [0-9]+ is gone; its calculator \\(process group [0-9]+\\) was still running: stopped\$"
 
+# hops registered after their parent is done wait for the next sync; a
+# preparation interrupted after its marker (the move to ready not made) and
+# one interrupted before it (images without the marker) are finished there
+expect settled-by-sync 0 "$JOBS && $KIND && run-vasp -q add relax.jsonl && $RUN && run-vasp -q add neb.jsonl && ls jobs/waiting &&
+	make-neb --prepare calcs/mp-2741.F.0 && mkdir calcs/mp-2741.F.1/00 && touch calcs/mp-2741.F.1/00/junk && run-vasp -q sync && ls jobs/waiting jobs/ready &&
+	ls calcs/mp-2741.F.1/00 | tr '\\n' ' ' && echo && $RUN && $TRIES" "mp-2741.F.0.json
+mp-2741.F.1.json
+jobs/ready:
+001000000002.mp-2741.F.0.json
+001000000003.mp-2741.F.1.json
+
+jobs/waiting:
+OSZICAR OUTCAR POSCAR 
+id,state,attempts
+mp-2741.F.0,done,1
+mp-2741.F.1,done,1
+$R,done,1
+" ''
+# a hop that cannot be prepared (its parent's CONTCAR is gone) fails, why
+# said; retried, it waits again and is prepared once the CONTCAR is back
+expect prepare-fails-retry-waits 0 "$JOBS && $KIND && run-vasp -q add relax.jsonl && $RUN && mv calcs/$R/CONTCAR c && run-vasp -q add neb.jsonl && run-vasp -q sync 2> e;
+	{ cat e && run-vasp list --state failed | sed -n 2p | sed 's/.*  //'; } | sed \"s|\$PWD|D|\" && mv c calcs/$R/CONTCAR && run-vasp -q retry mp-2741.F.0 && ls jobs/ready && $RUN && $TRIES | sed \"s|\$PWD|D|\"" "run-vasp: mp-2741.F.0: not prepared: D/calcs/$R: no CONTCAR (is the relaxation done?)
+run-vasp: mp-2741.F.1: not prepared: D/calcs/$R: no CONTCAR (is the relaxation done?)
+not prepared: D/calcs/$R: no CONTCAR (is the relaxation done?)
+001000000002.mp-2741.F.0.json
+id,state,attempts
+mp-2741.F.0,done,1
+mp-2741.F.1,failed,0
+$R,done,1
+" ""
+
 finish
