@@ -400,7 +400,7 @@ jq_abort(const char *root, char *const *ids, int n, const struct jq_note *note)
 		    (rec = js_load(path, &e)) != NULL;
 		free(path);
 		if (!found) {
-			note_job(note, ids[i], "not ready, waiting, blocked, queued or running");
+			note_job(note, ids[i], "not ready, queued or running");
 			bad = 1;
 			continue;
 		}
