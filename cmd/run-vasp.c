@@ -202,8 +202,8 @@ cmd_status(struct ctx *c, int argc, char **argv)
 
 	if (argc <= 1) {
 		jq_count(c->root, &n);
-		fprintf(c->cli.out, "ready %ld\nqueued %ld\nrunning %ld\ndone %ld\nfailed %ld\naborted %ld\n",
-		    n.n[JS_READY], n.queued, n.running, n.n[JS_DONE], n.n[JS_FAILED], n.n[JS_ABORTED]);
+		fprintf(c->cli.out, "ready %ld\nqueued %ld\nrunning %ld\ndone %ld\nfailed %ld\naborted %ld\nwaiting %ld\nblocked %ld\n",
+		    n.n[JS_READY], n.queued, n.running, n.n[JS_DONE], n.n[JS_FAILED], n.n[JS_ABORTED], n.n[JS_WAITING], n.n[JS_BLOCKED]);
 	}
 	for (int i = 1; i < argc; i++) {
 		json_t *rec = jq_status(c->root, argv[i]);
@@ -252,7 +252,7 @@ static const struct command {
 	{ "list", cmd_list, "run-vasp list [--state S] [--csv]", "one line per job (of state S), with why it failed", 0 },
 	{ "show", cmd_jobs, "run-vasp show id ...", "a job's whole history: attempts, errors, corrections, stderr", 1 },
 	{ "abort", cmd_jobs, "run-vasp abort id ...", "stop jobs (kill or scancel): aborted", 1 },
-	{ "retry", cmd_jobs, "run-vasp retry --failed | id ...", "failed or aborted jobs back to the front of ready", 1 },
+	{ "retry", cmd_jobs, "run-vasp retry --failed | id ...", "failed or aborted jobs back to the front of ready (or waiting)", 1 },
 	{ "forget", cmd_jobs, "run-vasp forget id ...", "drop jobs that are not active from the state directory", 1 },
 	{ "sync", cmd_sync, "run-vasp sync", "runs that died or that Slurm no longer has become failed (lost run)", 0 },
 	{ "help", cmd_help, "run-vasp help [command]", "more on a command", 0 },

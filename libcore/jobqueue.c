@@ -8,6 +8,7 @@
 
 #include "csv.h"
 #include "jobqueue.h"
+#include "jobwait.h"
 #include "jsonw.h"
 #include "num.h"
 #include "sbuf.h"
@@ -139,6 +140,11 @@ jq_topup(const char *root, const struct exec_opts *eo, long max, struct jq_topup
 	out->started = 0;
 	if ((lock = js_lock(root, err)) < 0)
 		return -1;
+	/* jobs whose parents are done (a run that could not settle them, a crash) */
+	if (jw_settle(root, note, err) == -1) {
+		js_unlock(lock);
+		return -1;
+	}
 	js_list(root, JS_ACTIVE, &list, &out->active);
 	free_list(list, out->active);
 	js_list(root, JS_READY, &list, &nready);
@@ -240,6 +246,9 @@ jq_sync_noted(const char *root, const struct jq_note *note, struct hk_err *err)
 	for (int i = 0; i < n; i++)
 		lost += sync_one(root, list[i], note);
 	free_list(list, n);
+	/* children of the jobs just finished or lost: ready or blocked */
+	if (jw_settle(root, note, err) == -1)
+		lost = -1;
 	js_unlock(lock);
 	return lost;
 }
@@ -259,6 +268,12 @@ round_line(const char *root, int round, int started, struct hk_err *out)
 	jq_count(root, &n);
 	err_set(out, "round %d: started %d; ready %ld, queued %ld, running %ld, done %ld, failed %ld, aborted %ld", round,
 	    started, n.n[JS_READY], n.queued, n.running, n.n[JS_DONE], n.n[JS_FAILED], n.n[JS_ABORTED]);
+	/* (only when there are: the line stays what it was for jobs without parents) */
+	if (n.n[JS_WAITING] + n.n[JS_BLOCKED] > 0) {
+		size_t len = strlen(out->msg);
+		snprintf(out->msg + len, sizeof(out->msg) - len, ", waiting %ld, blocked %ld", n.n[JS_WAITING],
+		    n.n[JS_BLOCKED]);
+	}
 }
 
 int
@@ -320,11 +335,17 @@ jq_retry_failed_noted(const char *root, const struct jq_note *note, struct hk_er
 	js_list(root, JS_FAILED, &list, &n);
 	for (int i = 0; i < n; i++) {
 		char *id = js_id_of(list[i], JS_FAILED);
-		if (calculator_still_runs(root, JS_FAILED, id, note) || js_move(root, id, JS_FAILED, JS_READY, 1, err) == -1)
+		char *path = js_path(root, JS_FAILED, list[i]);
+		enum js_state to = jw_retry_state(path);
+		if (calculator_still_runs(root, JS_FAILED, id, note) || js_move(root, id, JS_FAILED, to, 1, err) == -1)
 			bad = 1;
+		free(path);
 		free(id);
 	}
 	free_list(list, n);
+	/* their children blocked: waiting again */
+	if (jw_settle(root, note, err) == -1)
+		bad = -1;
 	js_unlock(lock);
 	return bad;
 }
@@ -345,16 +366,21 @@ jq_retry(const char *root, char *const *ids, int n, const struct jq_note *note, 
 	for (int i = 0; i < n; i++) {
 		struct hk_err e = HK_ERR_INIT;
 		enum js_state st;
-		if (js_find(root, ids[i], &st, NULL) == -1 || (st != JS_FAILED && st != JS_ABORTED)) {
+		char *path = NULL;
+		if (js_find(root, ids[i], &st, &path) == -1 || (st != JS_FAILED && st != JS_ABORTED)) {
 			note_job(note, ids[i], "not failed or aborted");
 			bad = 1;
 		} else if (calculator_still_runs(root, st, ids[i], note)) {
 			bad = 1;
-		} else if (js_move(root, ids[i], st, JS_READY, 1, &e) == -1) {
+		} else if (js_move(root, ids[i], st, jw_retry_state(path), 1, &e) == -1) {
 			note_err(note, &e);
 			bad = 1;
 		}
+		free(path);
 	}
+	/* their children blocked: waiting again */
+	if (jw_settle(root, note, err) == -1)
+		bad = -1;
 	js_unlock(lock);
 	return bad;
 }
@@ -369,7 +395,8 @@ jq_abort(const char *root, char *const *ids, int n, const struct jq_note *note)
 		enum js_state st;
 		char *path = NULL;
 		json_t *rec = NULL;
-		int found = js_find(root, ids[i], &st, &path) == 0 && (st == JS_ACTIVE || st == JS_READY) &&
+		int found = js_find(root, ids[i], &st, &path) == 0 &&
+		    (st == JS_ACTIVE || st == JS_READY || st == JS_WAITING || st == JS_BLOCKED) &&
 		    (rec = js_load(path, &e)) != NULL;
 		free(path);
 		if (!found) {
@@ -502,6 +529,27 @@ str_or(const json_t *rec, const char *key, const char *dflt)
 	return s ? s : dflt;
 }
 
+static void list_row(struct sbuf *out, const json_t *rec, enum js_state st, int csv);
+
+/* A waiting job's line says what it waits for, as its last error. */
+static void
+waiting_row(struct sbuf *out, const json_t *rec, int csv)
+{
+	json_t *r = json_deep_copy(rec), *v;
+	struct sbuf why = SBUF_INIT;
+	size_t i;
+
+	sbuf_addstr(&why, "waiting for");
+	/* (a hop whose endpoints are one relaxation names it twice) */
+	json_array_foreach(json_object_get(rec, "parents"), i, v)
+		if (i == 0 || !json_equal(v, json_array_get(json_object_get(rec, "parents"), i - 1)))
+			sbuf_addf(&why, "%s %s", i ? "," : "", json_string_value(v) ? json_string_value(v) : "?");
+	json_object_set_new(r, "last_error", json_string(why.s));
+	list_row(out, r, JS_WAITING, csv);
+	json_decref(r);
+	sbuf_release(&why);
+}
+
 /* One line of list for rec, in state st, appended to out. */
 static void
 list_row(struct sbuf *out, const json_t *rec, enum js_state st, int csv)
@@ -513,6 +561,8 @@ list_row(struct sbuf *out, const json_t *rec, enum js_state st, int csv)
 	/* queued or running is in the content; the directory says the rest */
 	if (st != JS_ACTIVE || state == NULL)
 		state = js_state_name(st);
+	if (st == JS_WAITING && !json_object_get(rec, "last_error"))
+		return waiting_row(out, rec, csv);
 	jq_time_text(json_number_value(json_object_get(rec, "submitted")), sub, sizeof(sub));
 	jq_time_text(json_number_value(json_object_get(rec, "started")), sta, sizeof(sta));
 	jq_time_text(json_number_value(json_object_get(rec, "ended")), end, sizeof(end));

@@ -20,7 +20,7 @@
 #include "strset.h"
 #include "xalloc.h"
 
-static const char *const names[JS_NSTATES] = { "ready", "active", "done", "failed", "aborted" };
+static const char *const names[JS_NSTATES] = { "ready", "active", "done", "failed", "aborted", "waiting", "blocked" };
 
 char *
 js_path(const char *root, enum js_state s, const char *name)
@@ -364,9 +364,25 @@ known_elsewhere(const char *root, const char *id)
 	return found;
 }
 
+/* A non-empty array of strings. */
+static int
+parent_ids(const json_t *a)
+{
+	size_t i;
+	json_t *v;
+
+	if (!json_is_array(a) || json_array_size(a) == 0)
+		return 0;
+	json_array_foreach(a, i, v)
+		if (!json_is_string(v))
+			return 0;
+	return 1;
+}
+
 int
 js_add(const char *root, const json_t *job, struct strset *ready, int *added, struct hk_err *err)
 {
+	const json_t *parents = json_object_get(job, "parents");
 	enum js_state st;
 	const char *id;
 	char *path;
@@ -380,15 +396,23 @@ js_add(const char *root, const json_t *job, struct strset *ready, int *added, st
 		err_set(err, "job record %s has no \"dir\"", id);
 		return -1;
 	}
+	if (parents != NULL && !parent_ids(parents)) {
+		err_set(err, "job record %s: \"parents\" is not an array of ids", id);
+		return -1;
+	}
 	if (ready ? strset_has(ready, id) || known_elsewhere(root, id) : js_find(root, id, &st, NULL) == 0)
 		return 0;
-	long seq = next_seq(root, 0);
-	s = json_pack("{s:s,s:s,s:O,s:O,s:i,s:f}", "id", id, "state", "ready", "dir", json_object_get(job, "dir"),
-	    "kind", json_object_get(job, "kind") ? json_object_get(job, "kind") : json_null(), "attempts", 0,
-	    "added", js_now());
+	s = json_pack("{s:s,s:s,s:O,s:O,s:i,s:f}", "id", id, "state", parents ? "waiting" : "ready", "dir",
+	    json_object_get(job, "dir"), "kind", json_object_get(job, "kind") ? json_object_get(job, "kind") : json_null(),
+	    "attempts", 0, "added", js_now());
 	json_object_set_new(s, "errors", json_array());
 	json_object_set_new(s, "corrections", json_array());
-	path = xasprintf("%s/ready/%012ld.%s.json", root, seq, id);
+	if (parents) {
+		json_object_set_new(s, "parents", json_deep_copy(parents));
+		path = js_job_path(root, JS_WAITING, id);
+	} else {
+		path = xasprintf("%s/ready/%012ld.%s.json", root, next_seq(root, 0), id);
+	}
 	rc = js_save(path, s, err);
 	free(path);
 	json_decref(s);

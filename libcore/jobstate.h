@@ -4,6 +4,8 @@
  *   ROOT/ready/<seq>.<id>.json   waiting, in priority order (names sort)
  *   ROOT/active/<id>.json        queued or running
  *   ROOT/done/<id>.json, ROOT/failed/<id>.json, ROOT/aborted/<id>.json
+ *   ROOT/waiting/<id>.json       its parents (the record's "parents") not all done
+ *   ROOT/blocked/<id>.json       a parent failed or was aborted ("blocked_by")
  *   ROOT/seq, ROOT/lock
  *
  * The directory a file is in is the job's state; a transition is one
@@ -21,7 +23,7 @@
 
 #include "err.h"
 
-enum js_state { JS_READY, JS_ACTIVE, JS_DONE, JS_FAILED, JS_ABORTED, JS_NSTATES };
+enum js_state { JS_READY, JS_ACTIVE, JS_DONE, JS_FAILED, JS_ABORTED, JS_WAITING, JS_BLOCKED, JS_NSTATES };
 
 const char *js_state_name(enum js_state s);
 int js_state_parse(const char *s, enum js_state *out);
@@ -59,7 +61,9 @@ int js_save_existing(const char *path, const json_t *rec, struct hk_err *err);
 
 /*
  * Register a job from its job record (needs "id" and "dir") as ready, after
- * every job already known.  *added is 0 when the id is known (nothing
+ * every job already known; a record with "parents" (an array of ids) is
+ * registered waiting instead, its file remembering them (jobwait.h moves
+ * it on).  *added is 0 when the id is known (nothing
  * changes).  Call with the lock held.  ready, when not NULL, holds the ids
  * in ready/ (js_ready_ids) and is kept up to date, so that adding n jobs
  * does not read the ready directory n times.

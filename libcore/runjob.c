@@ -16,6 +16,7 @@
 #include "executor.h"
 #include "fileio.h"
 #include "jobstate.h"
+#include "jobwait.h"
 #include "jsonw.h"
 #include "linerd.h"
 #include "runjob.h"
@@ -802,6 +803,17 @@ take_dir_lock(struct run *r, const char *root, const char *id, struct hk_err *er
 	return -1;
 }
 
+/*
+ * Move on the jobs waiting for this one.  A child that cannot be prepared
+ * is failed with why (jobwait.h), nothing for this job's run: only a
+ * state directory that cannot be read is an error.
+ */
+static int
+settle_children(const char *root, struct hk_err *err)
+{
+	return jw_settle_locked(root, NULL, err) == -1 ? -1 : 0;
+}
+
 int
 runjob(const char *root, const char *id, const struct runjob_opts *o, struct hk_err *err)
 {
@@ -839,6 +851,9 @@ runjob(const char *root, const char *id, const struct runjob_opts *o, struct hk_
 		rc = 1;
 	else if (js_move(root, id, JS_ACTIVE, failed ? JS_FAILED : JS_DONE, 0, err) == 0)
 		rc = failed;
+	/* the jobs that waited for this one: ready (prepared) or blocked, at once */
+	if (rc >= 0 && settle_children(root, err) == -1)
+		rc = -1;
 out:
 	if (r.lock >= 0)
 		close(r.lock);

@@ -33,6 +33,8 @@ running 0
 done 0
 failed 0
 aborted 0
+waiting 0
+blocked 0
 ' ''
 expect topup-none-ready 3 "$MK && run-vasp forget mp-2741.F.0 mp-2741.F.1 && run-vasp topup -n 4" '' 'run-vasp: 0 started, 0 active, 0 ready
 '
