@@ -5,8 +5,9 @@
 #include <unistd.h>
 
 #include "fileio.h"
-#include "jsonw.h"
+#include "finished.h"
 #include "jobwait.h"
+#include "jsonw.h"
 #include "nebprep.h"
 #include "rec.h"
 #include "sbuf.h"
@@ -59,27 +60,28 @@ parent_where(const json_t *rec, const char *child_dir, const char *pid)
 
 enum parent_stand { P_DONE, P_WAIT, P_BLOCKS };
 
-/* How parent pid stands; when done, *where (the caller frees it) is set where it can be found, else NULL. */
+/*
+ * How parent pid stands, by runs (the state directory read once per
+ * settle, finished.h); when done, *where (the caller frees it) is set
+ * where it can be found, else NULL.
+ */
 static enum parent_stand
-parent_stand(const char *root, const char *pid, const char *child_dir, char **where)
+parent_stand(const struct runs *runs, const char *pid, const char *child_dir, char **where)
 {
 	struct hk_err e = HK_ERR_INIT;
-	enum js_state st;
-	char *path = NULL;
+	const char *path = NULL;
+	int st = runs_state(runs, pid, &path);
 	json_t *rec;
 
 	*where = NULL;
-	if (js_find(root, pid, &st, &path) == -1)
+	if (st < 0)
 		return P_WAIT;
-	if (st == JS_FAILED || st == JS_ABORTED || st == JS_BLOCKED) {
-		free(path);
+	if (st == JS_FAILED || st == JS_ABORTED || st == JS_BLOCKED)
 		return P_BLOCKS;
-	}
 	if (st == JS_DONE && (rec = js_load(path, &e)) != NULL) {
 		*where = parent_where(rec, child_dir, pid);
 		json_decref(rec);
 	}
-	free(path);
 	return st == JS_DONE ? P_DONE : P_WAIT;
 }
 
@@ -175,7 +177,7 @@ release_one(const char *root, const char *id, json_t *rec, char *const where[2],
 
 /* Settle waiting job file name: 1 when it became ready. */
 static int
-settle_waiting(const char *root, const char *name, const struct jq_note *note)
+settle_waiting(const char *root, const struct runs *runs, const char *name, const struct jq_note *note)
 {
 	struct hk_err e = HK_ERR_INIT;
 	char *id = js_id_of(name, JS_WAITING), *path = js_path(root, JS_WAITING, name), *where[2] = { NULL, NULL };
@@ -187,7 +189,7 @@ settle_waiting(const char *root, const char *name, const struct jq_note *note)
 	for (size_t i = 0; rec && i < n && blocker == NULL; i++) {
 		const char *pid = json_string_value(json_array_get(parents, i));
 		char *w = NULL;
-		enum parent_stand ps = pid ? parent_stand(root, pid, dir ? dir : ".", &w) : P_WAIT;
+		enum parent_stand ps = pid ? parent_stand(runs, pid, dir ? dir : ".", &w) : P_WAIT;
 		if (ps == P_BLOCKS)
 			blocker = pid;
 		done += ps == P_DONE && w != NULL;
@@ -248,6 +250,7 @@ free_list(char **list, int n)
 int
 jw_settle(const char *root, const struct jq_note *note, struct hk_err *err)
 {
+	struct runs *runs = NULL;
 	char **list;
 	int n, ready = 0;
 
@@ -261,8 +264,14 @@ jw_settle(const char *root, const struct jq_note *note, struct hk_err *err)
 		err_set(err, "%s/waiting: %s", root, strerror(errno));
 		return -1;
 	}
+	/* every job's state read once, not a search of the state directory per parent */
+	if (n > 0 && (runs = runs_load(root, err)) == NULL) {
+		free_list(list, n);
+		return -1;
+	}
 	for (int i = 0; i < n; i++)
-		ready += settle_waiting(root, list[i], note);
+		ready += settle_waiting(root, runs, list[i], note);
+	runs_free(runs);
 	free_list(list, n);
 	return ready;
 }
