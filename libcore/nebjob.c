@@ -437,6 +437,47 @@ write_neb(const char *tmp, const char *id, const struct built *b, const struct v
 	return rc == 0 ? write_inputs(tmp, v, err) : -1;
 }
 
+/*
+ * What a job or result of a lower tier says of its own calculation: none
+ * of it describes this job, so none is carried over as if it did (a
+ * barrier of tier A read as tier B's would be silently wrong).
+ */
+static int
+lower_tier_field(const char *key)
+{
+	static const char *const own[] = {
+		"dir", "archive", "kind", "nimages", "natoms", "mover", "closest", "idpp", "parents",
+		"endpoint_maps", "interpolation", "preset", "kpoints_rule", "kpoints", "potcar", "hubbard",
+		"vacancy_charge", "nelect", "state", "images", "energies", "energies_relative", "energy_barrier",
+		"barrier_forward", "barrier_backward", "highest_image", "converged", "converged_images",
+		"endpoints_converged", "walltime", "problems", "suspect", "run_state", "attempts", "last_error",
+		"stamp", "previous",
+	};
+
+	for (size_t k = 0; k < sizeof(own) / sizeof(own[0]); k++)
+		if (strcmp(key, own[k]) == 0)
+			return 1;
+	return 0;
+}
+
+/* "previous": the lower tier's job this one was built from (its kind, where it is, what it gave). */
+static void
+add_previous(json_t *job, const json_t *rec)
+{
+	static const char *const kept[] = {
+		"kind", "dir", "archive", "state", "run_state", "energy_barrier", "converged", "energies", "parents",
+	};
+	json_t *prev;
+
+	if (json_object_get(rec, "kind") == NULL)
+		return;
+	prev = json_object();
+	for (size_t k = 0; k < sizeof(kept) / sizeof(kept[0]); k++)
+		if (json_object_get(rec, kept[k]))
+			json_object_set(prev, kept[k], json_object_get(rec, kept[k]));
+	json_object_set_new(job, "previous", prev);
+}
+
 static json_t *
 job_record(const json_t *rec, const struct nebjob_opts *o, const char *dir, const struct built *b,
     const struct job_inputs *ji, const struct vasp_files *v)
@@ -458,8 +499,9 @@ job_record(const json_t *rec, const struct nebjob_opts *o, const char *dir, cons
 	json_object_set_new(job, "supercell", json_pack("{s:[[iii][iii][iii]]}", "matrix", b->m[0][0], b->m[0][1],
 	    b->m[0][2], b->m[1][0], b->m[1][1], b->m[1][2], b->m[2][0], b->m[2][1], b->m[2][2]));
 	json_object_foreach((json_t *)rec, key, val)
-		if (json_object_get(job, key) == NULL)
+		if (json_object_get(job, key) == NULL && !lower_tier_field(key))
 			json_object_set(job, key, val);
+	add_previous(job, rec);
 	return job;
 }
 

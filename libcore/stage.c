@@ -6,14 +6,15 @@
 
 /*
  * find-paths derives paths from a structure: fed paths it would find hops
- * of hops.  measure and make-neb work on one hop; a job or a result is a
- * hop already taken further.  run-vasp add registers jobs.  rank orders
- * any table, so it is not here.
+ * of hops.  measure works on one hop; a job or a result is a hop already
+ * taken further.  make-neb builds the next tier from a lower tier's
+ * results too (a result carries its hop).  run-vasp add registers jobs.
+ * rank orders any table, so it is not here.
  */
 static const struct stage_reader readers[] = {
 	{ "find-paths", STAGE_BIT(STAGE_STRUCTURE), "structure records (fetch-structures' output)" },
 	{ "measure", PATHS, "path records (find-paths' output)" },
-	{ "make-neb", PATHS, "path records (find-paths' or measure's output)" },
+	{ "make-neb", PATHS | STAGE_BIT(STAGE_RESULT), "path records (find-paths' or measure's output) or results (collect's)" },
 	{ "run-vasp", STAGE_BIT(STAGE_JOB), "job records (make-neb's output)" },
 };
 

@@ -39,4 +39,18 @@ expect nebs-from-parents 0 "$JOBS && $KIND && run-vasp add relax.jsonl 2>/dev/nu
 "energy_barrier"
 "converged":true
 ' ''
+# Tier to tier by records: tier A's static3 results, ranked, build tier B's
+# NEBs; nothing of tier A's calculation is carried as tier B's own (the one
+# barrier in a tier B record is under "previous"), and tier B runs by
+# itself: relaxation, then the waiting NEB.
+TA="fetch-structures -q $S/mp-2741_CaF2.cif | find-paths -q -n 2 | make-neb -q -t static3 -d a > ja.jsonl && run-vasp -s sa add ja.jsonl 2>/dev/null &&
+	run-vasp -s sa topup -n 2 --wait --poll 0.05 -c 'ff-calc -q' 2>/dev/null && collect -q -u ra.jsonl -S sa a"
+expect tier-a-to-b 0 "$TA && rank -q -w 'energy_barrier < 5' -b energy_barrier -n 1 ra.jsonl | make-neb -q -t neb -i 3 --relax-endpoints -d b > jb.jsonl &&
+	grep -c '\"kind\":\"neb\".*\"previous\":{\"kind\":\"static3\",\"dir\":\"a/mp-2741[.]F[.][01]\",\"state\":\"done\",\"run_state\":\"done\",\"energy_barrier\"' jb.jsonl &&
+	grep '\"kind\":\"neb\"' jb.jsonl | grep -o '\"energy_barrier\"' | wc -l &&
+	run-vasp -s sb add jb.jsonl 2>/dev/null && run-vasp -s sb topup -n 2 --wait --poll 0.05 -c 'ff-calc -q' 2>/dev/null &&
+	collect -q -S sb b | grep -c '^{\"id\":\"mp-2741[.]F[.][01]\",\"state\":\"done\",\"kind\":\"neb\".*\"energy_barrier\":[0-9.]*,\"barrier_forward\"'" '1
+1
+1
+' ''
 finish

@@ -229,9 +229,9 @@ expect idpp-opens-path 0 "$Q | sed -n 2p > p2 && make-neb -q -t neb -i 5 -d lin 
 ' ''
 
 # records of another stage: named, with what make-neb reads
-expect wrong-stage-structures 2 "fetch-structures $S/mp-2741_CaF2.cif | make-neb -q -d c > j; s=\$?; cat j; exit \$s" '' "make-neb: -:1: a structure record (fetch-structures' output); make-neb reads path records (find-paths' or measure's output)
+expect wrong-stage-structures 2 "fetch-structures $S/mp-2741_CaF2.cif | make-neb -q -d c > j; s=\$?; cat j; exit \$s" '' "make-neb: -:1: a structure record (fetch-structures' output); make-neb reads path records (find-paths' or measure's output) or results (collect's)
 "
-expect wrong-stage-jobs 2 "$P | make-neb -q -d a > j && make-neb -q -d b j > k; s=\$?; ls b; cat k; exit \$s" '' "make-neb: j:1: a job record (make-neb's output); make-neb reads path records (find-paths' or measure's output)
+expect wrong-stage-jobs 2 "$P | make-neb -q -d a > j && make-neb -q -d b j > k; s=\$?; ls b; cat k; exit \$s" '' "make-neb: j:1: a job record (make-neb's output); make-neb reads path records (find-paths' or measure's output) or results (collect's)
 "
 
 finish
