@@ -196,10 +196,11 @@ cli_open_output(struct cli *c, const char *path)
 	c->out_path = xstrdup(path);
 	c->out_tmp = xmalloc(strlen(path) + 32);
 	sprintf(c->out_tmp, "%s.tmp.%ld", path, (long)getpid());
+	/* before the file exists: a signal between the two would leave it */
+	remove_tmp_on_signals(c->out_tmp);
 	fd = open(c->out_tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
 	if (fd == -1 || (c->out = fdopen(fd, "w")) == NULL)
 		cli_fatal(c, "%s: cannot create: %s", path, strerror(errno));
-	remove_tmp_on_signals(c->out_tmp);
 	return 0;
 }
 
