@@ -61,7 +61,7 @@ table_says_who_reads_what(void **state)
 	const struct { const char *prog, *text; int ok; } cases[] = {
 		{ "find-paths", path, 0 }, { "measure", path, 1 }, { "measure", measured, 1 },
 		{ "measure", job, 0 }, { "make-neb", measured, 1 }, { "make-neb", job, 0 },
-		{ "make-neb", result, 0 }, { "run-vasp", job, 1 }, { "run-vasp", path, 0 },
+		{ "make-neb", result, 1 }, { "run-vasp", job, 1 }, { "run-vasp", path, 0 },
 		{ "rank", result, 1 }, { "rank", path, 1 }, { "measure", "{\"id\":\"x\"}", 1 },
 	};
 
