@@ -21,9 +21,9 @@ caught() { # signal input command...
 }
 for sc in INT:130 TERM:143; do
 	sig=${sc%:*} code=${sc#*:} said=
-	# sh reports a job that SIGTERM ended
-	[ $sig = TERM ] && said='Terminated
-'
+	# sh may report a job that SIGTERM ended ("Terminated"), or not: when
+	# the job was reaped while sh was busy elsewhere, it says nothing
+	[ $sig = TERM ] && said='*'
 
 	expect "fetch-structures-$sig" 0 "$(caught $sig "$S/s.jsonl" fetch-structures -q)" "1
 $code
