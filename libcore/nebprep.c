@@ -17,6 +17,7 @@
 #include "rec.h"
 #include "runread.h"
 #include "sbuf.h"
+#include "tarball.h"
 #include "xalloc.h"
 
 /* The files of a parent that a preparation uses. */
@@ -76,18 +77,12 @@ read_member(struct archive *a, struct sbuf *out)
 static int
 read_archive(const char *path, struct parent_files *pf, struct hk_err *err)
 {
-	struct archive *a = archive_read_new();
+	struct archive *a = tarball_open_read(path, err);
 	struct archive_entry *ae;
 	int r, rc = 0;
 
-	archive_read_support_filter_all(a);
-	archive_read_support_format_tar(a);
-	archive_read_support_format_gnutar(a);
-	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
-		err_set(err, "%s: %s", path, archive_error_string(a));
-		archive_read_free(a);
+	if (a == NULL)
 		return -1;
-	}
 	while (rc == 0 && (r = archive_read_next_header(a, &ae)) == ARCHIVE_OK) {
 		const char *m = archive_entry_pathname(ae);
 		int k = m && archive_entry_filetype(ae) == AE_IFREG ? member_file(m) : -1;

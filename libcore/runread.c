@@ -12,6 +12,7 @@
 #include "runread.h"
 #include "sbuf.h"
 #include "source.h"
+#include "tarball.h"
 #include "xalloc.h"
 
 /* The output files read: OSZICAR, OUTCAR, vasprun.xml, as indices of run_image.step. */
@@ -349,18 +350,12 @@ take_archive_member(struct reading *rd, struct archive *a, const char *path, con
 static int
 read_archive(struct reading *rd, const char *path, struct hk_err *err)
 {
-	struct archive *a = archive_read_new();
+	struct archive *a = tarball_open_read(path, err);
 	struct archive_entry *ae;
 	int r, rc = 0;
 
-	archive_read_support_filter_all(a);
-	archive_read_support_format_tar(a);
-	archive_read_support_format_gnutar(a);
-	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
-		err_set(err, "%s: %s", path, archive_error_string(a));
-		archive_read_free(a);
+	if (a == NULL)
 		return -1;
-	}
 	while ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK) {
 		const char *m = archive_entry_pathname(ae);
 		if (m == NULL)

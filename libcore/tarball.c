@@ -323,6 +323,22 @@ check_member(struct archive *a, const char *path, const char *dir, const struct 
 	return rc;
 }
 
+struct archive *
+tarball_open_read(const char *path, struct hk_err *err)
+{
+	struct archive *a = archive_read_new();
+
+	archive_read_support_filter_all(a);
+	archive_read_support_format_tar(a);
+	archive_read_support_format_gnutar(a);
+	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
+		err_set(err, "%s: %s", path, archive_error_string(a));
+		archive_read_free(a);
+		return NULL;
+	}
+	return a;
+}
+
 static int
 verify_list(const char *path, const char *dir, const char *id, const struct flist *f, struct hk_err *err)
 {

@@ -22,6 +22,14 @@
 char *tarball_path(const char *archive_dir, const char *id);
 
 /*
+ * A job's archive at path opened for reading its members in place (tar,
+ * any compression); NULL with err.  The caller frees it with
+ * archive_read_free.
+ */
+struct archive;
+struct archive *tarball_open_read(const char *path, struct hk_err *err);
+
+/*
  * Write the files of dir (named <id>/...) into the archive at path,
  * atomically, replacing any file there.
  */
