@@ -70,7 +70,7 @@ mp-2741.F.0,done,slurm
 COMPLETED hk-mp-2741.F.0
 ' ''
 expect slurm-running-abort 0 "$MK && $UNTIL && run-vasp topup -n 2 -e slurm --poll 0.05 -c 'sleep 300' 2>/dev/null &&
-	until_state mp-2741.F.1 running && run-vasp status | grep -E '^(queued|running) ' &&
+	until_state mp-2741.F.0 running && until_state mp-2741.F.1 running && run-vasp status | grep -E '^(queued|running) ' &&
 	id=\$(run-vasp list --csv | grep F.1 | cut -d, -f5) && run-vasp abort mp-2741.F.0 mp-2741.F.1 && sleep 2 &&
 	squeue -t all -h -o '%T' -j \$id,\$id && run-vasp status | grep -v ' 0\$'" 'queued 0
 running 2
