@@ -14,10 +14,14 @@
 #include "fileio.h"
 #include "fire.h"
 #include "lattice.h"
+#include "linerd.h"
 #include "neb.h"
+#include "nebjob.h"
 #include "num.h"
 #include "poscar.h"
+#include "rec.h"
 #include "vasp_in.h"
+#include "vasp_out.h"
 #include "xalloc.h"
 
 #define MAX_IMAGES 98
@@ -128,10 +132,10 @@ keep_cell(void *ctx, struct structure *s, const struct hk_err *e, int code)
 }
 
 static int
-image_load(struct image *im, const char *dir, struct hk_err *err)
+image_load_file(struct image *im, const char *dir, const char *name, struct hk_err *err)
 {
 	struct sbuf text = SBUF_INIT;
-	char *path = xasprintf("%s/POSCAR", dir);
+	char *path = xasprintf("%s/%s", dir, name);
 	int rc;
 
 	memset(im, 0, sizeof(*im));
@@ -155,6 +159,12 @@ image_load(struct image *im, const char *dir, struct hk_err *err)
 	for (int i = 0; i < im->c.n; i++)
 		lat_frac_to_cart(im->c.lattice, im->c.frac[i], im->x + 3 * i);
 	return 0;
+}
+
+static int
+image_load(struct image *im, const char *dir, struct hk_err *err)
+{
+	return image_load_file(im, dir, "POSCAR", err);
 }
 
 static void
@@ -396,6 +406,8 @@ struct ctx {
 	double ftol;		/* the criterion in force (EDIFFG < 0) or energy */
 	int climbing, stopped;
 	struct hk_err absurd;	/* why an energy was no result; msg empty when none was */
+	int fixed[2];		/* NEB endpoint 00, N+1 holds its output: not computed */
+	double efixed[2];	/* its energy, from its OUTCAR */
 };
 
 /* FIRE's callback for a relaxation: the measure is EDIFFG's. */
@@ -567,8 +579,15 @@ run_band(struct ctx *c, struct image *im, int n, struct hk_err *err)
 	/* the endpoints first, remembering where they started */
 	for (int k = 0; k < 2; k++) {
 		struct image *end = &im[k ? n - 1 : 0];
+		/* where its POSCAR has it: an endpoint taken from its CONTCAR has moved from there too */
 		x0[k] = xmalloc(dim * sizeof(double));
-		memcpy(x0[k], end->x, dim * sizeof(double));
+		for (int i = 0; i < end->c.n; i++)
+			lat_frac_to_cart(end->c.lattice, end->c.frac[i], x0[k] + 3 * i);
+		/* as VASP: an endpoint that holds its output is not computed, nor its files touched */
+		if (c->fixed[k]) {
+			end->e = c->efixed[k];
+			continue;
+		}
 		/* tighter than the band, so that no image can slip below them */
 		if (run_single(c, end, k ? "NEB endpoint (last), relaxed" : "NEB endpoint (first), relaxed", 0.1,
 		    err) == -1)
@@ -611,15 +630,15 @@ out:
 
 /* The atoms that move more than 0.5 Å from a to b (minimum image). */
 static unsigned char *
-movers(const struct image *a, const struct image *b)
+movers(const struct cell *a, const struct cell *b)
 {
-	unsigned char *m = xcalloc((size_t)a->c.n, 1);
+	unsigned char *m = xcalloc((size_t)a->n, 1);
 
-	for (int i = 0; i < a->c.n; i++) {
+	for (int i = 0; i < a->n; i++) {
 		double f[3], r[3];
 		for (int k = 0; k < 3; k++)
-			f[k] = b->c.frac[i][k] - a->c.frac[i][k] - round(b->c.frac[i][k] - a->c.frac[i][k]);
-		lat_frac_to_cart(a->c.lattice, f, r);
+			f[k] = b->frac[i][k] - a->frac[i][k] - round(b->frac[i][k] - a->frac[i][k]);
+		lat_frac_to_cart(a->lattice, f, r);
 		m[i] = r[0] * r[0] + r[1] * r[1] + r[2] * r[2] > 0.25;
 	}
 	return m;
@@ -633,19 +652,152 @@ movers(const struct image *a, const struct image *b)
  * energy.  With a == b (outside an NEB, or endpoints not relaxed) it is a.
  */
 static double *
-anchors_between(const struct image *a, const struct image *b)
+anchors_between(const struct cell *a, const struct cell *b)
 {
-	double *x = xmalloc((size_t)a->c.n * 3 * sizeof(double));
+	double *x = xmalloc((size_t)a->n * 3 * sizeof(double));
 
-	for (int i = 0; i < a->c.n; i++) {
-		double f[3], r[3];
+	for (int i = 0; i < a->n; i++) {
+		double f[3], r[3], xa[3];
 		for (int k = 0; k < 3; k++)
-			f[k] = b->c.frac[i][k] - a->c.frac[i][k] - round(b->c.frac[i][k] - a->c.frac[i][k]);
-		lat_frac_to_cart(a->c.lattice, f, r);
+			f[k] = b->frac[i][k] - a->frac[i][k] - round(b->frac[i][k] - a->frac[i][k]);
+		lat_frac_to_cart(a->lattice, f, r);
+		lat_frac_to_cart(a->lattice, a->frac[i], xa);
 		for (int k = 0; k < 3; k++)
-			x[3 * i + k] = a->x[3 * i + k] + 0.5 * r[k];
+			x[3 * i + k] = xa[k] + 0.5 * r[k];
 	}
 	return x;
+}
+
+/*
+ * 1 when dir/OUTCAR is a finished run with an energy (into *e), as the
+ * endpoint relaxations a VTST user copies into 00 and N+1 are; else 0.
+ */
+static int
+endpoint_output(const char *dir, double *e)
+{
+	char *path = xasprintf("%s/OUTCAR", dir);
+	struct hk_err err = HK_ERR_INIT;
+	struct vasp_run r;
+	FILE *f = fopen(path, "r");
+	int ok = 0;
+
+	if (f) {
+		vasp_run_init(&r);
+		ok = outcar_parse(linerd_pull_file, f, path, &r, &err) == 0 && r.has_energy && r.finished &&
+		    isfinite(r.e0);
+		fclose(f);
+		if (ok)
+			*e = r.e0;
+	}
+	free(path);
+	return ok;
+}
+
+/*
+ * The hop's endpoints before their relaxations, from make-neb's record
+ * dir/job.json, into p: 1 when it has them and they are the atoms of a;
+ * 0 (p empty) when there is no such record or it has no hop.
+ */
+static int
+unrelaxed_ends(const char *dir, const struct cell *a, struct neb_path *p)
+{
+	char *path = xasprintf("%s/job.json", dir);
+	struct sbuf text = SBUF_INIT;
+	struct hk_err err = HK_ERR_INIT;
+	json_t *job = NULL;
+	int ok = 0;
+
+	if (file_read(path, &text) == 0 && (job = rec_parse(text.s ? text.s : "", text.len, path, 1, &err)) != NULL &&
+	    nebjob_path(job, 7.0, p, &err) == 0)
+		ok = p->start.n == a->n && p->end.n == a->n &&
+		    memcmp(p->start.z, a->z, (size_t)a->n * sizeof(int)) == 0 &&
+		    memcmp(p->end.z, a->z, (size_t)a->n * sizeof(int)) == 0;
+	if (!ok) {
+		neb_path_release(p);
+		*p = (struct neb_path)NEB_PATH_INIT;
+	}
+	json_decref(job);
+	sbuf_release(&text);
+	free(path);
+	return ok;
+}
+
+/*
+ * The springs of m (o->tether > 0): the atoms that do not hop held midway
+ * between the band's ends.  With an endpoint's output given, the
+ * endpoints are relaxed structures, held by their relaxations to where
+ * they stood before; the band's springs then hold the atoms there too,
+ * the hop's unrelaxed endpoints of job.json, so that its images and the
+ * given endpoint energies come from one model.
+ */
+static void
+set_tethers(struct ff_model *m, const char *dir, const struct image *im, int n, const struct ctx *c,
+    const struct ffcalc_opts *o)
+{
+	struct neb_path ref = NEB_PATH_INIT;
+	const struct cell *a = &im[0].c, *b = &im[n - 1].c;
+
+	if ((c->fixed[0] || c->fixed[1]) && unrelaxed_ends(dir, a, &ref)) {
+		a = &ref.start;
+		b = &ref.end;
+		if (o->say)
+			o->say(o->say_ctx, "springs hold the atoms where the endpoint relaxations held them: job.json's "
+			    "unrelaxed endpoints");
+	}
+	unsigned char *loose = movers(a, b);
+	double *anchor = anchors_between(a, b);
+	ff_tether(m, o->tether, anchor, loose);
+	free(loose);
+	free(anchor);
+	neb_path_release(&ref);
+}
+
+/*
+ * The structure of an endpoint that holds its output: the CONTCAR beside
+ * its OUTCAR, the structure that OUTCAR's energy is of, when there is one
+ * with the POSCAR's atoms (ff-calc's own endpoint relaxation of an
+ * earlier run left it); else the POSCAR, as VTST has it.  Into im->x;
+ * im->c keeps the POSCAR's.  1 when it is the CONTCAR.
+ */
+static int
+endpoint_structure(struct image *im)
+{
+	struct image con;
+	struct hk_err err = HK_ERR_INIT;
+	char *path = xasprintf("%s/CONTCAR", im->dir);
+	int use = 0;
+
+	memset(&con, 0, sizeof(con));
+	if (access(path, F_OK) == 0 && image_load_file(&con, im->dir, "CONTCAR", &err) == 0)
+		use = con.c.n == im->c.n && memcmp(con.c.z, im->c.z, (size_t)im->c.n * sizeof(int)) == 0;
+	if (use)
+		memcpy(im->x, con.x, (size_t)im->c.n * 3 * sizeof(double));
+	image_release(&con);
+	free(path);
+	return use;
+}
+
+/* Which NEB endpoints hold their output, into c, with their structures; said to the caller. */
+static int
+fixed_endpoints(struct ctx *c, struct image *im, int n, const struct ffcalc_opts *o, struct hk_err *err)
+{
+	for (int k = 0; k < 2; k++) {
+		struct image *end = &im[k ? n - 1 : 0];
+		if (!(c->fixed[k] = endpoint_output(end->dir, &c->efixed[k])))
+			continue;
+		if (energy_sane(c->efixed[k], end->c.n, end->dir, err) == -1) {
+			err_prefix(err, "%s/OUTCAR", end->dir);
+			return -1;
+		}
+		int from_contcar = endpoint_structure(end);
+		if (o->say) {
+			char msg[320];
+			snprintf(msg, sizeof(msg), "%s: endpoint energy %.8f eV from its OUTCAR, of its %s; not computed",
+			    end->dir, c->efixed[k], from_contcar ? "CONTCAR" : "POSCAR");
+			o->say(o->say_ctx, msg);
+		}
+	}
+	return 0;
 }
 
 /* The rows of a parameter table left out, to the caller. */
@@ -704,13 +856,6 @@ ffcalc_run(const char *dir, const struct ffcalc_opts *o, struct hk_err *err)
 		err_prefix(err, "%s/POSCAR", im[0].dir);
 		goto out;
 	}
-	if (o->tether > 0) {
-		unsigned char *loose = movers(&im[0], &im[n - 1]);
-		double *anchor = anchors_between(&im[0], &im[n - 1]);
-		ff_tether(&m, o->tether, anchor, loose);
-		free(loose);
-		free(anchor);
-	}
 	if (o->say) {
 		char msg[256];
 		snprintf(msg, sizeof(msg), "ff-calc (hopkit %s): %d atoms, net charge %+d, %s", HOPKIT_VERSION, m.n, charge,
@@ -719,7 +864,11 @@ ffcalc_run(const char *dir, const struct ffcalc_opts *o, struct hk_err *err)
 		if (p.isif != 2 && p.isif != 0 && p.isif != 1)
 			o->say(o->say_ctx, "ISIF asks for the cell to change; ff-calc moves the ions only");
 	}
-	struct ctx c = { dir, o, &p, &m, NULL, 0, 0, 0, 0, HK_ERR_INIT };
+	struct ctx c = { dir, o, &p, &m, NULL, 0, 0, 0, 0, HK_ERR_INIT, { 0, 0 }, { 0, 0 } };
+	if (p.images > 0 && fixed_endpoints(&c, im, n, o, err) == -1)
+		goto out;
+	if (o->tether > 0)
+		set_tethers(&m, dir, im, n, &c, o);
 	rc = p.images > 0 ? run_band(&c, im, n, err) : run_single(&c, &im[0], p.nsw > 0 && p.ibrion > 0 ?
 	    "relaxation of the ions" : "single point", 1, err);
 out:

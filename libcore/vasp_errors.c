@@ -543,22 +543,22 @@ out:
 
 /*
  * Copy dir/CONTCAR over dir/POSCAR: 1 when copied, 0 when not (why says
- * why), -1 on a write error.  An NEB image's CONTCAR must be complete; a
- * single calculation's, as custodian's, only there and not empty.
+ * why), -1 on a write error.  Only a complete CONTCAR is copied, in a
+ * single calculation as in an NEB image: VASP killed while writing it
+ * leaves one cut short, and a POSCAR made from it would stop the restart
+ * or run it on fewer atoms.
  */
 static int
-contcar_to_poscar(const char *dir, int image, struct sbuf *why, struct hk_err *err)
+contcar_to_poscar(const char *dir, struct sbuf *why, struct hk_err *err)
 {
 	char *from = xasprintf("%s/CONTCAR", dir), *to = xasprintf("%s/POSCAR", dir);
 	struct sbuf c = SBUF_INIT;
 	int rc = 0;
 
-	if (image && !verr_contcar_complete(dir, why))
+	if (!verr_contcar_complete(dir, why))
 		;
 	else if (file_read(from, &c) == -1)
 		sbuf_addstr(why, errno == ENOENT ? "missing" : strerror(errno));
-	else if (c.len == 0)
-		sbuf_addstr(why, "empty");
 	else
 		rc = file_write_atomic(to, c.s, c.len, err) == 0 ? 1 : -1;
 	sbuf_release(&c);
@@ -568,9 +568,9 @@ contcar_to_poscar(const char *dir, int image, struct sbuf *why, struct hk_err *e
 }
 
 /*
- * CONTCAR over POSCAR in each image whose CONTCAR is complete.  An NEB
- * image's that is not is left alone, with a note; a missing one (no ionic
- * step done) is no news.
+ * CONTCAR over POSCAR in each image whose CONTCAR is complete.  One that
+ * is not is left alone, with a note; a missing one (no ionic step done) is
+ * no news.
  */
 static int
 act_contcar(struct fix *f)
@@ -582,10 +582,15 @@ act_contcar(struct fix *f)
 		char *d = image_dir(f, k);
 		int c;
 		sbuf_reset(&why);
-		if ((c = contcar_to_poscar(d, f->nimages > 0, &why, f->err)) == 1)
+		if ((c = contcar_to_poscar(d, &why, f->err)) == 1)
 			sbuf_addf(&copied, "%s%02d", copied.len ? ", " : "", k);
-		else if (c == 0 && f->nimages > 0 && strcmp(why.s, "missing") != 0)
-			sbuf_addf(&notes, "; %02d/CONTCAR not copied: %s", k, why.s);
+		else if (c == 0 && strcmp(why.s, "missing") != 0) {
+			if (f->nimages > 0)
+				sbuf_addf(&notes, "; %02d/", k);
+			else
+				sbuf_addstr(&notes, "; ");
+			sbuf_addf(&notes, "CONTCAR not copied: %s", why.s);
+		}
 		rc = c == -1 ? -1 : 0;
 		free(d);
 	}

@@ -117,6 +117,43 @@ ENDS="for k in 00 04; do mkdir r\$k && cp \$k/POSCAR r\$k && printf 'IBRION = 2\
 expect neb-relaxed-endpoints 0 "$(job mp-2741_CaF2.cif 0 '-t neb -i 3 --idpp') && cd calcs/* && $ENDS && ff-calc -q && tail -qn 1 00/OSZICAR 04/OSZICAR | awk '{ e[NR] = \$5 } END { d = e[1] - e[2]; print (d < 1e-6 && d > -1e-6) ? \"ends equal\" : d }'" 'ends equal
 ' ''
 
+# Endpoints that hold their relaxations' outputs (OUTCAR, OSZICAR, the relaxed
+# structure as POSCAR), as VTST users and make-neb's preparation lay them out:
+# as VASP, ff-calc computes only the interior images.  The endpoints' files
+# stay byte for byte (and none is added), their energies are the relaxations'
+# (collect's first and last energy), and the band's springs hold the
+# framework where the relaxations held it (job.json's unrelaxed endpoints), so
+# the barrier is the one the band gives with its endpoints relaxed by it.
+OUTS="for k in 00 04; do mkdir r\$k && cp \$k/POSCAR r\$k && printf 'IBRION = 2\nNSW = 200\nEDIFFG = -0.002\n' > r\$k/INCAR && (cd r\$k && ff-calc -q) &&
+	cp r\$k/CONTCAR \$k/POSCAR && cp r\$k/OUTCAR r\$k/OSZICAR \$k && cp -r \$k o\$k || exit 1; done"
+ENERGIES="collect . | grep -o '\"energies\":\[[^]]*\]' | tr -d '\"energis:[]' | tr ',' ' '"
+GIVEN="awk '/energy\\(sigma->0\\)/ { e = \$NF } END { print e }'"
+expect neb-endpoint-outputs-kept 0 "$(job mp-2741_CaF2.cif 0 '-t neb -i 3 --idpp') && cd calcs/* && $OUTS && ff-calc > out &&
+	grep -c 'endpoint energy .* from its OUTCAR, of its POSCAR; not computed' out && diff -r o00 00 && diff -r o04 04 && echo untouched &&
+	$ENERGIES | awk -v a=\$($GIVEN r00/OUTCAR) -v b=\$($GIVEN r04/OUTCAR) '{ d = \$1 - a; d2 = \$NF - b; print (d * d < 1e-12 && d2 * d2 < 1e-12) ? \"energies of the relaxations\" : \$0 }' &&
+	collect --csv . | awk -F, 'NR == 2 { print (\$7 > 0.44 && \$7 < 0.47) ? \"barrier as with ends relaxed in the band\" : \$7 }'" '2
+untouched
+energies of the relaxations
+barrier as with ends relaxed in the band
+' ''
+# only the endpoint without output is computed
+expect neb-one-endpoint-output 0 "$(job mp-2741_CaF2.cif 0 '-t neb -i 3 --idpp') && cd calcs/* && $OUTS && rm 04/OUTCAR 04/OSZICAR && ff-calc -q &&
+	diff -r o00 00 && echo 00 untouched && ls 04 | tr '\n' ' ' && echo" '00 untouched
+CONTCAR OSZICAR OUTCAR POSCAR 
+' ''
+# an OUTCAR cut short (no timing block: the relaxation did not finish) is no output
+expect neb-endpoint-outcar-unfinished 0 "$(job mp-2741_CaF2.cif 0 '-t neb -i 3 --idpp') && cd calcs/* && $OUTS && sed -i '/General timing/,\$d' 00/OUTCAR &&
+	ff-calc | grep -c 'not computed' && ls 00 | grep -c CONTCAR && grep -c 'General timing' 00/OUTCAR" '1
+1
+1
+' ''
+# run again (a retry), a band whose endpoints ff-calc relaxed keeps them: their
+# OUTCAR is of their CONTCAR, and the barrier is the same
+expect neb-run-again 0 "$(job mp-2741_CaF2.cif 0 '-t neb -i 3 --idpp') && cd calcs/* && ff-calc -q && collect --csv . | cut -d, -f7 > b1 && cp -r 00 o00 && cp -r 04 o04 &&
+	ff-calc | grep -c 'from its OUTCAR, of its CONTCAR; not computed' && diff -r o00 00 && diff -r o04 04 && collect --csv . | cut -d, -f7 | cmp - b1 && echo same barrier" '2
+same barrier
+' ''
+
 # No absurd number is written as a result: two F- 0.06 A apart make an energy of
 # 1e15 eV per atom, and the run stops naming the image before writing it.
 CLASH="awk 'NR == 21 { a = \$1; b = \$2; c = \$3 } NR == 22 { printf \" %.16f %.16f %.16f F\\n\", a + 0.01, b, c; next } { print }'"

@@ -39,6 +39,34 @@ expect nebs-from-parents 0 "$JOBS && $KIND && run-vasp add relax.jsonl 2>/dev/nu
 "energy_barrier"
 "converged":true
 ' ''
+# the NEBs' endpoints are the relaxation's outputs, and stay so: after the
+# NEBs ran, 00/ and 04/ hold the parent's OUTCAR and OSZICAR byte for byte
+# (and nothing the NEB wrote), and collect's barrier is the highest image's
+# energy less the parent's
+PARENT=calcs/mp-2741.Fvac2.m166977b8
+SAME="for d in calcs/mp-2741.F.0 calcs/mp-2741.F.1; do for e in 00 04; do for f in OUTCAR OSZICAR; do cmp $PARENT/\$f \$d/\$e/\$f || exit 1; done; ls \$d/\$e | tr '\\n' ' '; echo; done; done"
+# a result line: its energies' ends equal e (the parent's), its barrier the highest less e
+BAR_AWK=$(cat <<'AWK'
+FNR == NR { if (/energy\(sigma->0\)/) e = $NF; next }
+{
+	match($0, /"energies":\[[^]]*\]/); n = split(substr($0, RSTART + 12, RLENGTH - 13), en, ",")
+	match($0, /"energy_barrier":[-0-9.e]*/); b = substr($0, RSTART + 17, RLENGTH - 17)
+	m = en[1]; for (k = 2; k <= n; k++) if (en[k] > m) m = en[k]
+	d = b - (m - e)
+	print (n == 5 && en[1] == e && en[n] == e && d * d < 1e-12) ? "barrier from the parent energy" : $0
+}
+AWK
+)
+export BAR_AWK
+BAR="collect -q -S jobs calcs/mp-2741.F.0 calcs/mp-2741.F.1 | awk \"\$BAR_AWK\" $PARENT/OUTCAR -"
+expect nebs-keep-parents-outputs 0 "$JOBS && $KIND && run-vasp add relax.jsonl 2>/dev/null && $RUN && make-neb --prepare calcs/mp-2741.F.0 calcs/mp-2741.F.1 &&
+	run-vasp add neb.jsonl 2>/dev/null && $RUN && $SAME && $BAR" 'OSZICAR OUTCAR POSCAR 
+OSZICAR OUTCAR POSCAR 
+OSZICAR OUTCAR POSCAR 
+OSZICAR OUTCAR POSCAR 
+barrier from the parent energy
+barrier from the parent energy
+' ''
 # Tier to tier by records: tier A's static3 results, ranked, build tier B's
 # NEBs; nothing of tier A's calculation is carried as tier B's own (the one
 # barrier in a tier B record is under "previous"), and tier B runs by

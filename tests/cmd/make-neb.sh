@@ -172,6 +172,23 @@ for s in mp-2741_CaF2 mp-905_LaF3; do
 ok
 ' ''
 done
+# From POTCAR.spec and the shipped ZVAL table (no POTCAR library): NELECT of
+# every INCAR -- relaxations, and after the preparation each static3 image's --
+# is the cell's valence electrons by the ZVAL of VASP's PBE_54 POTCARs, as
+# their headers state them (F 7, Ca_sv 10, Li_sv 3, Pb_d 14, La 11, Y_sv 11), - 1
+NELSPEC='for i in $(find calcs -name INCAR); do d=${i%/INCAR}; pos=$(ls $d/POSCAR $d/start/POSCAR 2>/dev/null | head -n 1);
+	awk -v want=$(grep "^NELECT" $i | cut -d" " -f3) "BEGIN { z[\"F\"] = 7; z[\"Ca_sv\"] = 10; z[\"Li_sv\"] = 3; z[\"Pb_d\"] = 14; z[\"La\"] = 11; z[\"Y_sv\"] = 11 }
+		FILENAME ~ /spec\$/ { for (k = 1; k <= NF; k++) s[k] = \$k } FNR == 7 && FILENAME ~ /POSCAR\$/ { for (k = 1; k <= NF; k++) v += \$k * z[s[k]] }
+		END { print (want != \"\" && want == v - 1 ? \"ok\" : \"NELECT \" want \" for \" v - 1) }" $d/POTCAR.spec $pos; done | sort -u'
+export NELSPEC
+for s in mp-2741_CaF2 mp-1138_LiF mp-315_PbF2 mp-905_LaF3 mp-3700_LiYF4; do
+	expect "vacancy-charge-zval-table-$s" 0 "fetch-structures -q $S/$s.cif | find-paths -q -n 2 > p &&
+		make-neb -q -f -t static3 --relax-endpoints --vacancy-charge 1 p > /dev/null && ! ls calcs/*/POTCAR 2>/dev/null &&
+		for j in calcs/*vac*; do (cd \$j && ff-calc -q); done && make-neb --prepare \$(ls -d calcs/* | grep -v vac) &&
+		find calcs -path '*/mid/INCAR' | wc -l && eval \"\$NELSPEC\"" '2
+ok
+' ''
+done
 expect vacancy-charge-table 0 "$P | make-neb -q -t neb --relax-endpoints --vacancy-charge 1 | grep -o '\"nelect\":[0-9.]*' && grep -h NELECT calcs/*/INCAR" '"nelect":280
 "nelect":280
 NELECT = 280

@@ -384,6 +384,28 @@ endpoints kept
 "error":"zbrent","message":"ZBRENT: fatal internal in","attempt":1,"file":"vasp.out"
 "image":".","error":"zbrent","actions":"CONTCAR -> POSCAR in 01, 02, 03, 05; 04/CONTCAR not copied: line 13: truncated POSCAR: 4 of 35 atoms; INCAR EDIFF = 5e-06; INCAR NELMIN = 8; INCAR IOPT = 7"
 '
+# a static3 image (one calculation, not an NEB) is held to the same rule: its
+# CONTCAR replaces POSCAR when complete, and one cut inside the coordinates
+# or empty is left alone, the correction saying why
+S3SHOW='ls -d jobs/*/mp-2741.F.0.json; S=mp-2741.F.0/start; head -n 1 calcs/$S/POSCAR; cmp -s orig/$S/POSCAR calcs/$S/POSCAR && echo POSCAR kept;
+	grep -o "\"image\":\"start\",\"error\":\"[^\"]*\",\"actions\":\"[^\"]*\"" jobs/*/mp-2741.F.0.json'
+s3_replay() { # name environment expected
+	expect "static3-$1" 0 "$MK && $2 FAKE_ERR=$E/vasp.zbrent run-vasp topup -n 1 --poll 0.05 -c $FAKE 2>/dev/null && $WAIT && $S3SHOW" "$3" ''
+}
+s3_replay contcar-copied FAKE_CONTCAR=. 'jobs/done/mp-2741.F.0.json
+CONTCAR of image .
+"image":"start","error":"zbrent","actions":"CONTCAR -> POSCAR; INCAR EDIFF = 0.0001; INCAR NELMIN = 8"
+'
+s3_replay truncated-contcar FAKE_CONTCAR_CUT=. 'jobs/done/mp-2741.F.0.json
+mp-2741.F.0 start (hopkit make-neb)
+POSCAR kept
+"image":"start","error":"zbrent","actions":"CONTCAR not copied: line 13: truncated POSCAR: 4 of 35 atoms; INCAR EDIFF = 0.0001; INCAR NELMIN = 8"
+'
+s3_replay empty-contcar FAKE_CONTCAR_EMPTY=. 'jobs/done/mp-2741.F.0.json
+mp-2741.F.0 start (hopkit make-neb)
+POSCAR kept
+"image":"start","error":"zbrent","actions":"CONTCAR not copied: empty; INCAR EDIFF = 0.0001; INCAR NELMIN = 8"
+'
 # the error in one image's OUTCAR, not in standard output
 neb_replay error-in-image-outcar "FAKE_ERR=$E/vasp.brions FAKE_ERR_IN=03" 'jobs/done/mp-2741.F.0.json
 < IOPT = 1
@@ -410,7 +432,7 @@ endpoints kept
 '
 
 # watched conditions: walltime (STOPCAR first, then CONTCAR kept for retry), frozen output
-expect walltime-stopcar 0 "$MK && run-vasp topup -n 1 --poll 0.05 --walltime 4 -c 'while [ ! -f STOPCAR ]; do sleep 0.1; done; echo stopped > CONTCAR' &&
+expect walltime-stopcar 0 "$MK && run-vasp topup -n 1 --poll 0.05 --walltime 4 -c 'while [ ! -f STOPCAR ]; do sleep 0.1; done; sed 1s/.*/stopped/ POSCAR > CONTCAR' &&
 	$WAIT && ls jobs/failed && head -n 1 calcs/mp-2741.F.0/start/POSCAR && grep -o '\"last_error\":\"[^\"]*\"' jobs/failed/*.json &&
 	run-vasp retry --failed && ls jobs/ready" 'mp-2741.F.0.json
 stopped

@@ -210,20 +210,29 @@ static void
 add_potim(void **state)
 {
 	const char *dir = *state;
+	static const char cell[] = "1.0\n3 0 0\n0 3 0\n0 0 3\nCa F\n1 1\nDirect\n0 0 0\n0.5 0.5 0.5\n";
+	char old[128], new[128], cut[128];
 
+	snprintf(old, sizeof(old), "old\n%s", cell);
+	snprintf(new, sizeof(new), "new\n%s", cell);
 	put(dir, "INCAR", "IBRION = 1\n");
-	put(dir, "POSCAR", "old\n");
-	put(dir, "CONTCAR", "new\n");
+	put(dir, "POSCAR", old);
+	put(dir, "CONTCAR", new);
 	assert_correct(dir, "brions", 0, "CONTCAR -> POSCAR; INCAR POTIM = 0.6");
-	assert_file(dir, "POSCAR", "new\n");
+	assert_file(dir, "POSCAR", new);
 	assert_file(dir, "INCAR", "IBRION = 1\nPOTIM = 0.6\n");
 	assert_correct(dir, "brions", 0, "CONTCAR -> POSCAR; INCAR POTIM = 0.7");
 	assert_correct(dir, "brions", 1, "CONTCAR -> POSCAR; INCAR IBRION = 2; INCAR POTIM = 0.5");
 	assert_file(dir, "INCAR", "IBRION = 2\nPOTIM = 0.5\n");
-	/* an empty CONTCAR is not copied */
+	/* an empty CONTCAR is not copied, nor one cut inside the coordinates */
 	put(dir, "CONTCAR", "");
-	assert_correct(dir, "eddrmm", 1, "INCAR POTIM = 0.25");
-	assert_file(dir, "POSCAR", "new\n");
+	assert_correct(dir, "eddrmm", 1, "CONTCAR not copied: empty; INCAR POTIM = 0.25");
+	assert_file(dir, "POSCAR", new);
+	snprintf(cut, sizeof(cut), "%.*s", (int)(strlen(new) - strlen("0.5 0.5 0.5\n")), new);
+	put(dir, "CONTCAR", cut);
+	assert_correct(dir, "eddrmm", 1,
+	    "CONTCAR not copied: line 10: truncated POSCAR: 1 of 2 atoms; INCAR POTIM = 0.125");
+	assert_file(dir, "POSCAR", new);
 }
 
 static void

@@ -20,6 +20,18 @@ expect climbing 0 "$NEBS --climb < paths > /dev/null && FF= && $RUN" \
 expect frozen 0 "$NEBS < paths > /dev/null && FF=--frozen && $RUN" \
 	'ff-calc: 5 NEBs (15 images) read by NEBAnalysis, barriers, tangents and tangent forces agree
 ' ''
+# NEBs prepared from shared endpoint relaxations (make-neb --relax-endpoints):
+# 00 and 04 hold the relaxations' OUTCARs, which ff-calc leaves byte for byte
+# (and adds nothing to), and NEBAnalysis reads for the endpoints' energies
+PREP="make-neb -q -t neb -i 3 --idpp --climb --relax-endpoints -d neb < paths > /dev/null &&
+	for d in neb/*vac*; do (cd \$d && ff-calc -q) || exit 1; done && hops=\$(ls -d neb/* | grep -v vac) && make-neb --prepare \$hops &&
+	for d in \$hops; do mkdir -p kept/\$d && cp -r \$d/00 \$d/04 kept/\$d && (cd \$d && ff-calc -q) || exit 1; done &&
+	for d in \$hops; do for e in 00 04; do diff -r kept/\$d/\$e \$d/\$e || exit 1; done; done && echo endpoints untouched &&
+	collect -q \$hops > n.jsonl && $PYTHON \$XC/neb_pymatgen.py n.jsonl \$hops"
+expect relaxed-endpoints 0 "$(echo "$NEBS" | sed 's/ && make-neb.*//') && $PREP" \
+	'endpoints untouched
+ff-calc: 5 NEBs (15 images) read by NEBAnalysis, barriers, tangents and tangent forces agree
+' ''
 # an image whose tangent force is not the one along its tangent is caught
 WRONG="awk '/^ NEB: projections/ { \$NF = \"0.250000\" } { print }' neb/mp-2741.F.0/02/OUTCAR > o && mv o neb/mp-2741.F.0/02/OUTCAR"
 expect catches-a-wrong-force 0 "$NEBS < paths > /dev/null && FF= && $RUN > /dev/null && $WRONG &&

@@ -9,8 +9,9 @@ For every NEB directory (images 00 ... N+1, as VTST lays them out):
   energy_barrier (1e-6 eV);
 - the tangent each interior image's OUTCAR prints equals the upwind tangent
   (Henkelman and Jonsson, J. Chem. Phys. 113, 9978 (2000), as VTST's neb.F
-  has it) computed here from the images' CONTCARs (minimum image) and the
-  energies pymatgen read (2e-5 per component: VTST prints 5 decimals);
+  has it) computed here from the images' CONTCARs (an endpoint that was not
+  computed: its POSCAR; minimum image) and the energies pymatgen read (2e-5
+  per component: VTST prints 5 decimals);
 - the tangent force pymatgen read equals the OUTCAR's last TOTAL-FORCE
   block projected on that tangent (1e-4 eV/A).
 Prints one line per problem and a summary line.
@@ -37,6 +38,15 @@ def last_block(path, natoms):
             rows = lines[i + 2:i + 2 + natoms]
             tangent = np.array([[float(v) for v in r.split()] for r in rows])
     return forces, tangent
+
+
+def image_structure(d):
+    """An image's final structure: its CONTCAR, or the POSCAR of an endpoint
+    that was not computed (its relaxation's outputs given, as VTST has it)."""
+    p = os.path.join(d, "CONTCAR")
+    if not os.path.exists(p):
+        p = os.path.join(d, "POSCAR")
+    return Poscar.from_file(p).structure
 
 
 def displacement(a, b):
@@ -69,7 +79,7 @@ def check(job, collected, bad):
     if abs(barrier - collected["energy_barrier"]) > 1e-6:
         bad.append("%s: pymatgen's barrier %.8f, collect's %.8f" % (job, barrier, collected["energy_barrier"]))
     names = sorted((d for d in os.listdir(job) if d.isdigit()), key=int)
-    s = [Poscar.from_file(os.path.join(job, d, "CONTCAR")).structure for d in names]
+    s = [image_structure(os.path.join(job, d)) for d in names]
     for k in range(1, len(names) - 1):
         f, written = last_block(os.path.join(job, names[k], "OUTCAR"), len(s[k]))
         if f is None or written is None:
