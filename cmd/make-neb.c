@@ -10,10 +10,10 @@
 #include "strset.h"
 
 static const char usage[] =
-    "make-neb [-fkq] [--idpp] [--idpp-steepest] [--climb] [--relax-endpoints] [-d dir] [-t static3|neb]\n"
-    "                [-i images] [-p preset] [-P preset] [-I key=value ...] [--hubbard mp|none]\n"
-    "                [--vacancy-charge q] [--kppa n] [--study-supercell angstrom] [--min-distance angstrom]\n"
-    "                [--view file] [-o file] [file ...]\n"
+    "make-neb [-fkq] [--idpp] [--idpp-steepest] [--climb] [--relax-endpoints] [--reuse-wavecar]\n"
+    "                [--endpoints-from dir] [-d dir] [-t static3|neb] [-i images] [-p preset] [-P preset]\n"
+    "                [-I key=value ...] [--hubbard mp|none] [--vacancy-charge q] [--kppa n]\n"
+    "                [--study-supercell angstrom] [--min-distance angstrom] [--view file] [-o file] [file ...]\n"
     "       make-neb --prepare dir ...";
 
 static const char help[] =
@@ -25,6 +25,8 @@ static const char help[] =
     "      --idpp-steepest     ... with IDPPSolver's objective and steepest descent\n"
     "      --climb             climbing image (LCLIMB) for neb\n"
     "      --relax-endpoints   one relaxation per distinct vacancy, shared; the hop waits for them\n"
+    "      --reuse-wavecar     ... which keep WAVECAR and CHGCAR, the hop's images start from them\n"
+    "      --endpoints-from D  ... each starting from a lower tier's relaxation of it in D\n"
     "  -p, --preset NAME       INCAR preset from share/presets (default by kind)\n"
     "  -P, --endpoint-preset NAME  ... for the relaxations (default PRESET-endpoint or neb-endpoint)\n"
     "  -I, --incar KEY=VALUE   override an INCAR tag of every job (repeatable)\n"
@@ -41,32 +43,31 @@ static const char help[] =
     "  -q, --quiet             no progress, no notes\n"
     "  -h, --help, -V, --version\n";
 
-enum { O_IDPP = 256, O_IDPP_SD, O_CLIMB, O_KPPA, O_MINDIST, O_VIEW, O_RELAX, O_HUB, O_CHARGE, O_STUDY, O_PREP };
+enum { O_IDPP = 256, O_IDPP_SD, O_CLIMB, O_KPPA, O_MINDIST, O_VIEW, O_RELAX, O_HUB, O_CHARGE, O_STUDY, O_PREP, O_REUSE, O_FROM };
 
 static const struct option longopts[] = {
 	{ "climb", no_argument, NULL, O_CLIMB }, { "endpoint-preset", required_argument, NULL, 'P' },
-	{ "force", no_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' },
-	{ "hubbard", required_argument, NULL, O_HUB }, { "idpp", no_argument, NULL, O_IDPP },
-	{ "idpp-steepest", no_argument, NULL, O_IDPP_SD }, { "images", required_argument, NULL, 'i' },
-	{ "incar", required_argument, NULL, 'I' }, { "keep-going", no_argument, NULL, 'k' },
-	{ "kind", required_argument, NULL, 't' }, { "kppa", required_argument, NULL, O_KPPA },
-	{ "min-distance", required_argument, NULL, O_MINDIST }, { "out", required_argument, NULL, 'd' },
-	{ "output", required_argument, NULL, 'o' }, { "prepare", no_argument, NULL, O_PREP },
-	{ "preset", required_argument, NULL, 'p' }, { "quiet", no_argument, NULL, 'q' },
-	{ "relax-endpoints", no_argument, NULL, O_RELAX }, { "study-supercell", required_argument, NULL, O_STUDY },
+	{ "endpoints-from", required_argument, NULL, O_FROM }, { "force", no_argument, NULL, 'f' },
+	{ "help", no_argument, NULL, 'h' }, { "hubbard", required_argument, NULL, O_HUB },
+	{ "idpp", no_argument, NULL, O_IDPP }, { "idpp-steepest", no_argument, NULL, O_IDPP_SD },
+	{ "images", required_argument, NULL, 'i' }, { "incar", required_argument, NULL, 'I' },
+	{ "keep-going", no_argument, NULL, 'k' }, { "kind", required_argument, NULL, 't' },
+	{ "kppa", required_argument, NULL, O_KPPA }, { "min-distance", required_argument, NULL, O_MINDIST },
+	{ "out", required_argument, NULL, 'd' }, { "output", required_argument, NULL, 'o' },
+	{ "prepare", no_argument, NULL, O_PREP }, { "preset", required_argument, NULL, 'p' },
+	{ "quiet", no_argument, NULL, 'q' }, { "relax-endpoints", no_argument, NULL, O_RELAX },
+	{ "reuse-wavecar", no_argument, NULL, O_REUSE }, { "study-supercell", required_argument, NULL, O_STUDY },
 	{ "vacancy-charge", required_argument, NULL, O_CHARGE }, { "version", no_argument, NULL, 'V' },
-	{ "view", required_argument, NULL, O_VIEW },
-	{ NULL, 0, NULL, 0 },
+	{ "view", required_argument, NULL, O_VIEW }, { NULL, 0, NULL, 0 },
 };
 
 struct run {
 	struct cli *cli;
 	struct nebjob_opts o;
-	int noted_potcar;
+	int noted_potcar, prepare;
 	struct sbuf view;
 	const char *view_path;
 	struct strset emitted;	/* relaxation jobs already written out */
-	int prepare;
 };
 
 static void
@@ -137,6 +138,8 @@ options(struct run *r, int argc, char *argv[], const char **out, int *keep_going
 		case O_MINDIST: r->o.min_distance = cli_double(cli, "--min-distance", optarg, 0, 10); break;
 		case O_VIEW: r->view_path = optarg; break;
 		case O_RELAX: r->o.relax_endpoints = 1; break;
+		case O_REUSE: r->o.reuse_wavecar = 1; break;
+		case O_FROM: r->o.endpoints_from = optarg; break;
 		case O_HUB:
 			if (nebjob_opts_hubbard(&r->o, optarg, &e) == -1)
 				cli_usage_error(cli, "%s", e.msg);
@@ -185,15 +188,12 @@ main(int argc, char *argv[])
 		cli_fatal(&cli, "%s", e.msg);
 	cli_open_output(&cli, out);
 	cli_stream(&cli, &s, "jobs");
-	s.work = work, s.take = take;
-	s.ctx = &r, s.keep_going = keep_going;
+	s.work = work, s.take = take, s.ctx = &r, s.keep_going = keep_going;
 	if ((status = stream_run(&s, argc, argv)) == -1)
 		cli_fatal(&cli, "%s", s.fatal.msg);
 	if (r.view_path && file_write_atomic(r.view_path, r.view.s ? r.view.s : "", r.view.len, &e) == -1)
 		cli_fatal(&cli, "%s: cannot write", r.view_path);
-	incar_release(&r.o.overrides), sbuf_release(&r.view);
-	strset_release(&r.emitted);
-	stream_release(&s);
+	incar_release(&r.o.overrides), sbuf_release(&r.view), strset_release(&r.emitted), stream_release(&s);
 	int closed = cli_close_output(&cli, status != 2);
 	return closed ? closed : status;
 }

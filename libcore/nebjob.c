@@ -16,7 +16,9 @@
 #include "nebjob.h"
 #include "paths.h"
 #include "poscar.h"
+#include "nebprep.h"
 #include "rec.h"
+#include "restart.h"
 #include "strset.h"
 #include "structjson.h"
 #include "supercell.h"
@@ -112,6 +114,10 @@ nebjob_opts_check(const struct nebjob_opts *o, struct hk_err *err)
 	incar_release(&probe);
 	if (rc == 0 && incar_get(&o->overrides, "LDAU")) {
 		err_set(err, "+U is --hubbard's choice, not --incar LDAU");
+		rc = -1;
+	}
+	if (rc == 0 && !o->relax_endpoints && (o->reuse_wavecar || o->endpoints_from)) {
+		err_set(err, "--%s works with --relax-endpoints", o->reuse_wavecar ? "reuse-wavecar" : "endpoints-from");
 		rc = -1;
 	}
 	if (rc == 0 && o->relax_endpoints)
@@ -294,6 +300,7 @@ struct job_inputs {
 	int nimages;		/* > 0: an NEB of that many images */
 	const struct kpoints *kp;
 	double nelect;		/* valence electrons less the vacancy's charge; < 0: unknown */
+	int relax;		/* an endpoint relaxation */
 };
 
 static int
@@ -317,6 +324,10 @@ job_incar(const struct nebjob_opts *o, const struct cell *c, const struct job_in
 	incar_set(&in, "LDAU", o->hubbard == NEBJOB_HUBBARD_MP ? "auto" : ".FALSE.");
 	if (o->vacancy_charge != 0)
 		incar_set(&in, "NELECT", num_format(ji->nelect, nb));
+	if (ji->relax && o->reuse_wavecar) {
+		incar_set(&in, "LWAVE", ".TRUE.");
+		incar_set(&in, "LCHARG", ".TRUE.");
+	}
 	for (int k = 0; k < o->overrides.n; k++)
 		incar_set(&in, o->overrides.key[k], o->overrides.val[k]);
 	if (incar_resolve(&in, c, err) == -1)
@@ -498,6 +509,8 @@ job_record(const json_t *rec, const struct nebjob_opts *o, const char *dir, cons
 	physics_fields(job, o, ji, v);
 	json_object_set_new(job, "supercell", json_pack("{s:[[iii][iii][iii]]}", "matrix", b->m[0][0], b->m[0][1],
 	    b->m[0][2], b->m[1][0], b->m[1][1], b->m[1][2], b->m[2][0], b->m[2][1], b->m[2][2]));
+	if (o->relax_endpoints && o->reuse_wavecar)
+		json_object_set_new(job, "reuse_wavecar", json_true());
 	json_object_foreach((json_t *)rec, key, val)
 		if (json_object_get(job, key) == NULL && !lower_tier_field(key))
 			json_object_set(job, key, val);
@@ -662,21 +675,80 @@ out:
 	return rc;
 }
 
+/* Where a relaxation starts: the unrelaxed vacancy, or a lower tier's relaxed one. */
+struct relax_start {
+	struct cell c;
+	char *from;			/* the lower tier's job, or NULL */
+	char *restart[RESTART_N];	/* its WAVECAR, CHGCAR (reuse_wavecar) */
+};
+
+static void
+relax_start_release(struct relax_start *st)
+{
+	cell_release(&st->c);
+	free(st->from);
+	restart_release(st->restart);
+}
+
+/*
+ * The start of need n's relaxation: the lower tier's relaxation of the
+ * same id under o->endpoints_from when it has a relaxed structure (its
+ * atoms, in order and species, must be n's), else n's unrelaxed cell.
+ */
+static int
+relax_start(const struct nebjob_opts *o, const struct need *n, struct relax_start *st, struct hk_err *err)
+{
+	char *probe = o->endpoints_from ? xasprintf("%s/%s", o->endpoints_from, n->id) : NULL;
+	char *where = probe ? nebprep_sibling(probe, n->id) : NULL;
+	struct cell c = CELL_INIT;
+	struct hk_err quiet = HK_ERR_INIT;
+	int rc = 0, same;
+
+	memset(st, 0, sizeof(*st));
+	cell_copy(&st->c, &n->parent);
+	if (where && nebprep_relaxed(where, &c, &quiet) == 0) {
+		same = c.n == n->parent.n;
+		for (int k = 0; same && k < c.n; k++)
+			same = c.z[k] == n->parent.z[k];
+		if (!same) {
+			err_set(err, "%s: CONTCAR has other atoms than relaxation %s", where, n->id);
+			rc = -1;
+		} else {
+			memcpy(st->c.frac, c.frac, (size_t)c.n * sizeof(c.frac[0]));
+			st->from = where, where = NULL;
+			if (o->reuse_wavecar)
+				restart_find(st->from, st->restart);
+		}
+	}
+	cell_release(&c);
+	free(where);
+	free(probe);
+	return rc;
+}
+
 struct relax_ctx {
 	const struct need *n;
 	const struct vasp_files *v;
 	const json_t *job;
+	const struct relax_start *st;
 };
 
 static int
 fill_relax(const char *tmp, const void *ctx, struct hk_err *err)
 {
 	const struct relax_ctx *r = ctx;
-	struct sbuf js = SBUF_INIT;
-	char *comment = xasprintf("%s vacancy relaxation (hopkit make-neb)", r->n->id);
-	int rc = -1;
+	struct sbuf js = SBUF_INIT, incar = SBUF_INIT;
+	char *comment = xasprintf("%s vacancy relaxation (hopkit make-neb%s%s)", r->n->id,
+	    r->st->from ? ", from " : "", r->st->from ? r->st->from : "");
+	int rc = -1, got[RESTART_N];
 
-	if (write_poscar(tmp, &r->n->parent, comment, err) == -1 || write_inputs(tmp, r->v, err) == -1)
+	if (write_poscar(tmp, &r->st->c, comment, err) == -1 || write_inputs(tmp, r->v, err) == -1)
+		goto out;
+	if (restart_copy(r->st->restart, tmp, got, err) == -1)
+		goto out;
+	sbuf_add(&incar, r->v->incar.s, r->v->incar.len);
+	restart_incar_apply(&incar, got);
+	if (write_file(tmp, "INCAR", &incar, err) == -1)
 		goto out;
 	if (jsonw_value(&js, r->job, err) == -1)
 		goto out;
@@ -684,6 +756,7 @@ fill_relax(const char *tmp, const void *ctx, struct hk_err *err)
 	rc = write_file(tmp, "job.json", &js, err);
 out:
 	sbuf_release(&js);
+	sbuf_release(&incar);
 	free(comment);
 	return rc;
 }
@@ -703,6 +776,8 @@ relax_record(const json_t *rec, const struct nebjob_opts *o, const struct built 
 	json_object_set_new(job, "supercell", json_pack("{s:[[iii][iii][iii]]}", "matrix", b->m[0][0], b->m[0][1],
 	    b->m[0][2], b->m[1][0], b->m[1][1], b->m[1][2], b->m[2][0], b->m[2][1], b->m[2][2]));
 	physics_fields(job, o, ji, v);
+	if (o->reuse_wavecar)
+		json_object_set_new(job, "reuse_wavecar", json_true());
 	for (size_t k = 0; k < sizeof(pass) / sizeof(pass[0]); k++)
 		if (json_object_get(rec, pass[k]))
 			json_object_set(job, pass[k], json_object_get(rec, pass[k]));
@@ -716,19 +791,22 @@ make_relax(const json_t *rec, const struct nebjob_opts *o, const struct built *b
     const struct kpoints *kp, json_t **out, struct hk_err *err)
 {
 	struct vasp_files v = VASP_FILES_INIT;
-	struct job_inputs ji = { NULL, 0, kp, -1 };
+	struct job_inputs ji = { NULL, 0, kp, -1, 1 };
 	char *preset = NULL, *dir = xasprintf("%s/%s", o->out, n->id);
-	struct relax_ctx r = { n, &v, NULL };
+	struct relax_start st;
+	struct relax_ctx r = { n, &v, NULL, &st };
 	int rc = NEBJOB_ERROR;
 
 	*out = NULL;
-	if (endpoint_preset(o, &preset, err) == -1)
+	if (relax_start(o, n, &st, err) == -1 || endpoint_preset(o, &preset, err) == -1)
 		goto out;
 	ji.preset = preset;
 	if (inputs(o, &n->parent, &ji, &v, err) == -1)
 		goto out;
 	*out = relax_record(rec, o, b, n, &ji, &v);
 	json_object_set_new(*out, "dir", json_string(dir));
+	if (st.from)
+		json_object_set_new(*out, "restart_from", json_string(st.from));
 	r.job = *out;
 	rc = make_dir(o, n->id, fill_relax, &r, err);
 out:
@@ -737,6 +815,7 @@ out:
 		*out = NULL;
 	}
 	vasp_files_release(&v);
+	relax_start_release(&st);
 	free(preset);
 	free(dir);
 	return rc;
@@ -809,7 +888,7 @@ nebjob_make(const json_t *rec, const struct nebjob_opts *o, json_t **job, int *p
 	struct built b;
 	struct vasp_files v = VASP_FILES_INIT;
 	struct kpoints kp;
-	struct job_inputs ji = { hop_preset(o), 0, &kp, -1 };
+	struct job_inputs ji = { hop_preset(o), 0, &kp, -1, 0 };
 	json_t *arr = NULL;
 	char *dir = NULL;
 	const char *id;

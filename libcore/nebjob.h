@@ -22,6 +22,17 @@
  * kppa), the same +U choice (hubbard), the same vacancy charge (NELECT =
  * valence electrons of the cell - vacancy_charge, when the charge is not
  * zero), all stated in each job record.
+ *
+ * With reuse_wavecar the relaxations write WAVECAR and CHGCAR (LWAVE,
+ * LCHARG) and the hop's record says "reuse_wavecar": true, so that its
+ * preparation starts its images from them (nebprep.h).  With
+ * endpoints_from, a relaxation whose id a lower tier has in that
+ * directory (as a directory or .tar.gz) starts from that one's relaxed
+ * CONTCAR (its atoms in this job's lattice), and with reuse_wavecar from
+ * its WAVECAR and CHGCAR too: it is still run, with this chain's settings
+ * (one physics per chain), but from a relaxed start; its record names the
+ * lower tier's job as "restart_from".  One with no relaxed structure yet
+ * starts unrelaxed.
  */
 #ifndef HK_NEBJOB_H
 #define HK_NEBJOB_H
@@ -56,6 +67,8 @@ struct nebjob_opts {
 	const char *endpoint_preset;	/* NULL: PRESET-endpoint, else neb-endpoint */
 	int hubbard;		/* NEBJOB_HUBBARD_* */
 	double vacancy_charge;	/* charge of the vacancy, e: NELECT lowered by it */
+	int reuse_wavecar;	/* relaxations keep WAVECAR, CHGCAR; their hops start from them */
+	const char *endpoints_from;	/* a lower tier's job directories: relaxations start from theirs */
 	double symprec;		/* Å, for the operations that share relaxations */
 	double map_tol;		/* Å: an operation must map the supercell this well */
 };

@@ -15,6 +15,7 @@
 #include "nebprep.h"
 #include "poscar.h"
 #include "rec.h"
+#include "restart.h"
 #include "runread.h"
 #include "sbuf.h"
 #include "tarball.h"
@@ -27,6 +28,7 @@ static const char *const pf_name[PF_N] = { "CONTCAR", "OUTCAR", "OSZICAR" };
 struct parent_files {
 	struct sbuf f[PF_N];
 	int have[PF_N];
+	char *restart[RESTART_N];	/* its WAVECAR, CHGCAR when asked for and there */
 };
 
 static void
@@ -34,6 +36,7 @@ parent_files_release(struct parent_files *pf)
 {
 	for (int k = 0; k < PF_N; k++)
 		sbuf_release(&pf->f[k]);
+	restart_release(pf->restart);
 }
 
 int
@@ -103,9 +106,11 @@ read_archive(const char *path, struct parent_files *pf, struct hk_err *err)
 }
 
 static int
-read_parent(const char *path, struct parent_files *pf, struct hk_err *err)
+read_parent(const char *path, int reuse, struct parent_files *pf, struct hk_err *err)
 {
 	memset(pf, 0, sizeof(*pf));
+	if (reuse)
+		restart_find(path, pf->restart);
 	if (run_is_archive(path)) {
 		if (read_archive(path, pf, err) == -1)
 			return -1;
@@ -248,6 +253,8 @@ struct images {
 	int nimg;
 	struct cell *img;
 	const struct parent_files *pf[2];
+	int reuse;		/* start from the parents' WAVECAR, CHGCAR */
+	int got_all[RESTART_N];	/* every image VASP computes got that file */
 };
 
 /* Image k's directory under stage. */
@@ -259,10 +266,57 @@ image_name(const struct images *im, int k)
 	return im->kind_neb ? xasprintf("%02d", k) : xstrdup(s3[k]);
 }
 
+/*
+ * The parent whose WAVECAR and CHGCAR image k starts from: the nearer
+ * endpoint's (the start's for static3's mid); -1 for an NEB's endpoints,
+ * which VASP does not compute.
+ */
 static int
-write_image(const char *dir, const char *stage, const struct images *im, int k, const char *id,
+restart_parent(const struct images *im, int k)
+{
+	if (!im->kind_neb)
+		return k == 2;
+	if (k == 0 || k == im->nimg - 1)
+		return -1;
+	return k <= (im->nimg - 1) / 2 ? 0 : 1;
+}
+
+/* static3: image d's INCAR, the directory's with the tags of the restart files it got. */
+static int
+image_incar(const char *dir, const char *d, const int got[RESTART_N], struct hk_err *err)
+{
+	struct sbuf t = SBUF_INIT;
+	char *p = xasprintf("%s/INCAR", dir);
+	int rc = -1;
+
+	if (file_read(p, &t) == -1)
+		err_set(err, "%s: %s", p, strerror(errno));
+	else {
+		restart_incar_apply(&t, got);
+		rc = write_text(d, "INCAR", &t, err);
+	}
+	sbuf_release(&t);
+	free(p);
+	return rc;
+}
+
+/* Image d's copies of its parent's WAVECAR and CHGCAR (as asked), and which it got. */
+static int
+image_restart(const struct images *im, int k, const char *d, int got[RESTART_N], struct hk_err *err)
+{
+	int from = im->reuse ? restart_parent(im, k) : -1;
+
+	memset(got, 0, sizeof(int[RESTART_N]));
+	if (from < 0)
+		return 0;
+	return restart_copy(im->pf[from]->restart, d, got, err);
+}
+
+static int
+write_image(const char *dir, const char *stage, struct images *im, int k, const char *id,
     struct hk_err *err)
 {
+	int got[RESTART_N];
 	char *name = image_name(im, k), *d = xasprintf("%s/%s", stage, name);
 	char *comment = xasprintf("%s %s (hopkit, from relaxed endpoints)", id, name);
 	const struct parent_files *pf = k == 0 ? im->pf[0] : k == im->nimg - 1 ? im->pf[1] : NULL;
@@ -280,7 +334,11 @@ write_image(const char *dir, const char *stage, const struct images *im, int k, 
 		for (int f = PF_OUTCAR; f < PF_N; f++)
 			if (pf->have[f] && write_text(d, pf_name[f], &pf->f[f], err) == -1)
 				goto out;
-	if (!im->kind_neb && (copy_input(dir, "INCAR", d, 1, err) == -1 || copy_input(dir, "KPOINTS", d, 1, err) == -1 ||
+	if (image_restart(im, k, d, got, err) == -1)
+		goto out;
+	for (int f = 0; f < RESTART_N; f++)
+		im->got_all[f] &= got[f] || restart_parent(im, k) < 0;
+	if (!im->kind_neb && (image_incar(dir, d, got, err) == -1 || copy_input(dir, "KPOINTS", d, 1, err) == -1 ||
 	    copy_input(dir, "POTCAR", d, 0, err) == -1 || copy_input(dir, "POTCAR.spec", d, 0, err) == -1))
 		goto out;
 	rc = 0;
@@ -292,9 +350,41 @@ out:
 	return rc;
 }
 
+/*
+ * An NEB's INCAR (one for every image) with ISTART / ICHARG = 1 when each
+ * image VASP computes got the file.  The INCAR make-neb wrote is kept in
+ * .INCAR.unprepared the first time, and every preparation starts from it,
+ * so one interrupted after this step and redone without the files leaves
+ * no tag asking for them.
+ */
+static int
+neb_incar(const char *dir, const int got[RESTART_N], struct hk_err *err)
+{
+	char *orig = xasprintf("%s/.INCAR.unprepared", dir), *cur = xasprintf("%s/INCAR", dir);
+	struct sbuf t = SBUF_INIT;
+	int rc = -1;
+
+	if (file_read(orig, &t) == -1) {
+		sbuf_reset(&t);
+		if (file_read(cur, &t) == -1) {
+			err_set(err, "%s: %s", cur, strerror(errno));
+			goto out;
+		}
+		if (file_write_atomic(orig, t.s ? t.s : "", t.len, err) == -1)
+			goto out;
+	}
+	restart_incar_apply(&t, got);
+	rc = file_write_atomic(cur, t.s ? t.s : "", t.len, err);
+out:
+	sbuf_release(&t);
+	free(orig);
+	free(cur);
+	return rc;
+}
+
 /* Every image under stage, then moved into dir; the marker last. */
 static int
-install_images(const char *dir, const struct images *im, const char *id, const char *const parent[2],
+install_images(const char *dir, struct images *im, const char *id, const char *const parent[2],
     struct hk_err *err)
 {
 	char *stage = xasprintf("%s/.prep.tmp.%ld", dir, (long)getpid()), *mark = NULL;
@@ -321,6 +411,8 @@ install_images(const char *dir, const struct images *im, const char *id, const c
 		if (moved == -1)
 			goto out;
 	}
+	if (im->reuse && im->kind_neb && neb_incar(dir, im->got_all, err) == -1)
+		goto out;
 	mark = xasprintf("%s/%s", dir, NEBPREP_MARKER);
 	sbuf_addf(&note, "prepared from %s and %s\n", parent[0], parent[1]);
 	rc = file_write_atomic(mark, note.s, note.len, err);
@@ -337,7 +429,7 @@ nebprep_prepare(const char *dir, const json_t *job, const char *const parent[2],
 {
 	struct neb_path p = NEB_PATH_INIT, ends = NEB_PATH_INIT;
 	struct parent_files pf[2];
-	struct images im = { 0, 0, NULL, { &pf[0], &pf[1] } };
+	struct images im = { 0, 0, NULL, { &pf[0], &pf[1] }, 0, { 1, 1 } };
 	const char *id = json_string_value(json_object_get(job, "id")), *kind = json_string_value(json_object_get(job, "kind"));
 	const json_t *ni = json_object_get(job, "nimages");
 	int rc = -1, nread = 0;
@@ -350,11 +442,12 @@ nebprep_prepare(const char *dir, const json_t *job, const char *const parent[2],
 		return -1;
 	}
 	im.kind_neb = strcmp(kind, "neb") == 0;
+	im.reuse = json_is_true(json_object_get(job, "reuse_wavecar"));
 	im.nimg = im.kind_neb ? (int)json_integer_value(ni) + 2 : 3;
 	if (nebjob_path(job, 7.0, &p, err) == -1)
 		goto out;
 	for (; nread < 2; nread++)
-		if (read_parent(parent[nread], &pf[nread], err) == -1) {
+		if (read_parent(parent[nread], im.reuse, &pf[nread], err) == -1) {
 			nread++;
 			goto out;
 		}
@@ -373,6 +466,18 @@ out:
 	free(im.img);
 	neb_path_release(&p);
 	neb_path_release(&ends);
+	return rc;
+}
+
+int
+nebprep_relaxed(const char *parent, struct cell *c, struct hk_err *err)
+{
+	struct parent_files pf;
+	int rc = read_parent(parent, 0, &pf, err);
+
+	if (rc == 0)
+		rc = relaxed_cell(parent, &pf.f[PF_CONTCAR], c, err);
+	parent_files_release(&pf);
 	return rc;
 }
 

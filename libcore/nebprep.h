@@ -18,7 +18,15 @@
  *     N+1/ the start's and end's parent's OUTCAR (required) and OSZICAR
  *     (when there), the endpoints' energies VASP does not compute; kind
  *     static3, start/ mid/ end/ with POSCAR and copies of the directory's
- *     INCAR, KPOINTS and POTCAR (or POTCAR.spec).
+ *     INCAR, KPOINTS and POTCAR (or POTCAR.spec);
+ *   - when the record has "reuse_wavecar": true, copies into each image
+ *     VASP computes (an NEB's interior images, all three of static3's) the
+ *     nearer parent's WAVECAR and CHGCAR, where that parent's directory
+ *     has them not empty, and sets ISTART = 1 / ICHARG = 1 for the files
+ *     copied (restart.h): in each static3 image's INCAR for what it got,
+ *     in an NEB's one INCAR for a file every interior image got (the INCAR
+ *     make-neb wrote is kept as .INCAR.unprepared, the start of every
+ *     preparation).
  *
  * A crash at any moment leaves the hop unprepared or prepared, never in
  * between: the images are written under a temporary directory inside dir,
@@ -33,6 +41,7 @@
 
 #include <jansson.h>
 
+#include "cell.h"
 #include "err.h"
 
 #define NEBPREP_MARKER ".prepared"
@@ -48,6 +57,13 @@ int nebprep_is_prepared(const char *dir);
  * (dir is left unprepared).
  */
 int nebprep_prepare(const char *dir, const json_t *job, const char *const parent[2], struct hk_err *err);
+
+/*
+ * The relaxed structure of the relaxation at parent (a job directory or
+ * its .tar.gz): its CONTCAR, into c (initialised by the caller); -1 with
+ * err when it has no CONTCAR or OUTCAR, or they cannot be read.
+ */
+int nebprep_relaxed(const char *parent, struct cell *c, struct hk_err *err);
 
 /*
  * Where a parent of the hop in dir is when it sits beside it: the sibling

@@ -15,6 +15,22 @@
 #   make -f .../pipeline.mk status         run-vasp's counts per state
 #   make -f .../pipeline.mk params         write study.mk if it is new or changed
 #
+# DFT tiers.  Tier A is the calculation above (KIND, static3 by default) on
+# the cheap ranking; its table is results.jsonl.  With TIERS = A B, tier B
+# is built from tier A's table as the next tier of the hierarchy: rank
+# B_WHERE / B_BY / B_LIMIT over results.jsonl -> queue-B.jsonl -> make-neb
+# --relax-endpoints (B_KIND, climbing-image NEBs by default) ->
+# jobs-B.jsonl, its directories in B_CALCS and its jobs in run-vasp's
+# state directory B_STATE (a hop's relaxations are registered beside it,
+# and tier B's hops have tier A's ids) -> results-B.jsonl, its own table
+# (table-B).  It is rebuilt whenever tier A's table changes, and adds only
+# hops it does not know.  run, drain, status and results act on every tier
+# in TIERS (drain: tier A to the end, then tier B).  A tier reuses a lower
+# tier's relaxed endpoints: tier B's relaxations start from tier A's
+# (RELAX = yes) relaxation of the same vacancy in B_ENDPOINTS_FROM; and
+# with REUSE_WAVECAR = yes every relaxation keeps WAVECAR and CHGCAR and
+# what is prepared from it starts from them (make-neb --reuse-wavecar).
+#
 # The study's parameters live in study.mk in the study directory (STUDY=
 # names another file).  The first run writes it with every value it used;
 # edit it, or give NAME=value on the command line: that value is used and
@@ -25,7 +41,10 @@
 #
 # JOBS, the threads of find-paths and measure, is the number of cores unless
 # set.  Progress shows when standard error is a terminal (-q otherwise).
-# make -n prints what would run and changes nothing, study.mk included.
+# make -n prints what would run and changes nothing, study.mk included; it
+# takes the tables as they are (collect, which runs every time, is left
+# out of a dry run: whether it would change a table only running it can
+# tell, and tier B would always look due).
 
 HOPKIT     := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))..)
 THIS       := $(abspath $(lastword $(MAKEFILE_LIST)))
@@ -62,6 +81,8 @@ doc.IMAGES     = interior images of an neb (make-neb --images)
 IMAGES        ?= 5
 doc.INCAR      = INCAR tags over the preset, KEY=VALUE separated by spaces (make-neb -I)
 INCAR         ?=
+doc.RELAX      = yes: relax the endpoints first, once per distinct vacancy (make-neb --relax-endpoints)
+RELAX         ?= no
 doc.CALCS      = where the job directories go (make-neb --out)
 CALCS         ?= calcs
 doc.STATE      = run-vasp's state directory
@@ -76,9 +97,36 @@ doc.WALLTIME   = seconds a run may take, 0 for no limit (run-vasp --walltime)
 WALLTIME      ?= 0
 doc.SLURM_CONFIG = the sbatch settings file, for EXECUTOR = slurm (run-vasp --slurm-config)
 SLURM_CONFIG  ?=
+doc.REUSE_WAVECAR = yes: relaxations keep WAVECAR and CHGCAR, and what is prepared from them starts from them (make-neb --reuse-wavecar)
+REUSE_WAVECAR ?= no
+doc.TIERS      = the DFT tiers: A (KIND on the cheap ranking), or A B (then B_KIND on tier A's barriers)
+TIERS         ?= A
+doc.B_WHERE    = which tier A results tier B calculates (rank --where over results.jsonl)
+B_WHERE       ?= energy_barrier < 1
+doc.B_BY       = in which order
+B_BY          ?= energy_barrier
+doc.B_LIMIT    = how many tier A results are queued for tier B
+B_LIMIT       ?= 20
+doc.B_KIND     = tier B's calculations, always between relaxed endpoints: neb or static3
+B_KIND        ?= neb
+doc.B_IMAGES   = interior images of a tier B neb
+B_IMAGES      ?= 5
+doc.B_CLIMB    = yes: climbing image (make-neb --climb)
+B_CLIMB       ?= yes
+doc.B_INCAR    = INCAR tags over tier B's preset, KEY=VALUE separated by spaces
+B_INCAR       ?=
+doc.B_ENDPOINTS_FROM = a lower tier's job directories whose relaxations tier B's start from (make-neb --endpoints-from); empty: none
+B_ENDPOINTS_FROM ?= $(CALCS)
+doc.B_CALCS    = where tier B's job directories go
+B_CALCS       ?= calcs-B
+doc.B_STATE    = tier B's run-vasp state directory
+B_STATE       ?= jobs-B
+doc.B_MAX_ACTIVE = tier B's jobs queued or running at once
+B_MAX_ACTIVE  ?= $(MAX_ACTIVE)
 
-PARAMS := SOURCES ION CUTOFF MAX_PATHS JOBS WHERE BY LIMIT KIND IMAGES INCAR CALCS \
-	STATE MAX_ACTIVE EXECUTOR VASP_CMD WALLTIME SLURM_CONFIG
+PARAMS := SOURCES ION CUTOFF MAX_PATHS JOBS WHERE BY LIMIT KIND IMAGES INCAR RELAX CALCS \
+	STATE MAX_ACTIVE EXECUTOR VASP_CMD WALLTIME SLURM_CONFIG REUSE_WAVECAR TIERS \
+	B_WHERE B_BY B_LIMIT B_KIND B_IMAGES B_CLIMB B_INCAR B_ENDPOINTS_FROM B_CALCS B_STATE B_MAX_ACTIVE
 
 export PATH := $(BIN):$(PATH)
 
@@ -125,13 +173,24 @@ endef
 $(eval $(call params,structures,SOURCES))
 $(eval $(call params,paths,ION CUTOFF MAX_PATHS))
 $(eval $(call params,queue,WHERE BY LIMIT))
-$(eval $(call params,jobs,KIND IMAGES INCAR CALCS))
+$(eval $(call params,jobs,KIND IMAGES INCAR RELAX REUSE_WAVECAR CALCS))
+$(eval $(call params,queue-B,B_WHERE B_BY B_LIMIT))
+$(eval $(call params,jobs-B,B_KIND B_IMAGES B_CLIMB B_INCAR REUSE_WAVECAR B_ENDPOINTS_FROM B_CALCS))
 
-TOPUP = run-vasp -s $(STATE) topup -n $(MAX_ACTIVE) -e $(EXECUTOR) -c $(call q,$(VASP_CMD)) \
+# A top-up of state directory $(1), at most $(2) jobs active.
+topup = run-vasp -s $(1) topup -n $(2) -e $(EXECUTOR) -c $(call q,$(VASP_CMD)) \
 	$(if $(filter-out 0,$(WALLTIME)),--walltime $(WALLTIME)) $(if $(SLURM_CONFIG),--slurm-config $(SLURM_CONFIG))
+TOPUP = $(call topup,$(STATE),$(MAX_ACTIVE))
+TOPUP_B = $(call topup,$(B_STATE),$(B_MAX_ACTIVE))
+yes = $(filter yes,$(1))
+# tier B is on; the state directories of the tiers in force
+tier_b = $(filter B,$(TIERS))
+states = $(STATE) $(if $(tier_b),$(B_STATE))
+# make-neb's options for relaxations of either tier
+reuse = $(if $(call yes,$(REUSE_WAVECAR)),--reuse-wavecar)
 
 .DEFAULT_GOAL := all
-all: jobs.jsonl
+all: jobs.jsonl $(if $(tier_b),jobs-B.jsonl)
 
 # The script is in the environment, so that make -n prints what it says.
 params: export STUDY_SCRIPT = $(study_text)
@@ -157,17 +216,43 @@ queue.jsonl: measured.jsonl .params/queue | params
 # wider queue adds only the new hops.
 jobs.jsonl: queue.jsonl .params/jobs | params
 	make-neb $(QUIET) -k -t $(KIND) --idpp $(if $(filter neb,$(KIND)),-i $(IMAGES)) \
+		$(if $(call yes,$(RELAX)),--relax-endpoints $(reuse)) \
 		$(foreach i,$(INCAR),-I $(call q,$(i))) -d $(CALCS) -o $@.tmp queue.jsonl || [ $$? -eq 1 ]
 	run-vasp -s $(STATE) add $@.tmp
 	mv $@.tmp $@
 
-run: jobs.jsonl | params
+# Tier B: the next tier on tier A's table, rebuilt when that changes.
+queue-B.jsonl: results.jsonl .params/queue-B | params
+	rank $(QUIET) -w $(call q,$(B_WHERE)) -b $(call q,$(B_BY)) -n $(B_LIMIT) -o $@ results.jsonl
+
+jobs-B.jsonl: queue-B.jsonl .params/jobs-B | params
+	make-neb $(QUIET) -k -t $(B_KIND) --idpp --relax-endpoints $(reuse) \
+		$(if $(filter neb,$(B_KIND)),-i $(B_IMAGES) $(if $(call yes,$(B_CLIMB)),--climb)) \
+		$(if $(B_ENDPOINTS_FROM),--endpoints-from $(call q,$(B_ENDPOINTS_FROM))) \
+		$(foreach i,$(B_INCAR),-I $(call q,$(i))) -d $(B_CALCS) -o $@.tmp queue-B.jsonl || [ $$? -eq 1 ]
+	run-vasp -s $(B_STATE) add $@.tmp
+	mv $@.tmp $@
+
+run: all | params
 	run-vasp -s $(STATE) sync
 	$(TOPUP) || [ $$? -eq 3 ]
+ifneq ($(tier_b),)
+	run-vasp -s $(B_STATE) sync
+	$(TOPUP_B) || [ $$? -eq 3 ]
+endif
 
+# Tier A to the end, then tier B on tier A's whole table.
 drain: jobs.jsonl | params
 	$(TOPUP) --wait
 	run-vasp -s $(STATE) status
+ifneq ($(tier_b),)
+	@$(MAKE) -f $(THIS) --no-print-directory jobs-B.jsonl
+	$(TOPUP_B) --wait
+	run-vasp -s $(B_STATE) status
+endif
+
+dry_run := $(findstring n,$(firstword -$(MAKEFLAGS)))
+collect_always := $(if $(dry_run),,FORCE)
 
 # collect -u keeps one current record per job, replaced when the job
 # changed.  It runs every time: a job that finished while it ran is newer
@@ -175,18 +260,41 @@ drain: jobs.jsonl | params
 # collect's own stamps can tell (they cost a stat per file, not a read).
 # Its line of counts (new, replaced, kept) goes to standard error even off
 # a terminal, for scripts/topup's log.
-results.jsonl: FORCE | params
+results.jsonl: $(collect_always) | params
 	collect -u $@ -S $(STATE) -p plots $(CALCS)
 
+results-B.jsonl: $(collect_always) | params
+	collect -u $@ -S $(B_STATE) -p plots-B $(B_CALCS)
+
+# every tier's table
+results: results.jsonl $(if $(tier_b),results-B.jsonl)
+
+# Tier A's counts, then (after a line "tier B") tier B's.
 status: | params
 	@run-vasp -s $(STATE) status
+ifneq ($(tier_b),)
+	@echo 'tier B'
+	@run-vasp -s $(B_STATE) status
+endif
 
-# Only the table on standard output: what brings results.jsonl up to date
-# says so on standard error.
+# The counts of every tier in force, summed per state (for scripts/topup).
+counts: | params
+	@for s in $(states); do run-vasp -s $$s status; done | \
+		awk '!($$1 in n) { o[++k] = $$1 } { n[$$1] += $$2 } END { for (i = 1; i <= k; i++) print o[i], n[o[i]] }'
+
+# Only the table on standard output (the hops: no relaxation): what brings
+# results.jsonl up to date says so on standard error.
 table: | params
 	@$(MAKE) -f $(THIS) --no-print-directory results.jsonl >&2
-	@rank -b energy_barrier --csv --fields rank,id,formula,length,$(BY),energy_barrier,converged results.jsonl
+	@rank -w 'kind != "relax"' -b energy_barrier --csv --fields rank,id,formula,length,$(BY),energy_barrier,converged \
+		results.jsonl
+
+# Tier B's table, tier A's barrier beside it.
+table-B: | params
+	@$(MAKE) -f $(THIS) --no-print-directory results-B.jsonl >&2
+	@rank -w 'kind != "relax"' -b energy_barrier --csv \
+		--fields rank,id,formula,length,previous.energy_barrier,energy_barrier,converged results-B.jsonl
 
 FORCE:
 
-.PHONY: all params run drain status table FORCE
+.PHONY: all params run drain results status counts table table-B FORCE

@@ -81,4 +81,70 @@ expect tier-a-to-b 0 "$TA && rank -q -w 'energy_barrier < 5' -b energy_barrier -
 1
 1
 ' ''
+# --reuse-wavecar: the relaxation keeps WAVECAR and CHGCAR; the hops'
+# interior images get copies of what is there and not empty (here a
+# WAVECAR and an empty CHGCAR), the endpoints none, and the one INCAR reads
+# only what every image got.  Without the option nothing is copied.
+CALC="printf '#!/bin/sh\\nff-calc -q || exit \$?\\ngrep -q \"^LWAVE = .TRUE.\" INCAR && echo wave > WAVECAR\\ngrep -q \"^LCHARG = .TRUE.\" INCAR && : > CHGCAR\\nexit 0\\n' > calc && chmod +x calc"
+WJOBS="fetch-structures -q $S/mp-2741_CaF2.cif | find-paths -q -n 1 | make-neb -q -t neb -i 3 --idpp --relax-endpoints -d calcs"
+WRUN="run-vasp -q add jobs.jsonl && run-vasp topup -n 2 --wait --poll 0.05 -c \$PWD/calc 2>/dev/null"
+IMG="for d in 00 01 02 03 04; do echo \$d \$(ls calcs/mp-2741.F.0/\$d | grep 'WAVECAR\\|CHGCAR'); done"
+expect reuse-wavecar 0 "$CALC && $WJOBS --reuse-wavecar > jobs.jsonl && grep -c '\"reuse_wavecar\":true' jobs.jsonl &&
+	grep 'LWAVE\\|LCHARG' calcs/mp-2741.Fvac2.m166977b8/INCAR && $WRUN && $IMG && grep 'ISTART\\|ICHARG' calcs/mp-2741.F.0/INCAR &&
+	cat calcs/mp-2741.F.0/02/WAVECAR && collect -S jobs calcs/mp-2741.F.0 | grep -c '\"energy_barrier\"'" '2
+LCHARG = .TRUE.
+LWAVE = .TRUE.
+00
+01 WAVECAR
+02 WAVECAR
+03 WAVECAR
+04
+ISTART = 1
+wave
+1
+' ''
+# a relaxation that writes them whatever LWAVE says: without the option no hop copies them
+expect no-reuse-no-copy 0 "$CALC && sed -i 's/^grep -q \"^L[A-Z]* = .TRUE.\" INCAR && //' calc && $WJOBS > jobs.jsonl && $WRUN &&
+	ls calcs/mp-2741.Fvac2.m166977b8 | grep 'WAVECAR\|CHGCAR' && $IMG && { grep -c 'ISTART\|ICHARG' calcs/mp-2741.F.0/INCAR || true; }" 'CHGCAR
+WAVECAR
+00
+01
+02
+03
+04
+0
+' ''
+# a preparation redone (its marker gone, as after a crash) once the
+# relaxation's WAVECAR is gone starts from make-neb's INCAR: no ISTART left
+expect reuse-redone-without-files 0 "$CALC && $WJOBS --reuse-wavecar > jobs.jsonl && grep '\"kind\":\"relax\"' jobs.jsonl > r.jsonl &&
+	run-vasp -q add r.jsonl && run-vasp topup -n 1 --wait --poll 0.05 -c \$PWD/calc 2>/dev/null && make-neb --prepare calcs/mp-2741.F.0 &&
+	grep -c ISTART calcs/mp-2741.F.0/INCAR && rm calcs/mp-2741.F.0/.prepared calcs/mp-2741.Fvac2.m166977b8/WAVECAR &&
+	make-neb --prepare calcs/mp-2741.F.0 && grep -c ISTART calcs/mp-2741.F.0/INCAR; ls calcs/mp-2741.F.0/01 | tr '\\n' ' '; echo" '1
+0
+POSCAR 
+' ''
+# static3 between relaxed endpoints: each image its own INCAR, start and
+# mid from the start's relaxation, end from the end's
+expect reuse-wavecar-static3 0 "$CALC && fetch-structures -q $S/mp-2741_CaF2.cif | find-paths -q -n 1 | make-neb -q --relax-endpoints --reuse-wavecar -d calcs > jobs.jsonl &&
+	$WRUN && for d in start mid end; do echo \$d \$(ls calcs/mp-2741.F.0/\$d | grep WAVECAR) \$(grep ISTART calcs/mp-2741.F.0/\$d/INCAR); done" 'start WAVECAR ISTART = 1
+mid WAVECAR ISTART = 1
+end WAVECAR ISTART = 1
+' ''
+# --endpoints-from: a relaxation a lower tier has starts from its relaxed
+# CONTCAR (and WAVECAR), is run again with this tier's settings, and says
+# where it started; one with other atoms is refused
+TIERA="$CALC && $WJOBS --reuse-wavecar -d a > ja.jsonl && run-vasp -q -s sa add ja.jsonl && run-vasp -s sa topup -n 2 --wait --poll 0.05 -c \$PWD/calc 2>/dev/null"
+expect endpoints-from 0 "$TIERA && $WJOBS -d b --endpoints-from a --reuse-wavecar > jb.jsonl && grep -o '\"restart_from\":\"[^\"]*\"' jb.jsonl &&
+	R=mp-2741.Fvac2.m166977b8 && sed -n '9,\$p' a/\$R/CONTCAR | awk '{ print \$1, \$2, \$3 }' > c && sed -n '9,\$p' b/\$R/POSCAR | awk '{ print \$1, \$2, \$3 }' | cmp - c &&
+	ls b/\$R | grep 'WAVECAR\\|CHGCAR' && grep 'ISTART\\|ICHARG' b/\$R/INCAR && run-vasp -q -s sb add jb.jsonl && run-vasp -s sb topup -n 2 --wait --poll 0.05 -c \$PWD/calc 2>/dev/null &&
+	collect -q -S sb b | grep -c '\"kind\":\"neb\".*\"energy_barrier\"'" '"restart_from":"a/mp-2741.Fvac2.m166977b8"
+WAVECAR
+ISTART = 1
+1
+' ''
+expect endpoints-from-other-atoms 2 "$TIERA && R=mp-2741.Fvac2.m166977b8 && sed -i '6s/.*/ F Ca/; 7s/.*/ 23 8/' a/\$R/CONTCAR && $WJOBS -d b --endpoints-from a > jb.jsonl" '' \
+	'~^make-neb: -:1: a/mp-2741.Fvac2.m166977b8: CONTCAR has other atoms than relaxation mp-2741.Fvac2.m166977b8$'
+expect reuse-needs-relax 2 "$WJOBS --reuse-wavecar -d x < /dev/null; fetch-structures -q $S/mp-2741_CaF2.cif | find-paths -q -n 1 | make-neb -q -t neb --reuse-wavecar" '' \
+	'make-neb: --reuse-wavecar works with --relax-endpoints
+'
 finish

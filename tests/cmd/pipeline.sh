@@ -1,8 +1,9 @@
 #!/bin/sh
 # scripts/pipeline.mk: all is the default goal, study.mk keeps the
 # parameters, a stage is rebuilt exactly when its values change, make -n
-# changes nothing, JOBS sets -j.  (The run, collect and table targets run
-# in readme.sh and topup.sh.)
+# changes nothing, JOBS sets -j, a tier B on tier A's table waits for its
+# relaxations and drains into a table of its own.  (The run, collect and
+# table targets of tier A run in readme.sh and topup.sh.)
 . "$(dirname "$0")/../lib.sh"
 # make as the user runs it, not as a child of make check
 unset MAKELEVEL MAKEFLAGS MFLAGS
@@ -78,4 +79,41 @@ expect hash-in-value 0 "$STUDY && $MK -s params 'INCAR=SYSTEM=a#b' 2>/dev/null &
 -I 'SYSTEM=a#b'
 " ''
 
+# Tier B: NEBs between relaxed endpoints on tier A's barriers.  Built once
+# tier A is done, the hops wait for their relaxations; drain runs them all
+# once; results-B.jsonl has a barrier for each, tier A's beside it
+TB="'TIERS=A B' B_LIMIT=2 B_IMAGES=3"
+expect tier-b-waits-and-drains 0 "$FIRST && $MK -s drain > /dev/null 2>&1 && $MK -s $TB 2>/dev/null &&
+	ls jobs-B/ready jobs-B/waiting | sed 's/^[0-9]*[.]//' && grep -c '\"kind\":\"neb\".*\"parents\":\\[\"mp-' jobs-B.jsonl &&
+	$MK -s drain > /dev/null 2>&1 && run-vasp -s jobs-B list --csv | cut -d, -f1-3 | sort &&
+	$MK -s table 2>/dev/null | sed 1d | cut -d, -f2,6 | sort > a && $MK -s table-B 2>/dev/null | sed 1d | cut -d, -f2,5 | sort > b && cmp a b &&
+	$MK -s table-B 2>/dev/null | awk -F, 'NR > 1 && \$6 > 0.05 && \$6 < 2 && \$7 == \"true\" { print \$2 }' | sort" 'jobs-B/ready:
+mp-2741.Fvac2.m2b5e0182.json
+mp-1138.Fvac2.m44011252.json
+
+jobs-B/waiting:
+mp-1138.F.0.json
+mp-2741.F.0.json
+2
+id,state,attempts
+mp-1138.F.0,done,1
+mp-1138.Fvac2.m44011252,done,1
+mp-2741.F.0,done,1
+mp-2741.Fvac2.m2b5e0182,done,1
+mp-1138.F.0
+mp-2741.F.0
+' ''
+# tier B follows tier A's table: a second look at it rebuilds nothing, a
+# wider B_LIMIT adds only the new hop and its relaxation
+expect tier-b-follows-tier-a 0 "$FIRST && $MK -s drain > /dev/null 2>&1 && $MK -s $TB B_LIMIT=1 2>/dev/null && $MK $TB B_LIMIT=1 2>/dev/null | $RUNS &&
+	$MK -s $TB 2> err && grep -o 'run-vasp: .*' err" 'run-vasp: 2 jobs added, 2 already known
+' ''
+# what each tier's make-neb is asked for
+expect tier-options 0 "$FIRST && $MK -n $TB RELAX=yes REUSE_WAVECAR=yes B_KIND=static3 B_CLIMB=no B_ENDPOINTS_FROM= 2>/dev/null |
+	tr -d '\\\\' | tr -s ' \t\n' ' ' | grep -o 'make-neb [^|]*' | sed 's/ || .*//'" 'make-neb -q -k -t static3 --idpp --relax-endpoints --reuse-wavecar -d calcs -o jobs.jsonl.tmp queue.jsonl 
+make-neb -q -k -t static3 --idpp --relax-endpoints --reuse-wavecar -d calcs-B -o jobs-B.jsonl.tmp queue-B.jsonl 
+' ''
+expect tier-b-defaults 0 "$FIRST && $MK -n $TB 2>/dev/null | tr -d '\\\\' | tr -s ' \t\n' ' ' | grep -o 'make-neb [^|]*calcs-B[^|]*' | sed 's/ || .*//'" \
+	"make-neb -q -k -t neb --idpp --relax-endpoints -i 3 --climb --endpoints-from 'calcs' -d calcs-B -o jobs-B.jsonl.tmp queue-B.jsonl 
+" ''
 finish

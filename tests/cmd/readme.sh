@@ -77,6 +77,8 @@ expect "structures.csv" 0 "head -n 2 $W/example/structures.csv | cut -d, -f1,2" 
 run_blocks "The same with make" "$W/study.sh" "$W/study"
 table "make table" "$W/study.sh" '^rank,id,formula,length,measures[.]bvse_barrier,energy_barrier,converged$' \
 	"^[0-9]+,$ID,[A-Za-z0-9]+,$NUM,$NUM,$NUM,(true|false)\$"
+table "make table-B" "$W/study.sh" '^rank,id,formula,length,previous[.]energy_barrier,energy_barrier,converged$' \
+	"^[0-9]+,$ID,[A-Za-z0-9]+,$NUM,$NUM,$NUM,(true|false)\$"
 expect "study.mk keeps the last values" 0 "grep -E '^(CUTOFF|LIMIT|VASP_CMD) =' $W/study/study.mk" 'CUTOFF = 6
 LIMIT = 400
 VASP_CMD = mpirun vasp_std

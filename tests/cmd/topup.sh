@@ -49,6 +49,21 @@ expect many-jobs-results 0 "$CALC && : > tiers && for i in \$(seq 20); do $T $MA
 0
 failed-with-cause
 ' ''
+# a DFT tier in the tiers file: once tier A is drained, tier B's NEBs
+# between relaxed endpoints are built on its barriers, wait for their
+# relaxations, run once each and fill results-B.jsonl
+STUDY_B="mkdir structures && cp $TOP/examples/mp-2741_CaF2.cif $TOP/examples/mp-315_PbF2.cif structures &&
+	printf '# then the next DFT tier\n\"TIERS=A B\" B_LIMIT=2 B_IMAGES=3\n' > tiers"
+NEBS="grep -c '\"kind\":\"neb\".*\"energy_barrier\"' results-B.jsonl 2>/dev/null"
+expect dft-tier 0 "$STUDY_B && for i in \$(seq 40); do $T $VARS || exit 1; [ \"\$($NEBS)\" = 2 ] && break; sleep 0.3; done;
+	cat .tier && grep -c 'widened to tier 1 (\"TIERS=A B\" B_LIMIT=2 B_IMAGES=3)' topup.log && $NEBS &&
+	run-vasp -s jobs-B list --csv | cut -d, -f2,3 | sort | uniq -c && grep '^TIERS' study.mk" '1
+1
+2
+      4 done,1
+      1 state,attempts
+TIERS = A B
+' ''
 expect bad-option 2 "$T -x" '' '~^usage: topup'
 expect queue-fails 0 "mkdir structures && echo 'not a crystal' > structures/x.cif && { $T; echo \$?; cat topup.log; }" \
 	'~tier 0: building the queue failed' ''
