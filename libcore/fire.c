@@ -14,6 +14,7 @@ fire_opts_init(struct fire_opts *o)
 	o->dt = 0.1;
 	o->dt_max = 1.0;
 	o->dt_min = 0;
+	o->patience = 0;
 	o->monotone = 0;
 	o->accept = NULL;
 }
@@ -46,6 +47,31 @@ fire_mix(double *v, const double *f, size_t dim, double *dt, double *alpha, int 
 	}
 }
 
+/* The point of the lowest measure so far, for patience. */
+struct lowest {
+	double *x, m;
+	int it;
+};
+
+/*
+ * Keep x if m is a new low; 1 when patience has run out, with x back at
+ * the lowest point.
+ */
+static int
+lowest_note(struct lowest *l, double *x, size_t bytes, double m, int it, int patience)
+{
+	if (m < l->m) {
+		memcpy(l->x, x, bytes);
+		l->m = m;
+		l->it = it;
+		return 0;
+	}
+	if (it - l->it < patience)
+		return 0;
+	memcpy(x, l->x, bytes);
+	return 1;
+}
+
 int
 fire_minimize(double *x, size_t dim, fire_force_fn fn, void *ctx, const struct fire_opts *o,
     struct fire_result *res)
@@ -55,6 +81,7 @@ fire_minimize(double *x, size_t dim, fire_force_fn fn, void *ctx, const struct f
 	double *xa = o->monotone ? xmalloc(bytes) : NULL, *fa = o->monotone ? xmalloc(bytes) : NULL;
 	double dt = o->dt, alpha = 0.1, ea = INFINITY, ma = INFINITY;
 	int since_neg = 0, rc = 0;
+	struct lowest low = { o->patience > 0 ? xmalloc(bytes) : NULL, INFINITY, 0 };
 
 	memset(res, 0, sizeof(*res));
 	for (int it = 0; it < o->maxiter; it++) {
@@ -101,6 +128,11 @@ fire_minimize(double *x, size_t dim, fire_force_fn fn, void *ctx, const struct f
 			res->stalled = 1;
 			break;
 		}
+		if (low.x && lowest_note(&low, x, bytes, m, it, o->patience)) {
+			res->measure = low.m;
+			res->stalled = res->lost = 1;
+			break;
+		}
 		for (size_t r = 0; r < dim; r++)
 			v[r] += dt * f[r];
 		for (size_t a = 0; a + 2 < dim; a += 3) {
@@ -114,5 +146,6 @@ fire_minimize(double *x, size_t dim, fire_force_fn fn, void *ctx, const struct f
 	free(v);
 	free(xa);
 	free(fa);
+	free(low.x);
 	return rc;
 }

@@ -12,7 +12,10 @@
  * accepted point is handed to the accept callback (e.g. to write it).
  * Every uphill step halves the time step, so where the force turns back at
  * every step (a kink of the objective) it collapses; with dt_min set the
- * run then ends, stalled.
+ * run then ends, stalled.  A run can also leave a near-minimum and wander
+ * off (a band whose images overlap atoms, with forces of 1e7 at the start):
+ * with patience set, a run whose measure has not reached a new low in that
+ * many evaluations ends, stalled, back at the point of its lowest measure.
  */
 #ifndef HK_FIRE_H
 #define HK_FIRE_H
@@ -35,6 +38,7 @@ struct fire_opts {
 	double max_step;	/* Å per atom per step */
 	double dt, dt_max;	/* initial and largest time step */
 	double dt_min;		/* stop (stalled) when the time step falls below it; 0: never */
+	int patience;		/* stop (stalled, at the lowest) after this many evaluations without a new low; 0: never */
 	int monotone;
 	fire_accept_fn accept;	/* or NULL */
 };
@@ -45,7 +49,8 @@ struct fire_result {
 	int iterations;		/* force evaluations before the last */
 	double measure;		/* the callback's last convergence measure */
 	int converged, stopped;
-	int stalled;		/* the time step collapsed: the force turns back at every step */
+	int stalled;		/* the time step collapsed, or no new low in patience evaluations */
+	int lost;		/* stalled by patience: x is the point of the lowest measure */
 };
 
 /* Minimise in place.  0, or -1 when the callback returned NAN. */

@@ -10,7 +10,9 @@
  * images coupled NEB-style with the upwind tangent (their objectives as
  * energies).  Where two images of a pair are equally near, d has a kink; a
  * minimum on it has no zero force, so the run also ends when the band has
- * stopped moving (stalled).  IDPP_FIXED_WEIGHTS (pymatgen-analysis-
+ * stopped moving (stalled).  A band that has found no lower largest force
+ * in 1000 iterations has wandered off a minimum: the run ends there too
+ * (stalled), with the images of its lowest force.  IDPP_FIXED_WEIGHTS (pymatgen-analysis-
  * diffusion's IDPPSolver): w = 1 / ((D_k + d_initial)/2)^4 and each pair's
  * periodic image frozen from the initial guess, bisector tangent.  Either
  * way the NEB force is the true force perpendicular to the tangent plus a
