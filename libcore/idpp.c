@@ -25,47 +25,34 @@ idpp_opts_init(struct idpp_opts *o)
  * LLL-reduced lattice, as pymatgen does. */
 struct mic {
 	double red[3][3], inv[3][3];
-	double cell[27][3];	/* the 27 cells' offsets, Cartesian */
 };
 
 static void
 mic_init(struct mic *m, const double l[3][3])
 {
-	int c = 0;
-
 	lat_lll(l, m->red, NULL);
 	lat_inverse(m->red, m->inv);
-	for (int i = -1; i <= 1; i++)
-	for (int j = -1; j <= 1; j++)
-	for (int k = -1; k <= 1; k++, c++) {
-		double g[3] = { i, j, k };
-		lat_frac_to_cart(m->red, g, m->cell[c]);
-	}
 }
 
 /*
  * The displacements from a to b's images in the 27 cells around the
  * nearest (Cartesian, into r) and their squared lengths; the index of the
- * first shortest.  With n set, the lattice vector (reduced-cell units)
- * that takes b to its image: r[c] = b - a + n[c] . red.
+ * first shortest.
  */
 static int
-image_vectors(const struct mic *m, const double a[3], const double b[3], double r[27][3], double l2[27],
-    int n[3])
+image_vectors(const struct mic *m, const double a[3], const double b[3], double r[27][3], double l2[27])
 {
-	double d[3] = { b[0] - a[0], b[1] - a[1], b[2] - a[2] }, f[3], r0[3];
-	int best = 0;
+	double d[3] = { b[0] - a[0], b[1] - a[1], b[2] - a[2] }, f[3];
+	int best = 0, c = 0;
 
 	lat_cart_to_frac(m->inv, d, f);
-	for (int q = 0; q < 3; q++) {
-		double nq = round(f[q]);
-		f[q] -= nq;
-		if (n)
-			n[q] = -(int)nq;
-	}
-	lat_frac_to_cart(m->red, f, r0);
-	for (int c = 0; c < 27; c++) {
-		r[c][0] = r0[0] + m->cell[c][0], r[c][1] = r0[1] + m->cell[c][1], r[c][2] = r0[2] + m->cell[c][2];
+	for (int q = 0; q < 3; q++)
+		f[q] -= round(f[q]);
+	for (int i = -1; i <= 1; i++)
+	for (int j = -1; j <= 1; j++)
+	for (int k = -1; k <= 1; k++, c++) {
+		double g[3] = { f[0] + i, f[1] + j, f[2] + k };
+		lat_frac_to_cart(m->red, g, r[c]);
 		l2[c] = r[c][0] * r[c][0] + r[c][1] * r[c][1] + r[c][2] * r[c][2];
 		if (l2[c] < l2[best])
 			best = c;
@@ -79,29 +66,26 @@ mic_distance(const struct mic *m, const double a[3], const double b[3])
 {
 	double r[27][3], l2[27];
 
-	return sqrt(l2[image_vectors(m, a, b, r, l2, NULL)]);
+	return sqrt(l2[image_vectors(m, a, b, r, l2)]);
 }
 
 /*
- * Images of a pair within this much (Å) of its nearest are candidates.  An
- * atom's pairs are rebuilt once it has moved a third as far since its
- * last: a pair's two atoms have then moved less than MIC_MARGIN together
- * since the pair was built, so no other image can have become the nearest,
- * and the paper's objective follows the true minimum image without a
- * 27-image search per pair and step.
+ * Images of a pair within this much (Å) of its nearest are candidates, and
+ * the candidates are rebuilt once an atom has moved half as far: until
+ * then no other image can become the nearest, so the paper's objective
+ * follows the true minimum image without a 27-image search per pair.
  */
-#define MIC_MARGIN 1.0
+#define MIC_MARGIN 0.5
 
 struct pair {
-	double t[3];		/* the nearest image's lattice vector at the last build, Cartesian */
+	double t[3];		/* offset of the nearest image at the last build, Cartesian */
 	double target, w;	/* w: the frozen weight, fixed-weights model only */
 	unsigned alt, nalt;	/* further candidates: alt[alt .. alt + nalt) of the image */
 };
 
-/* An image's alternate offsets; rebuilt pairs append theirs, live counts the ones in use. */
 struct alts {
 	double (*t)[3];
-	size_t n, cap, live;
+	size_t n, cap;
 };
 
 struct idpp {
@@ -113,23 +97,13 @@ struct idpp {
 	struct mic mic;
 	int follow;		/* follow the minimum image (paper) rather than freeze it */
 	struct alts *alt;	/* per interior image */
-	double *ref;		/* per interior image: each atom where its pairs were last built */
-	unsigned char *moved;	/* n: scratch for follow_images */
+	double *ref;		/* per interior image: coordinates at the last build */
 };
 
 static double *
 coord(const struct idpp *p, int k, int a)
 {
 	return p->x + ((size_t)k * p->n + a) * 3;
-}
-
-/* Pair (i, j), i < j, of image k. */
-static struct pair *
-pair_at(const struct idpp *p, int k, int i, int j)
-{
-	size_t n = (size_t)p->n, ii = (size_t)i;
-
-	return p->pair + (size_t)(k - 1) * p->npair + ii * (2 * n - ii - 1) / 2 + (size_t)(j - i - 1);
 }
 
 static void
@@ -145,88 +119,53 @@ alts_push(struct alts *a, const double t[3])
 /*
  * Image offsets of pair (i, j) in image k: the nearest into pp->t, and with
  * follow set those within 2 MIC_MARGIN of it into the image's alternates.
- * Each offset is a lattice vector computed from its integer indices, so it
- * does not depend on where the atoms were when it was found.  Returns the
- * nearest distance.
+ * Returns the nearest distance.
  */
 static double
 pair_images(struct idpp *p, int k, int i, int j, struct pair *pp)
 {
 	const double *xi = coord(p, k, i), *xj = coord(p, k, j);
-	double r[27][3], l2[27], g[3];
-	int nv[3], best = image_vectors(&p->mic, xi, xj, r, l2, nv), c = 0;
+	double r[27][3], l2[27];
+	int best = image_vectors(&p->mic, xi, xj, r, l2);
 
-	/* x_i - x_j - t must be -r[c] = x_i - x_j - (nv + cell c) . red */
+	/* x_i - x_j - T must be -r: T = x_i - x_j + r */
+	for (int q = 0; q < 3; q++)
+		pp->t[q] = xi[q] - xj[q] + r[best][q];
 	pp->nalt = 0;
 	if (p->follow) {
 		struct alts *al = &p->alt[k - 1];
 		double lim = sqrt(l2[best]) + 2 * MIC_MARGIN;
 		pp->alt = (unsigned)al->n;
-		for (int a = -1; a <= 1; a++)
-		for (int b = -1; b <= 1; b++)
-		for (int e = -1; e <= 1; e++, c++)
+		for (int c = 0; c < 27; c++)
 			if (c != best && l2[c] <= lim * lim) {
-				double v[3] = { nv[0] + a, nv[1] + b, nv[2] + e };
-				lat_frac_to_cart(p->mic.red, v, g);
-				alts_push(al, g);
+				double t[3] = { xi[0] - xj[0] + r[c][0], xi[1] - xj[1] + r[c][1], xi[2] - xj[2] + r[c][2] };
+				alts_push(al, t);
 				pp->nalt++;
 			}
-		al->live += pp->nalt;
 	}
-	double v[3] = { nv[0] + best / 9 - 1, nv[1] + best / 3 % 3 - 1, nv[2] + best % 3 - 1 };
-	lat_frac_to_cart(p->mic.red, v, pp->t);
 	return sqrt(l2[best]);
 }
 
-/* Every pair of image k built anew from where its atoms are now. */
-static void
-images_rebuild(struct idpp *p, int k)
-{
-	struct pair *pp = pair_at(p, k, 0, 1);
-
-	p->alt[k - 1].n = p->alt[k - 1].live = 0;
-	for (int i = 0; i < p->n; i++)
-		for (int j = i + 1; j < p->n; j++, pp++)
-			pair_images(p, k, i, j, pp);
-	memcpy(p->ref + (size_t)(k - 1) * p->n * 3, coord(p, k, 0), (size_t)p->n * 3 * sizeof(double));
-}
-
-/* Rebuild the pairs of every atom of image k that has moved MIC_MARGIN / 3 since its last build. */
+/* Rebuild image k's candidates once an atom has moved MIC_MARGIN / 2 since the last build. */
 static void
 follow_images(struct idpp *p, int k)
 {
-	double *ref = p->ref + (size_t)(k - 1) * p->n * 3, lim = MIC_MARGIN * MIC_MARGIN / 9;
+	double *ref = p->ref + (size_t)(k - 1) * p->n * 3, lim = MIC_MARGIN * MIC_MARGIN / 4;
 	const double *x = coord(p, k, 0);
-	struct alts *al = &p->alt[k - 1];
-	int nmoved = 0;
+	int moved = 0;
 
-	for (int a = 0; a < p->n; a++) {
+	for (int a = 0; a < p->n && !moved; a++) {
 		double dx = x[a * 3] - ref[a * 3], dy = x[a * 3 + 1] - ref[a * 3 + 1], dz = x[a * 3 + 2] - ref[a * 3 + 2];
-		p->moved[a] = dx * dx + dy * dy + dz * dz > lim;
-		nmoved += p->moved[a];
+		moved = dx * dx + dy * dy + dz * dz > lim;
 	}
-	if (nmoved == 0)
+	if (!moved)
 		return;
-	if (4 * nmoved > p->n) {
-		images_rebuild(p, k);
-		return;
-	}
-	for (int a = 0; a < p->n; a++) {
-		if (!p->moved[a])
-			continue;
-		for (int b = 0; b < p->n; b++) {
-			/* a pair of two moved atoms once, from the first */
-			if (b == a || (p->moved[b] && b < a))
-				continue;
-			struct pair *pp = a < b ? pair_at(p, k, a, b) : pair_at(p, k, b, a);
-			al->live -= pp->nalt;
-			pair_images(p, k, a < b ? a : b, a < b ? b : a, pp);
-		}
-		memcpy(ref + a * 3, x + a * 3, 3 * sizeof(double));
-	}
-	/* appended alternates leave the replaced ones behind: compact now and then */
-	if (al->n > 4 * al->live + 4096)
-		images_rebuild(p, k);
+	struct pair *pp = p->pair + (size_t)(k - 1) * p->npair;
+	p->alt[k - 1].n = 0;
+	for (int i = 0; i < p->n; i++)
+		for (int j = i + 1; j < p->n; j++, pp++)
+			pair_images(p, k, i, j, pp);
+	memcpy(ref, x, (size_t)p->n * 3 * sizeof(double));
 }
 
 /*
@@ -297,71 +236,6 @@ image_force_paper(const struct idpp *p, int k, double *f)
 		f[i * 3] += fx, f[i * 3 + 1] += fy, f[i * 3 + 2] += fz;
 	}
 	return func;
-}
-
-/* 1 where atom a sits at the same point (bit for bit) in every image of the initial path. */
-static void
-atoms_fixed(const struct idpp *p, unsigned char *same)
-{
-	for (int a = 0; a < p->n; a++) {
-		same[a] = 1;
-		for (int k = 1; k < p->ni + 2 && same[a]; k++)
-			same[a] = memcmp(coord(p, 0, a), coord(p, k, a), 3 * sizeof(double)) == 0;
-	}
-}
-
-/* Image k's pair from image 1's, where both atoms are where they are there. */
-static void
-pair_copy(struct idpp *p, int k, const struct pair *from, struct pair *pp)
-{
-	struct alts *al = &p->alt[k - 1];
-	const struct alts *src = &p->alt[0];
-
-	*pp = *from;
-	pp->alt = (unsigned)al->n;
-	for (unsigned c = 0; c < from->nalt; c++)
-		alts_push(al, src->t[from->alt + c]);
-	al->live += pp->nalt;
-}
-
-/*
- * Target distances, weights and images of every pair of every interior
- * image, from the initial path.  A pair of two atoms that do not move
- * along it (a vacancy hop's framework) has the same distances and images
- * in every image: found once.
- */
-static int
-pairs_init(struct idpp *p, struct hk_err *err)
-{
-	unsigned char *same = xmalloc((size_t)p->n);
-	int n = p->n, nimg = p->ni + 2, rc = 0;
-
-	atoms_fixed(p, same);
-	for (int k = 1; k <= p->ni && rc == 0; k++) {
-		struct pair *pp = pair_at(p, k, 0, 1), *p1 = pair_at(p, 1, 0, 1);
-		for (int i = 0; i < n && rc == 0; i++)
-			for (int j = i + 1; j < n; j++, pp++, p1++) {
-				double d0, d1, di;
-				if (same[i] && same[j] && k > 1) {
-					pair_copy(p, k, p1, pp);
-					continue;
-				}
-				di = pair_images(p, k, i, j, pp);
-				/* a pair that does not move is where it starts and ends */
-				d0 = same[i] && same[j] ? di : mic_distance(&p->mic, coord(p, 0, i), coord(p, 0, j));
-				d1 = same[i] && same[j] ? di : mic_distance(&p->mic, coord(p, nimg - 1, i), coord(p, nimg - 1, j));
-				if (di < 1e-6) {
-					err_set(err, "atoms %d and %d coincide in image %d of the initial path", i + 1, j + 1, k);
-					rc = -1;
-					break;
-				}
-				pp->target = d0 + (double)k / (p->ni + 1) * (d1 - d0);
-				double avg = (pp->target + di) / 2;
-				pp->w = 1.0 / (avg * avg * avg * avg);
-			}
-	}
-	free(same);
-	return rc;
 }
 
 struct idpp_run {
@@ -455,9 +329,9 @@ idpp_relax(struct cell *img, int nimg, const struct idpp_opts *o, struct idpp_re
     struct hk_err *err)
 {
 	struct idpp p = { 0 };
-	double *e = NULL;
+	double *d0 = NULL, *d1 = NULL, *e = NULL;
 	int n = img[0].n, rc = -1;
-	size_t m;
+	size_t nn, m;
 
 	memset(res, 0, sizeof(*res));
 	if (nimg < 3) {
@@ -472,20 +346,42 @@ idpp_relax(struct cell *img, int nimg, const struct idpp_opts *o, struct idpp_re
 	p.n = n;
 	p.ni = nimg - 2;
 	p.follow = o->model == IDPP_PAPER;
+	nn = (size_t)n * n;
 	m = (size_t)n * 3;
 	mic_init(&p.mic, img[0].lattice);
 	p.x = xmalloc((size_t)nimg * m * sizeof(double));
 	for (int k = 0; k < nimg; k++)
 		for (int a = 0; a < n; a++)
 			lat_frac_to_cart(img[0].lattice, img[k].frac[a], coord(&p, k, a));
+	d0 = xmalloc(nn * sizeof(double));
+	d1 = xmalloc(nn * sizeof(double));
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++) {
+			/* only i < j is read */
+			d0[(size_t)i * n + j] = mic_distance(&p.mic, coord(&p, 0, i), coord(&p, 0, j));
+			d1[(size_t)i * n + j] = mic_distance(&p.mic, coord(&p, nimg - 1, i), coord(&p, nimg - 1, j));
+		}
 	p.npair = (size_t)n * (n - 1) / 2;
 	p.pair = xmalloc((size_t)p.ni * p.npair * sizeof(*p.pair));
 	p.alt = xcalloc((size_t)p.ni, sizeof(*p.alt));
 	p.ref = xmalloc((size_t)p.ni * m * sizeof(double));
 	memcpy(p.ref, coord(&p, 1, 0), (size_t)p.ni * m * sizeof(double));
-	p.moved = xmalloc((size_t)n);
-	if (pairs_init(&p, err) == -1)
-		goto out;
+	for (int k = 1; k <= p.ni; k++) {
+		struct pair *pp = p.pair + (size_t)(k - 1) * p.npair;
+		for (int i = 0; i < n; i++)
+			for (int j = i + 1; j < n; j++, pp++) {
+				size_t ij = (size_t)i * n + j;
+				double tgt = d0[ij] + (double)k / (p.ni + 1) * (d1[ij] - d0[ij]);
+				double di = pair_images(&p, k, i, j, pp);
+				if (di < 1e-6) {
+					err_set(err, "atoms %d and %d coincide in image %d of the initial path", i + 1, j + 1, k);
+					goto out;
+				}
+				pp->target = tgt;
+				double avg = (tgt + di) / 2;
+				pp->w = 1.0 / (avg * avg * avg * avg);
+			}
+	}
 	e = xmalloc((size_t)nimg * sizeof(double));
 	struct idpp_run run = { &p, o->spring, o->movable, e };
 	if (o->steepest) {
@@ -526,8 +422,9 @@ out:
 		free(p.alt[k].t);
 	free(p.alt);
 	free(p.ref);
-	free(p.moved);
 	free(e);
+	free(d0);
+	free(d1);
 	free(p.pair);
 	free(p.x);
 	return rc;
