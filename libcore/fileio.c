@@ -1,5 +1,6 @@
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,4 +100,62 @@ file_remove_tree(const char *path)
 	}
 	closedir(d);
 	return rc | rmdir(path);
+}
+
+/* Write all n bytes of buf to fd. */
+static int
+write_all(int fd, const char *buf, size_t n)
+{
+	while (n > 0) {
+		ssize_t put = write(fd, buf, n);
+		if (put < 0 && errno == EINTR)
+			continue;
+		if (put <= 0)
+			return -1;
+		buf += put, n -= (size_t)put;
+	}
+	return 0;
+}
+
+int
+file_copy_sync(const char *from, const char *to, struct hk_err *err)
+{
+	char buf[1 << 16];
+	int in = open(from, O_RDONLY | O_CLOEXEC), out = -1, rc = -1;
+	ssize_t got = 0;
+
+	if (in < 0) {
+		err_set(err, "%s: %s", from, strerror(errno));
+		return -1;
+	}
+	if ((out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0) {
+		err_set(err, "%s: %s", to, strerror(errno));
+		goto out;
+	}
+	while ((got = read(in, buf, sizeof(buf))) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			err_set(err, "%s: %s", from, strerror(errno));
+			goto out;
+		}
+		if (write_all(out, buf, (size_t)got) == -1) {
+			err_set(err, "%s: write error: %s", to, strerror(errno));
+			goto out;
+		}
+	}
+	if (fsync(out) != 0) {
+		err_set(err, "%s: %s", to, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	close(in);
+	if (out >= 0 && close(out) != 0 && rc == 0) {
+		err_set(err, "%s: %s", to, strerror(errno));
+		rc = -1;
+	}
+	if (rc == -1 && out >= 0)
+		unlink(to);
+	return rc;
 }

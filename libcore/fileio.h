@@ -1,5 +1,6 @@
 /*
- * fileio.h - whole small files: read into a buffer, write atomically.
+ * fileio.h - whole small files: read into a buffer, write atomically;
+ * large ones copied as a stream.
  *
  * For the job directories' text files (INCAR, KPOINTS, OUTCAR, state
  * files).  An atomic write goes to PATH.tmp.PID, is fsynced and renamed
@@ -27,6 +28,12 @@ int file_write_sync(const char *path, const void *p, size_t n, struct hk_err *er
 
 /* Replace path by the n bytes at p, atomically and durably. */
 int file_write_atomic(const char *path, const void *p, size_t n, struct hk_err *err);
+
+/*
+ * Copy the file from to the new file to, streamed (a WAVECAR can be
+ * gigabytes) and fsynced; -1 with err, to removed.
+ */
+int file_copy_sync(const char *from, const char *to, struct hk_err *err);
 
 /* Remove path and, when it is a directory, all below it (links are not followed); -1 if anything stayed. */
 int file_remove_tree(const char *path);

@@ -33,9 +33,6 @@ extern const char *const restart_tag[RESTART_N];
 void restart_find(const char *dir, char *path[RESTART_N]);
 void restart_release(char *path[RESTART_N]);
 
-/* Copy the file from to the new file to, fsynced; -1 with err (to removed). */
-int restart_copy_file(const char *from, const char *to, struct hk_err *err);
-
 /*
  * Copy each path[k] that is not NULL into dir; got[k] is 1 for each file
  * copied.  -1 with err.

@@ -104,7 +104,7 @@ copy_fails_cleanly(void **state)
 	struct hk_err e = HK_ERR_INIT;
 
 	(void)state;
-	assert_int_equal(restart_copy_file("/nonexistent/WAVECAR", dst, &e), -1);
+	assert_int_equal(file_copy_sync("/nonexistent/WAVECAR", dst, &e), -1);
 	assert_non_null(strstr(e.msg, "/nonexistent/WAVECAR"));
 	assert_int_not_equal(access(dst, F_OK), 0);
 	file_remove_tree(to);
