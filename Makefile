@@ -73,16 +73,20 @@ $(B)/tests/unit/%.o: tests/unit/%.c config.mk
 # check: unit tests, then the command tests, then the corpus cross-checks
 # (which say so and skip when ../shared/data or python3-pymatgen is absent).
 # Every stage runs whatever the one before gave; the failures of all of them
-# are listed at the end, and any failure makes check fail.
+# are listed at the end, and any failure makes check fail.  XCHECK=0 leaves
+# the cross-checks out (they compare numbers with other codes, which a
+# sanitizer build does not change) and says so.
+XCHECK = 1
 check: all $(TESTS) $(B)/bench/vasp-read
 	$(Q)HOPKIT_FAILED=$$(mktemp) && export HOPKIT_FAILED && trap 'rm -f "$$HOPKIT_FAILED"' EXIT && \
 	failed= && \
 	{ tests/run-unit $(TESTS) || failed="$$failed unit"; } && \
 	{ HOPKIT_SANITIZE=$(SANITIZE) tests/run-cmd tests/cmd/*.sh || failed="$$failed cmd"; } && \
-	{ HOPKIT_SANITIZE=$(SANITIZE) tests/run-xcheck tests/xcheck/*.sh || failed="$$failed xcheck"; } && \
+	{ if [ "$(XCHECK)" = 0 ]; then echo "xcheck: skipped (XCHECK=0)"; \
+	  else HOPKIT_SANITIZE=$(SANITIZE) tests/run-xcheck tests/xcheck/*.sh || failed="$$failed xcheck"; fi; } && \
 	if [ -n "$$failed" ]; then \
 		echo "check: FAILED in$$failed:"; sed 's/^/  /' "$$HOPKIT_FAILED"; exit 1; \
-	fi && echo "check: unit, cmd and xcheck passed"
+	fi && echo "check: unit, cmd$(if $(filter 0,$(XCHECK)),, and xcheck) passed"
 
 unit: $(TESTS)
 	$(Q)tests/run-unit $(TESTS)
