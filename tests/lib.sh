@@ -5,7 +5,8 @@
 # STDOUT and STDERR are the exact text expected, or "~ERE" to grep for, or
 # "*" for anything.  The command runs with sh -c in a fresh mktemp -d, with
 # $DATA pointing at tests/data and bin/ first on PATH.  A failure prints the
-# command and a diff.
+# command and a diff.  With HOPKIT_TEST_TIMES=FILE each case appends
+# "script case seconds" to FILE, to see where a suite's time goes.
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 DATA=$TOP/tests/data
@@ -26,8 +27,12 @@ match() { # what expected actual-file
 expect() {
 	_name=$1 _status=$2 _cmd=$3 _out=$4 _err=$5
 	_dir=$(mktemp -d)
+	[ -z "${HOPKIT_TEST_TIMES:-}" ] || _t0=$(date +%s%N)
 	(cd "$_dir" && sh -c "$_cmd" >"$_dir/.out" 2>"$_dir/.err" </dev/null)
 	_got=$?
+	[ -z "${HOPKIT_TEST_TIMES:-}" ] ||
+		echo "$name $_name $(( ($(date +%s%N) - _t0) / 1000000 ))" |
+		awk '{ printf "%s %s %.2f\n", $1, $2, $3 / 1000 }' >>"$HOPKIT_TEST_TIMES"
 	_ok=1
 	[ "$_got" -eq "$_status" ] || _ok=0
 	match stdout "$_out" "$_dir/.out" || _ok=0
