@@ -12,6 +12,7 @@ struct rec_reader *
 rec_open(const char *path, struct hk_err *err)
 {
 	struct rec_reader *r;
+	struct src_gunzip *gz;
 	FILE *f;
 
 	if (path == NULL || strcmp(path, "-") == 0) {
@@ -21,8 +22,10 @@ rec_open(const char *path, struct hk_err *err)
 		err_at(err, path, 0, "cannot open: %s", strerror(errno));
 		return NULL;
 	}
-	r = rec_open_pull(linerd_pull_file, f, path);
+	gz = src_gunzip_open(linerd_pull_file, f);
+	r = rec_open_pull(src_gunzip_pull, gz, path);
 	r->f = f;
+	r->gz = gz;
 	return r;
 }
 
@@ -104,9 +107,11 @@ rec_close(struct rec_reader *r)
 {
 	if (r == NULL)
 		return;
+	linerd_release(&r->lr);
+	if (r->gz)
+		src_gunzip_close(r->gz);
 	if (r->f && r->f != stdin)
 		fclose(r->f);
-	linerd_release(&r->lr);
 	free(r->name);
 	free(r);
 }

@@ -6,6 +6,9 @@
  * error.  A bad line is reported and skipped; the next call goes on with
  * the line after it, so a caller can implement --keep-going.  Memory is
  * bounded by the longest line accepted, never by the number of records.
+ * rec_open reads gzip-compressed input (told by its magic bytes, whatever
+ * the name) as the text it holds; a corrupt or truncated gzip stream is a
+ * read error.
  */
 #ifndef HK_REC_H
 #define HK_REC_H
@@ -15,10 +18,12 @@
 
 #include "err.h"
 #include "linerd.h"
+#include "source.h"
 
 struct rec_reader {
 	struct linerd lr;
 	FILE *f;		/* owned unless it is stdin */
+	struct src_gunzip *gz;	/* owned; between f and lr, for rec_open */
 	char *name;		/* "-" for stdin */
 };
 

@@ -301,8 +301,11 @@ stream_file(struct stream *s, const char *path)
 		if (!s->stopped) {
 			report(s, &e);
 			count_bad(s, 1, "bad line", &e, NULL);
-			s->stopped |= rc == 1 || rec_failed(rd);
+			s->stopped |= rc == 1;
 		}
+		/* unreadable from here on (a truncated gzip stream): the next file may still be good */
+		if (rec_failed(rd))
+			break;
 	}
 	if (!s->stopped)
 		batch_flush(s, &b);

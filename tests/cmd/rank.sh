@@ -155,4 +155,11 @@ rank: 24 records, done in Ts
 ' ''
 fi
 
+# gzip-compressed tables read as the text they hold, by their magic bytes;
+# a truncated one is a read error with its file and line, the records
+# before it still ranked
+expect gzip-input 0 "$R | gzip > t.gz && cp t.gz t && rank --by x --csv --fields id t.gz t | tr '\n' ' '" 'id b b c c e e a a d d ' ''
+expect gzip-truncated 1 "for i in 1 2 3 4 5 6 7 8 9; do $R; done | gzip > t.gz && head -c 40 t.gz > cut.gz && rank -k --by x --csv --fields id cut.gz t.gz > out; s=\$?; wc -l < out; exit \$s" '46
+' '~^rank: cut.gz:1: read error'
+expect gzip-truncated-stops 2 "$R | gzip | head -c 30 > cut.gz && rank --by x cut.gz" '' '~^rank: cut.gz:1: read error'
 finish
