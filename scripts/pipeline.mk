@@ -14,6 +14,8 @@
 #   make -f .../pipeline.mk table          the barriers, lowest first: only the table
 #   make -f .../pipeline.mk status         run-vasp's counts per state
 #   make -f .../pipeline.mk params         write study.mk if it is new or changed
+#   make -f .../pipeline.mk snapshot       every stage table in snapshots/NAME-TIME.tar.gz
+#   make -f .../pipeline.mk snapshot-restore SNAP=snapshots/...tar.gz   bring them back
 #
 # DFT tiers.  Tier A is the calculation above (KIND, static3 by default) on
 # the cheap ranking; its table is results.jsonl.  With TIERS = A B, tier B
@@ -295,6 +297,15 @@ table-B: | params
 	@rank -w 'kind != "relax"' -b energy_barrier --csv \
 		--fields rank,id,formula,length,previous.energy_barrier,energy_barrier,converged results-B.jsonl
 
+# Every stage table in one verified, dated tarball under snapshots/, and
+# one brought back (SNAP=snapshots/NAME.tar.gz): scripts/snapshot.
+snapshot:
+	@$(HOPKIT)/scripts/snapshot
+
+snapshot-restore:
+	@$(if $(SNAP),,echo 'snapshot-restore: name the snapshot, SNAP=snapshots/...tar.gz' >&2; exit 2)
+	@$(HOPKIT)/scripts/snapshot -r $(call q,$(SNAP))
+
 FORCE:
 
-.PHONY: all params run drain results status counts table table-B FORCE
+.PHONY: all params run drain results status counts table table-B snapshot snapshot-restore FORCE
