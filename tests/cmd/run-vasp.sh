@@ -511,6 +511,45 @@ expect list-shows-last-stderr-line 0 "$MK && run-vasp -q topup --wait -n 1 --pol
 	run-vasp list --state failed | sed -n 2p | sed 's/.*  //'" 'start: the calculator exited with status 1: no softBV parameters for Nd3+ with Se2-
 ' ''
 
+# failures by cause: F.0 ends in ZBRENT (no second try allowed), F.1 exits 3
+CAUSES="$MK && FAKE_ERR=$E/vasp.zbrent run-vasp -q topup --wait -n 2 --poll 0.05 --max-errors 0 -c 'case \$PWD in *F.0/*) exec $FAKE;; *) exit 3;; esac'"
+expect list-error-class 0 "$CAUSES && run-vasp list --error zbrent | awk '{ print \$1, \$9, \$10 }' && run-vasp list --csv --error calculator_exit | cut -d, -f1,2,11" 'ID CAUSE LAST_ERROR
+mp-2741.F.0 zbrent start:
+id,state,error_class
+mp-2741.F.1,failed,calculator_exit
+' ''
+expect list-error-unknown-class 0 "$CAUSES && run-vasp list --error ZBRENT | wc -l" '1
+' "run-vasp: no job has error class 'ZBRENT'
+"
+expect status-counts-causes 0 "$CAUSES && run-vasp status | sed -n '5p;9,\$p' && echo retried && run-vasp retry mp-2741.F.1 &&
+	FAKE_ERR=$E/vasp.zbrent run-vasp -q topup --wait -n 2 --poll 0.05 --max-errors 0 -c 'exec $FAKE' && run-vasp status | sed -n '5p;9,\$p'" 'failed 2
+cause calculator_exit 1
+cause zbrent 1
+retried
+failed 2
+cause zbrent 2
+' ''
+expect status-no-causes-when-none-failed 0 "$MK && run-vasp status | wc -l" '8
+' ''
+expect retry-error-class 0 "$CAUSES && run-vasp retry --error zbrent && ls jobs/ready jobs/failed && run-vasp -q retry --error zbrent; run-vasp -q retry --error calculator_exit && ls jobs/ready" 'jobs/failed:
+mp-2741.F.1.json
+
+jobs/ready:
+000999999999.mp-2741.F.0.json
+000999999998.mp-2741.F.1.json
+000999999999.mp-2741.F.0.json
+' "run-vasp: 1 jobs retried
+run-vasp: zbrent: no failed job has this error class
+"
+# a state file from before classes were kept: its last attempt's error, else unknown
+expect error-class-of-older-records 0 "$CAUSES && sed -i 's/\"error_class\":\"[a-z_]*\",//' jobs/failed/*.json &&
+	grep -c error_class jobs/failed/*.json; run-vasp status | tail -n 2" 'jobs/failed/mp-2741.F.0.json:0
+jobs/failed/mp-2741.F.1.json:0
+cause unknown 1
+cause zbrent 1
+' ''
+expect retry-error-needs-class 2 "$MK && run-vasp retry --error" '' '~usage: run-vasp retry'
+
 # show: every attempt, its calculator runs, errors and corrections; the
 # stderr tail while the job is not done
 FAIL1='echo "no softBV parameters for Nd3+ with Se2-" >&2; exit 1'

@@ -25,7 +25,7 @@ mp-2741.F.0.json
 mp-2741.F.1.json
 waiting 2
 blocked 0
-mp-2741.F.0 waiting 0 - - - - - waiting for $R
+mp-2741.F.0 waiting 0 - - - - - - waiting for $R
 " ''
 expect add-again-known 0 "$JOBS && run-vasp -q add jobs.jsonl && run-vasp add jobs.jsonl" '' 'run-vasp: 0 jobs added, 3 already known
 '

@@ -381,11 +381,11 @@ list_lines(void **state)
 
 	add(f, ids, 2);
 	assert_int_equal(js_move(f->root, "l2", JS_READY, JS_DONE, 0, &e), 0);
-	jq_list(f->root, -1, 1, collect_line, &out);
-	assert_string_equal(out.s, "id,state,attempts,executor,exec_id,submitted,started,ended,walltime,last_error\n"
-	    "l1,ready,0,,,-,-,-,,\nl2,done,0,,,-,-,-,,\n");
+	jq_list(f->root, -1, NULL, 1, collect_line, &out);
+	assert_string_equal(out.s, "id,state,attempts,executor,exec_id,submitted,started,ended,walltime,last_error,error_class\n"
+	    "l1,ready,0,,,-,-,-,,,\nl2,done,0,,,-,-,-,,,\n");
 	sbuf_reset(&out);
-	jq_list(f->root, JS_DONE, 0, collect_line, &out);
+	jq_list(f->root, JS_DONE, NULL, 0, collect_line, &out);
 	assert_non_null(strstr(out.s, "\nl2                           done       0 -      -          -"));
 	assert_null(strstr(out.s, "l1"));
 	sbuf_release(&out);
