@@ -61,9 +61,9 @@ cmd_add(struct ctx *c, int argc, char **argv)
 	s.keep_going = 1;
 	rc = stream_run(&s, argc - 1, argv + 1);
 	jq_add_end(&a);
+	if (!c->cli.quiet)	/* rejected: bad lines and the records jobqueue refused */
+		cli_warn(&c->cli, "%ld jobs added, %ld already known, %ld rejected", a.added, a.known, s.nbad);
 	stream_release(&s);
-	if (!c->cli.quiet)
-		cli_warn(&c->cli, "%ld jobs added, %ld already known", a.added, a.known);
 	return rc != 0;
 }
 

@@ -69,12 +69,19 @@ jq_add_one(struct jq_adder *a, json_t *rec, struct hk_err *err)
 {
 	/* job directories are recorded absolute: runs start elsewhere */
 	const char *dir = json_string_value(json_object_get(rec, "dir"));
+	const char *id = json_string_value(json_object_get(rec, "id"));
 	int added;
 
+	/* the second of two records with one id is a mistake, not a known job */
+	if (id && strset_has(&a->seen, id)) {
+		err_set(err, "job record %.200s: duplicate id (an earlier record of the input has it)", id);
+		return -1;
+	}
 	if (dir && dir[0] != '/' && a->cwd)
 		json_object_set_new(rec, "dir", json_sprintf("%s/%s", a->cwd, dir));
 	if (js_add(a->root, rec, &a->ready, &added, err) == -1)
 		return -1;
+	strset_add(&a->seen, id);
 	a->added += added;
 	a->known += !added;
 	return 0;
@@ -87,6 +94,7 @@ jq_add_end(struct jq_adder *a)
 		js_unlock(a->lock);
 	a->lock = -1;
 	strset_release(&a->ready);
+	strset_release(&a->seen);
 	free(a->cwd);
 	a->cwd = NULL;
 }

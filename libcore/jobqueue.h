@@ -35,11 +35,14 @@ struct jq_note {
  * already there, under the state directory's lock (begin to end).  A
  * relative "dir" is made absolute.  Known ids are left alone (added
  * counts the new jobs, known the others), so adding again changes
- * nothing.  jq_add_one: -1 with err for a record that cannot be added.
+ * nothing.  jq_add_one: -1 with err for a record that cannot be added
+ * (js_add's reasons), or whose id an earlier record given to this adder
+ * had.
  */
 struct jq_adder {
 	const char *root;
 	struct strset ready;
+	struct strset seen;	/* the ids added or known, in this adder's input */
 	char *cwd;
 	int lock;
 	long added, known;

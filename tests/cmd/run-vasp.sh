@@ -19,14 +19,37 @@ expect bad-executor 2 'run-vasp topup -n 1 --poll 0.05 -e pbs' '' '~usage: run-v
 # registering: order kept, idempotent, bad records named by file and line
 expect add 0 "$MK && run-vasp add jobs.jsonl && ls jobs/ready" '001000000001.mp-2741.F.0.json
 001000000002.mp-2741.F.1.json
-' 'run-vasp: 0 jobs added, 2 already known
+' 'run-vasp: 0 jobs added, 2 already known, 0 rejected
 '
-expect add-bad 0 "printf '{\"id\":\"x\"}\nnot json\n{\"id\":\"y\",\"dir\":\"d\"}\n' > b.jsonl && run-vasp add b.jsonl; echo \$?; ls jobs/ready" '1
+expect add-bad 0 "mkdir d && printf '{\"id\":\"x\"}\nnot json\n{\"id\":\"y\",\"dir\":\"d\"}\n' > b.jsonl && run-vasp add b.jsonl; echo \$?; ls jobs/ready" '1
 001000000001.y.json
 ' 'run-vasp: b.jsonl:1: job record x has no "dir"
 run-vasp: b.jsonl:2:3: invalid JSON: '"'"'['"'"' or '"'"'{'"'"' expected near '"'"'not'"'"'
-run-vasp: 1 jobs added, 0 already known
+run-vasp: 1 jobs added, 0 already known, 2 rejected
 '
+# strict: what could only fail once it runs is refused, named by file:line;
+# the good records around it are still added, and the exit status says so
+expect add-strict 0 "mkdir good && : > file && printf '%s\\n' '{\"id\":\"x1\",\"dir\":\"/nonexistent\",\"kind\":\"weird\"}' \\
+	'{\"id\":\"g1\",\"dir\":\"good\"}' '{\"id\":\"f1\",\"dir\":\"file\"}' '{\"id\":\"k1\",\"dir\":\"good\",\"kind\":\"weird\"}' \\
+	'{\"id\":\"a/b\",\"dir\":\"good\"}' '{\"id\":\"\",\"dir\":\"good\"}' '{\"dir\":\"good\"}' '{\"id\":\"g1\",\"dir\":\"good\"}' \\
+	'{\"id\":\"g2\",\"dir\":\"good\",\"kind\":\"neb\"}' '{\"id\":\"r1\",\"dir\":\"good\",\"kind\":\"relax\"}' > in.jsonl &&
+	run-vasp add in.jsonl 2> err; echo \$?; ls jobs/ready; sed \"s|\$PWD|.|\" err" '1
+001000000001.g1.json
+001000000002.g2.json
+001000000003.r1.json
+run-vasp: in.jsonl:1: job record x1: dir /nonexistent: No such file or directory
+run-vasp: in.jsonl:3: job record f1: dir ./file is not a directory
+run-vasp: in.jsonl:4: job record k1: unknown kind '"'"'weird'"'"' (want static3, neb or relax)
+run-vasp: in.jsonl:5: invalid id '"'"'a/b'"'"' (want 1-200 of [A-Za-z0-9._-])
+run-vasp: in.jsonl:6: invalid id '"'"''"'"' (want 1-200 of [A-Za-z0-9._-])
+run-vasp: in.jsonl:7: record has no "id"
+run-vasp: in.jsonl:8: job record g1: duplicate id (an earlier record of the input has it)
+run-vasp: 3 jobs added, 0 already known, 7 rejected
+' ''
+# a known job is left alone, even when its directory went away since
+expect add-known-not-checked-again 0 "mkdir d && echo '{\"id\":\"y\",\"dir\":\"d\"}' > a.jsonl && run-vasp -q add a.jsonl && rmdir d && run-vasp add a.jsonl" '' 'run-vasp: 0 jobs added, 1 already known, 0 rejected
+'
+
 expect status-counts 0 "$MK && run-vasp status" 'ready 2
 queued 0
 running 0
