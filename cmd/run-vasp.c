@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "jobqueue.h"
@@ -30,12 +29,6 @@ struct ctx {
 };
 
 static int cmd_help(struct ctx *c, int argc, char **argv);
-
-static void
-note(void *cli, const struct hk_err *e)
-{
-	cli_diag(cli, e);
-}
 
 /* rc, after exiting on -1 (jobqueue's fatal errors) */
 static int
@@ -68,17 +61,10 @@ cmd_add(struct ctx *c, int argc, char **argv)
 	s.keep_going = 1;
 	rc = stream_run(&s, argc - 1, argv + 1);
 	jq_add_end(&a);
+	if (!c->cli.quiet)	/* rejected: bad lines and the records jobqueue refused */
+		cli_warn(&c->cli, "%ld jobs added, %ld already known, %ld rejected", a.added, a.known, s.nbad);
 	stream_release(&s);
-	if (!c->cli.quiet)
-		cli_warn(&c->cli, "%ld jobs added, %ld already known", a.added, a.known);
 	return rc != 0;
-}
-
-static int
-cmd_sync(struct ctx *c, int argc, char **argv)
-{
-	checked(c, jq_sync_noted(c->root, &c->note, &c->err));	/* each lost run noted, with why */
-	return 0;
 }
 
 /* The options topup and run share (what topup passes to run); 0 when ch is none of them. */
@@ -176,7 +162,8 @@ static int
 cmd_list(struct ctx *c, int argc, char **argv)
 {
 	static const struct option lo[] = { { "state", required_argument, NULL, 's' },
-		{ "csv", no_argument, NULL, 'c' }, { NULL, 0, NULL, 0 } };
+		{ "csv", no_argument, NULL, 'c' }, { "error", required_argument, NULL, 'e' }, { NULL, 0, NULL, 0 } };
+	const char *cause = NULL;
 	enum js_state st;
 	int want = -1, csv = 0, ch;
 
@@ -186,10 +173,13 @@ cmd_list(struct ctx *c, int argc, char **argv)
 			want = st;
 		else if (ch == 'c')
 			csv = 1;
+		else if (ch == 'e')
+			cause = optarg;
 		else
 			cli_usage(&c->cli);
 	}
-	jq_list(c->root, want, csv, put_line, c->cli.out);
+	if (jq_list(c->root, want, cause, csv, put_line, c->cli.out) == 0 && cause)
+		cli_warn(&c->cli, "no job has error class '%s'", cause);
 	return 0;
 }
 
@@ -197,14 +187,10 @@ static int
 cmd_status(struct ctx *c, int argc, char **argv)
 {
 	struct sbuf line = SBUF_INIT;
-	struct jq_counts n;
 	int bad = 0;
 
-	if (argc <= 1) {
-		jq_count(c->root, &n);
-		fprintf(c->cli.out, "ready %ld\nqueued %ld\nrunning %ld\ndone %ld\nfailed %ld\naborted %ld\nwaiting %ld\nblocked %ld\n",
-		    n.n[JS_READY], n.queued, n.running, n.n[JS_DONE], n.n[JS_FAILED], n.n[JS_ABORTED], n.n[JS_WAITING], n.n[JS_BLOCKED]);
-	}
+	if (argc <= 1)
+		jq_count_lines(c->root, put_line, c->cli.out);
 	for (int i = 1; i < argc; i++) {
 		json_t *rec = jq_status(c->root, argv[i]);
 		if (rec == NULL)
@@ -218,16 +204,28 @@ cmd_status(struct ctx *c, int argc, char **argv)
 	return bad;
 }
 
-/* abort, retry, forget and show: what to do with the named jobs */
+/* abort, retry, forget and show: what to do with the named jobs; sync */
 static int
 cmd_jobs(struct ctx *c, int argc, char **argv)
 {
+	int n, rc;
+
+	if (strcmp(argv[0], "sync") == 0)	/* each lost run noted, with why: none is sync's failure */
+		return checked(c, jq_sync_noted(c->root, &c->note, &c->err)) < 0;
 	if (strcmp(argv[0], "show") == 0)
 		return jq_show(c->root, argv + 1, argc - 1, put_line, c->cli.out, &c->note);
 	if (strcmp(argv[0], "abort") == 0)
 		return jq_abort(c->root, argv + 1, argc - 1, &c->note);
 	if (strcmp(argv[0], "forget") == 0)
 		return jq_forget(c->root, argv + 1, argc - 1, &c->note);
+	if (strcmp(argv[1], "--error") == 0) {
+		if (argc != 3)
+			cli_usage(&c->cli);
+		rc = checked(c, jq_retry_class(c->root, argv[2], &n, &c->note, &c->err));
+		if (!c->cli.quiet)
+			cli_warn(&c->cli, "%d jobs retried", n);
+		return rc;
+	}
 	if (strcmp(argv[1], "--failed") == 0)
 		return checked(c, jq_retry_failed_noted(c->root, &c->note, &c->err));
 	return checked(c, jq_retry(c->root, argv + 1, argc - 1, &c->note, &c->err));
@@ -249,12 +247,14 @@ static const struct command {
 	    "                    [--poll s] id",
 	    "run a queued job here (what the executors start)", 0 },
 	{ "status", cmd_status, "run-vasp status [id ...]", "counts per state, or the named jobs' state records", 0 },
-	{ "list", cmd_list, "run-vasp list [--state S] [--csv]", "one line per job (of state S), with why it failed", 0 },
+	{ "list", cmd_list, "run-vasp list [--state S] [--error class] [--csv]",
+	    "one line per job (of state S, of error class), with why it failed", 0 },
 	{ "show", cmd_jobs, "run-vasp show id ...", "a job's whole history: attempts, errors, corrections, stderr", 1 },
 	{ "abort", cmd_jobs, "run-vasp abort id ...", "stop jobs (kill or scancel): aborted", 1 },
-	{ "retry", cmd_jobs, "run-vasp retry --failed | id ...", "failed or aborted jobs back to the front of ready (or waiting)", 1 },
+	{ "retry", cmd_jobs, "run-vasp retry --failed | --error class | id ...",
+	    "failed or aborted jobs (or the failed of one error class) back to the front of ready (or waiting)", 1 },
 	{ "forget", cmd_jobs, "run-vasp forget id ...", "drop jobs that are not active from the state directory", 1 },
-	{ "sync", cmd_sync, "run-vasp sync", "runs that died or that Slurm no longer has become failed (lost run)", 0 },
+	{ "sync", cmd_jobs, "run-vasp sync", "runs that died or that Slurm no longer has become failed (lost run)", 0 },
 	{ "help", cmd_help, "run-vasp help [command]", "more on a command", 0 },
 	{ 0 }
 };
@@ -317,7 +317,7 @@ global_options(struct ctx *c, int argc, char **argv)
 int
 main(int argc, char *argv[])
 {
-	struct ctx c = { .note = { note, &c.cli }, .err = HK_ERR_INIT };
+	struct ctx c = { .note = { cli_report, &c.cli }, .err = HK_ERR_INIT };
 	struct sbuf usage = SBUF_INIT;
 	const struct command *cmd;
 	const char *root;

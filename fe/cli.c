@@ -315,10 +315,10 @@ cli_long(const struct cli *c, const char *opt, const char *arg, long lo, long hi
 	return x;
 }
 
-static void
-stream_report(void *ctx, const struct hk_err *e)
+void
+cli_report(void *cli, const struct hk_err *e)
 {
-	cli_diag(ctx, e);
+	cli_diag(cli, e);
 }
 
 static void
@@ -349,7 +349,7 @@ cli_stream(struct cli *c, struct stream *s, const char *what)
 {
 	stream_init(s, c->out);
 	c->what = what;
-	s->report = stream_report;
+	s->report = cli_report;
 	s->progress = stream_progress;
 	s->summary = stream_summary_line;
 	s->hctx = c;

@@ -34,6 +34,8 @@ void cli_init(struct cli *c, const char *prog, const char *usage);
 
 /* "prog: file:line: message" on stderr. */
 void cli_diag(const struct cli *c, const struct hk_err *e);
+/* cli_diag for callbacks that take a context pointer: cli is the struct cli. */
+void cli_report(void *cli, const struct hk_err *e);
 /* "prog: message" on stderr. */
 void cli_warn(const struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Message, usage, exit 2. */

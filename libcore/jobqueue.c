@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 #include <unistd.h>
 
 #include "csv.h"
+#include "jobcause.h"
 #include "jobqueue.h"
 #include "jobwait.h"
 #include "jsonw.h"
@@ -67,12 +69,19 @@ jq_add_one(struct jq_adder *a, json_t *rec, struct hk_err *err)
 {
 	/* job directories are recorded absolute: runs start elsewhere */
 	const char *dir = json_string_value(json_object_get(rec, "dir"));
+	const char *id = json_string_value(json_object_get(rec, "id"));
 	int added;
 
+	/* the second of two records with one id is a mistake, not a known job */
+	if (id && strset_has(&a->seen, id)) {
+		err_set(err, "job record %.200s: duplicate id (an earlier record of the input has it)", id);
+		return -1;
+	}
 	if (dir && dir[0] != '/' && a->cwd)
 		json_object_set_new(rec, "dir", json_sprintf("%s/%s", a->cwd, dir));
 	if (js_add(a->root, rec, &a->ready, &added, err) == -1)
 		return -1;
+	strset_add(&a->seen, id);
 	a->added += added;
 	a->known += !added;
 	return 0;
@@ -85,6 +94,7 @@ jq_add_end(struct jq_adder *a)
 		js_unlock(a->lock);
 	a->lock = -1;
 	strset_release(&a->ready);
+	strset_release(&a->seen);
 	free(a->cwd);
 	a->cwd = NULL;
 }
@@ -219,6 +229,7 @@ sync_one(const char *root, const char *name, const struct jq_note *note)
 			double now = js_now();
 			stop_lost_calculator(rec, why, sizeof(why));
 			json_object_set_new(rec, "last_error", json_string(why));
+			jc_set(rec, JC_LOST_RUN);
 			json_object_set_new(rec, "ended", jsonw_real(now));
 			close_lost_attempt(rec, why, now);
 			js_save(path, rec, &e);
@@ -519,7 +530,7 @@ jq_time_text(double t, char *buf, size_t n)
 }
 
 static const char *const cols[] = { "id", "state", "attempts", "executor", "exec_id", "submitted", "started",
-	"ended", "walltime", "last_error" };
+	"ended", "walltime", "last_error", "error_class" };
 
 static const char *
 str_or(const json_t *rec, const char *key, const char *dflt)
@@ -529,7 +540,7 @@ str_or(const json_t *rec, const char *key, const char *dflt)
 	return s ? s : dflt;
 }
 
-static void list_row(struct sbuf *out, const json_t *rec, enum js_state st, int csv);
+static void list_row(struct sbuf *out, const json_t *rec, enum js_state st, const char *cls, int csv);
 
 /* A waiting job's line says what it waits for, as its last error. */
 static void
@@ -545,14 +556,14 @@ waiting_row(struct sbuf *out, const json_t *rec, int csv)
 		if (i == 0 || !json_equal(v, json_array_get(json_object_get(rec, "parents"), i - 1)))
 			sbuf_addf(&why, "%s %s", i ? "," : "", json_string_value(v) ? json_string_value(v) : "?");
 	json_object_set_new(r, "last_error", json_string(why.s));
-	list_row(out, r, JS_WAITING, csv);
+	list_row(out, r, JS_WAITING, NULL, csv);
 	json_decref(r);
 	sbuf_release(&why);
 }
 
-/* One line of list for rec, in state st, appended to out. */
+/* One line of list for rec, in state st, its error class cls (or NULL), appended to out. */
 static void
-list_row(struct sbuf *out, const json_t *rec, enum js_state st, int csv)
+list_row(struct sbuf *out, const json_t *rec, enum js_state st, const char *cls, int csv)
 {
 	char sub[40], sta[40], end[40], nb[NUM_BUFSZ];
 	const char *state = str_or(rec, "state", NULL);
@@ -567,10 +578,12 @@ list_row(struct sbuf *out, const json_t *rec, enum js_state st, int csv)
 	jq_time_text(json_number_value(json_object_get(rec, "started")), sta, sizeof(sta));
 	jq_time_text(json_number_value(json_object_get(rec, "ended")), end, sizeof(end));
 	if (!csv) {
-		sbuf_addf(out, "%-28s %-8s %3lld %-6s %-10s %-20s %-20s %8s  %s\n", str_or(rec, "id", NULL), state,
+		/* two spaces before the last error, whatever the class's length: the column is the rest of the line */
+		sbuf_addf(out, "%-28s %-8s %3lld %-6s %-10s %-20s %-20s %8s  %-15s  %s\n", str_or(rec, "id", NULL), state,
 		    (long long)json_integer_value(json_object_get(rec, "attempts")), str_or(rec, "executor", "-"),
 		    str_or(rec, "exec_id", "-"), sub, sta,
-		    json_is_number(wall) ? num_fixed(json_number_value(wall), 0, nb) : "-", str_or(rec, "last_error", ""));
+		    json_is_number(wall) ? num_fixed(json_number_value(wall), 0, nb) : "-", cls ? cls : "-",
+		    str_or(rec, "last_error", ""));
 		return;
 	}
 	json_t *r = json_deep_copy(rec);
@@ -578,13 +591,18 @@ list_row(struct sbuf *out, const json_t *rec, enum js_state st, int csv)
 	json_object_set_new(r, "submitted", json_string(sub));
 	json_object_set_new(r, "started", json_string(sta));
 	json_object_set_new(r, "ended", json_string(end));
-	csv_record(out, r, cols, 10);
+	if (cls)
+		json_object_set_new(r, "error_class", json_string(cls));
+	else
+		json_object_del(r, "error_class");
+	csv_record(out, r, cols, 11);
 	json_decref(r);
 }
 
 struct lister {
 	struct sbuf text;
-	int csv;
+	const char *cause;	/* only jobs of this error class, when not NULL */
+	int csv, n;
 	void (*line)(void *ctx, const char *text);
 	void *ctx;
 };
@@ -593,23 +611,133 @@ static void
 list_one(void *ctx, const json_t *rec, enum js_state st)
 {
 	struct lister *l = ctx;
+	const char *cls = jc_class(rec);
 
+	if (l->cause && (cls == NULL || strcmp(cls, l->cause) != 0))
+		return;
+	l->n++;
 	sbuf_reset(&l->text);
-	list_row(&l->text, rec, st, l->csv);
+	list_row(&l->text, rec, st, cls, l->csv);
 	l->line(l->ctx, l->text.s);
 }
 
-void
-jq_list(const char *root, int want, int csv, void (*line)(void *ctx, const char *text), void *ctx)
+int
+jq_list(const char *root, int want, const char *cause, int csv, void (*line)(void *ctx, const char *text), void *ctx)
 {
-	struct lister l = { SBUF_INIT, csv, line, ctx };
+	struct lister l = { SBUF_INIT, cause, csv, 0, line, ctx };
 
 	if (csv)
-		csv_header(&l.text, cols, 10);
+		csv_header(&l.text, cols, 11);
 	else
-		sbuf_addf(&l.text, "%-28s %-8s %3s %-6s %-10s %-20s %-20s %8s  %s\n", "ID", "STATE", "TRY", "EXEC",
-		    "EXEC_ID", "SUBMITTED", "STARTED", "WALL_S", "LAST_ERROR");
+		sbuf_addf(&l.text, "%-28s %-8s %3s %-6s %-10s %-20s %-20s %8s  %-15s  %s\n", "ID", "STATE", "TRY", "EXEC",
+		    "EXEC_ID", "SUBMITTED", "STARTED", "WALL_S", "CAUSE", "LAST_ERROR");
 	line(ctx, l.text.s);
 	jq_each(root, want, list_one, &l);
 	sbuf_release(&l.text);
+	return l.n;
+}
+
+/* The ids of the failed jobs of one error class (a growing array), or the count per class. */
+struct by_class {
+	const char *cls;
+	char **ids;
+	int n;
+	struct strset counts;	/* class -> count, as a pointer-sized integer */
+};
+
+static void
+pick_failed(void *ctx, const json_t *rec, enum js_state st)
+{
+	struct by_class *b = ctx;
+	const char *cls = jc_class(rec), *id = str_or(rec, "id", NULL);
+
+	(void)st;
+	if (cls == NULL)
+		cls = JC_UNKNOWN;
+	if (b->cls == NULL) {
+		void **slot = strset_ref(&b->counts, cls);
+		*slot = (void *)((intptr_t)*slot + 1);
+	} else if (id && strcmp(cls, b->cls) == 0) {
+		b->ids = xrealloc(b->ids, (size_t)(b->n + 1) * sizeof(*b->ids));
+		b->ids[b->n++] = xstrdup(id);
+	}
+}
+
+int
+jq_retry_class(const char *root, const char *cls, int *retried, const struct jq_note *note, struct hk_err *err)
+{
+	struct by_class b = { cls, NULL, 0, STRSET_INIT };
+	int rc = 0;
+	enum js_state st;
+
+	*retried = 0;
+	jq_each(root, JS_FAILED, pick_failed, &b);
+	if (b.n > 0)
+		rc = jq_retry(root, b.ids, b.n, note, err);
+	else
+		note_job(note, cls, "no failed job has this error class");
+	/* what moved, not what was asked: a busy directory keeps its job failed */
+	for (int i = 0; i < b.n; i++) {
+		*retried += js_find(root, b.ids[i], &st, NULL) == 0 && st != JS_FAILED;
+		free(b.ids[i]);
+	}
+	free(b.ids);
+	return rc;
+}
+
+struct class_count {
+	const char *cls;
+	intptr_t n;
+};
+
+static int
+by_count(const void *a, const void *b)
+{
+	const struct class_count *x = a, *y = b;
+
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	return strcmp(x->cls, y->cls);
+}
+
+/* The failed jobs counted per error class, one line each, the most frequent first; how many classes. */
+static int
+causes(const char *root, void (*line)(void *ctx, const char *text), void *ctx)
+{
+	struct by_class b = { NULL, NULL, 0, STRSET_INIT };
+	struct class_count *c;
+	struct sbuf t = SBUF_INIT;
+	size_t k = 0;
+
+	jq_each(root, JS_FAILED, pick_failed, &b);
+	c = xcalloc(b.counts.n + 1, sizeof(*c));
+	for (size_t i = 0; i < b.counts.cap; i++)
+		if (b.counts.slot && b.counts.slot[i])
+			c[k++] = (struct class_count){ b.counts.slot[i], (intptr_t)b.counts.val[i] };
+	qsort(c, k, sizeof(*c), by_count);
+	for (size_t i = 0; i < k; i++) {
+		sbuf_reset(&t);
+		sbuf_addf(&t, "cause %s %ld\n", c[i].cls, (long)c[i].n);
+		line(ctx, t.s);
+	}
+	sbuf_release(&t);
+	free(c);
+	strset_release(&b.counts);
+	return (int)k;
+}
+
+void
+jq_count_lines(const char *root, void (*line)(void *ctx, const char *text), void *ctx)
+{
+	struct sbuf t = SBUF_INIT;
+	struct jq_counts n;
+
+	jq_count(root, &n);
+	sbuf_addf(&t, "ready %ld\nqueued %ld\nrunning %ld\ndone %ld\nfailed %ld\naborted %ld\nwaiting %ld\nblocked %ld\n",
+	    n.n[JS_READY], n.queued, n.running, n.n[JS_DONE], n.n[JS_FAILED], n.n[JS_ABORTED], n.n[JS_WAITING],
+	    n.n[JS_BLOCKED]);
+	line(ctx, t.s);
+	sbuf_release(&t);
+	if (n.n[JS_FAILED] > 0)
+		causes(root, line, ctx);
 }

@@ -35,11 +35,14 @@ struct jq_note {
  * already there, under the state directory's lock (begin to end).  A
  * relative "dir" is made absolute.  Known ids are left alone (added
  * counts the new jobs, known the others), so adding again changes
- * nothing.  jq_add_one: -1 with err for a record that cannot be added.
+ * nothing.  jq_add_one: -1 with err for a record that cannot be added
+ * (js_add's reasons), or whose id an earlier record given to this adder
+ * had.
  */
 struct jq_adder {
 	const char *root;
 	struct strset ready;
+	struct strset seen;	/* the ids added or known, in this adder's input */
 	char *cwd;
 	int lock;
 	long added, known;
@@ -104,6 +107,13 @@ int jq_retry_failed(const char *root, struct hk_err *err);	/* without notes */
 /* The named jobs, failed or aborted, back to the front of ready; others are noted. */
 int jq_retry(const char *root, char *const *ids, int n, const struct jq_note *note, struct hk_err *err);
 
+/*
+ * Every failed job whose error class (jobcause.h) is cls, retried as
+ * jq_retry does; *retried counts the jobs that left failed.  When none
+ * has that class (an unknown class matches nothing) that is noted.
+ */
+int jq_retry_class(const char *root, const char *cls, int *retried, const struct jq_note *note, struct hk_err *err);
+
 /* Stop the named ready or active jobs (exec_abort) and move them to aborted. */
 int jq_abort(const char *root, char *const *ids, int n, const struct jq_note *note);
 
@@ -133,9 +143,20 @@ void jq_each(const char *root, int want, void (*fn)(void *ctx, const json_t *rec
  * list's lines, each handed to line(ctx, text) with its newline: a header,
  * then one per job (of state want, as for jq_each), as CSV or in aligned
  * columns: id, state, attempts, executor and its id, submitted, started,
- * wall time, last error.
+ * wall time, error class ("-" for none; last in CSV), last error.  cause,
+ * when not NULL, keeps only the jobs of that error class.  The number of
+ * jobs listed.
  */
-void jq_list(const char *root, int want, int csv, void (*line)(void *ctx, const char *text), void *ctx);
+int jq_list(const char *root, int want, const char *cause, int csv, void (*line)(void *ctx, const char *text),
+    void *ctx);
+
+/*
+ * status's lines, to line(ctx, text): "STATE N" for each state (ready,
+ * queued, running, done, failed, aborted, waiting, blocked), then, when
+ * jobs failed, "cause CLASS N" for each error class (jobcause.h) among
+ * them, the most frequent first (ties by name).
+ */
+void jq_count_lines(const char *root, void (*line)(void *ctx, const char *text), void *ctx);
 
 /* Time t (s since the epoch) as "2026-11-22T01:26:35Z", or "-" when t <= 0. */
 void jq_time_text(double t, char *buf, size_t n);

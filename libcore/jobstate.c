@@ -379,6 +379,34 @@ parent_ids(const json_t *a)
 	return 1;
 }
 
+/*
+ * -1 (err) when a new job could only fail once it runs: its directory is
+ * not one, or its kind is not one js_run_dirs knows (absent is static3).
+ */
+static int
+job_runnable(const json_t *job, const char *id, struct hk_err *err)
+{
+	const char *dir = json_string_value(json_object_get(job, "dir"));
+	const json_t *kind = json_object_get(job, "kind");
+	const char *k = json_string_value(kind);
+	struct stat st;
+
+	if (stat(dir, &st) == -1) {
+		err_set(err, "job record %s: dir %s: %s", id, dir, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		err_set(err, "job record %s: dir %s is not a directory", id, dir);
+		return -1;
+	}
+	if (kind && !json_is_null(kind) && !(k && (strcmp(k, "static3") == 0 || strcmp(k, "neb") == 0 ||
+	    strcmp(k, "relax") == 0))) {
+		err_set(err, "job record %s: unknown kind '%.40s' (want static3, neb or relax)", id, k ? k : "(not text)");
+		return -1;
+	}
+	return 0;
+}
+
 int
 js_add(const char *root, const json_t *job, struct strset *ready, int *added, struct hk_err *err)
 {
@@ -402,6 +430,8 @@ js_add(const char *root, const json_t *job, struct strset *ready, int *added, st
 	}
 	if (ready ? strset_has(ready, id) || known_elsewhere(root, id) : js_find(root, id, &st, NULL) == 0)
 		return 0;
+	if (job_runnable(job, id, err) == -1)
+		return -1;
 	s = json_pack("{s:s,s:s,s:O,s:O,s:i,s:f}", "id", id, "state", parents ? "waiting" : "ready", "dir",
 	    json_object_get(job, "dir"), "kind", json_object_get(job, "kind") ? json_object_get(job, "kind") : json_null(),
 	    "attempts", 0, "added", js_now());

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "jobcause.h"
 #include "finished.h"
 #include "jobwait.h"
 #include "jsonw.h"
@@ -161,6 +162,7 @@ release_one(const char *root, const char *id, json_t *rec, char *const where[2],
 		rc = 0;
 	} else {
 		json_object_set_new(rec, "last_error", json_sprintf("not prepared: %s", e.msg));
+		jc_set(rec, JC_NOT_PREPARED);
 		json_object_set_new(rec, "ended", jsonw_real(js_now()));
 		if (move_with(root, id, rec, JS_WAITING, JS_FAILED, &e2) == -1)
 			note_err(note, &e2);
@@ -201,6 +203,7 @@ settle_waiting(const char *root, const struct runs *runs, const char *name, cons
 	if (blocker) {
 		json_object_set_new(rec, "blocked_by", json_string(blocker));
 		json_object_set_new(rec, "last_error", json_sprintf("blocked: parent %s did not finish", blocker));
+		jc_set(rec, JC_BLOCKED);
 		if (move_with(root, id, rec, JS_WAITING, JS_BLOCKED, &e) == -1)
 			note_err(note, &e);
 	} else if (rec && n > 0 && done == n) {
@@ -229,7 +232,7 @@ settle_blocked(const char *root, const char *name, const struct jq_note *note)
 	/* a blocker forgotten stays the reason: the job is not released */
 	if (by && js_find(root, by, &st, NULL) == 0 && st != JS_FAILED && st != JS_ABORTED && st != JS_BLOCKED) {
 		json_object_del(rec, "blocked_by");
-		json_object_del(rec, "last_error");
+		jc_clear(rec);
 		json_object_del(rec, "ended");
 		if (move_with(root, id, rec, JS_BLOCKED, JS_WAITING, &e) == -1)
 			note_err(note, &e);

@@ -15,6 +15,7 @@
 #include "errwatch.h"
 #include "executor.h"
 #include "fileio.h"
+#include "jobcause.h"
 #include "jobstate.h"
 #include "jobwait.h"
 #include "jsonw.h"
@@ -481,12 +482,13 @@ count_errors(const json_t *errors, json_int_t attempt, const char *image, const 
 	return n;
 }
 
-/* Record why the image failed (printf-style), and save when path is set; 1, for failed. */
-static int __attribute__((format(printf, 3, 4)))
-failed_because(const char *path, json_t *rec, const char *fmt, ...)
+/* Record why the image failed (its class cls, then printf-style), and save when path is set; 1, for failed. */
+static int __attribute__((format(printf, 4, 5)))
+failed_because(const char *path, json_t *rec, const char *cls, const char *fmt, ...)
 {
 	va_list ap;
 
+	jc_set(rec, cls);
 	va_start(ap, fmt);
 	json_object_set_new(rec, "last_error", json_vsprintf(fmt, ap));
 	va_end(ap);
@@ -548,11 +550,11 @@ failed_no_result(json_t *rec, const char *dir, const char *image, int status)
 
 	calculator_said(dir, &said);
 	if (said.len == 0)
-		failed_because(NULL, rec, "%s: the calculator exited with status %d and no result", image, status);
+		failed_because(NULL, rec, JC_CALC_EXIT, "%s: the calculator exited with status %d and no result", image, status);
 	else if (status == 0)
-		failed_because(NULL, rec, "%s: the calculator exited with status 0 and no result: %s", image, said.s);
+		failed_because(NULL, rec, JC_CALC_EXIT, "%s: the calculator exited with status 0 and no result: %s", image, said.s);
 	else
-		failed_because(NULL, rec, "%s: the calculator exited with status %d: %s", image, status, said.s);
+		failed_because(NULL, rec, JC_CALC_EXIT, "%s: the calculator exited with status %d: %s", image, status, said.s);
 	sbuf_release(&said);
 	return 1;
 }
@@ -596,12 +598,12 @@ after_errors(struct run *r, const char *dir, const char *image, const char **key
 	json_object_set_new(rec, "last_error", json_pack("s", keys[0]));
 	error_text(&what, keys[0], vasp);
 	if (rounds > r->o->max_errors) {
-		failed_because(r->path, rec, "%s: %s, more than %d errors", image, what.s, r->o->max_errors);
+		failed_because(r->path, rec, keys[0], "%s: %s, more than %d errors", image, what.s, r->o->max_errors);
 		goto out;
 	}
 	nbackup = next_backup(dir);
 	if (backup(dir, r->nimages, nbackup) == -1) {
-		failed_because(r->path, rec, "%s: cannot keep the outputs in error.%d: %s", image, nbackup, strerror(errno));
+		failed_because(r->path, rec, keys[0], "%s: cannot keep the outputs in error.%d: %s", image, nbackup, strerror(errno));
 		goto out;
 	}
 	fixed = correct(rec, dir, r->nimages, image, keys, nk, nbackup, &e);
@@ -609,12 +611,12 @@ after_errors(struct run *r, const char *dir, const char *image, const char **key
 	clear_outputs(dir, r->nimages);
 	/* the allocation is over: stop here, retry goes on from CONTCAR */
 	if (strcmp(keys[0], "walltime") == 0)
-		failed_because(r->path, rec, "%s: walltime reached (outputs in error.%d); run-vasp retry continues", image,
+		failed_because(r->path, rec, keys[0], "%s: walltime reached (outputs in error.%d); run-vasp retry continues", image,
 		    nbackup);
 	else if (!fixed) {
 		sbuf_reset(&what);
 		error_text(&what, keys[0], vasp);
-		failed_because(r->path, rec, "%s: %s cannot be corrected%s%s", image, what.s, e.msg[0] ? ": " : "", e.msg);
+		failed_because(r->path, rec, keys[0], "%s: %s cannot be corrected%s%s", image, what.s, e.msg[0] ? ": " : "", e.msg);
 	} else {
 		save(r->path, rec);
 		rc = 0;
@@ -639,11 +641,11 @@ attempt_image(struct run *r, const char *dir, const char *image, struct errwatch
 	int nk, vasp, nonconv = 0;
 
 	if (run_once(r, dir, image, ew, &oc, &e) == -1)
-		return failed_because(NULL, rec, "%s: %s", image, e.msg);
+		return failed_because(NULL, rec, JC_NOT_RUN, "%s: %s", image, e.msg);
 	r->wall += oc.seconds;
 	json_object_set_new(rec, "exit_status", json_integer(oc.status));
 	if (r->signo)
-		return failed_because(NULL, rec, "%s: interrupted by %s; the calculator was stopped", image,
+		return failed_because(NULL, rec, JC_INTERRUPTED, "%s: interrupted by %s; the calculator was stopped", image,
 		    signal_name(r->signo));
 	nk = errwatch_update(ew);
 	memcpy(keys, ew->keys, sizeof(keys));
@@ -720,7 +722,7 @@ mark_ended(struct run *r, int failed)
 	json_object_set_new(rec, "walltime", jsonw_real(r->wall));
 	json_object_set_new(rec, "state", json_string(failed ? "failed" : "done"));
 	if (!failed)
-		json_object_del(rec, "last_error");
+		jc_clear(rec);
 	json_object_set_new(a, "ended", jsonw_real(now));
 	json_object_set_new(a, "walltime", jsonw_real(r->wall));
 	json_object_set_new(a, "state", json_string(r->signo ? "interrupted" : failed ? "failed" : "done"));
@@ -766,13 +768,13 @@ run_images(struct run *r)
 
 	r->nimages = 0;
 	if (kind && strcmp(kind, "neb") == 0 && neb_images(dir, &r->nimages, &e) == -1)
-		return failed_because(NULL, r->rec, "not run: %s", e.msg);
+		return failed_because(NULL, r->rec, JC_NOT_RUN, "not run: %s", e.msg);
 	for (int k = 0; images[k] && !failed; k++) {
 		struct sbuf d = SBUF_INIT;
 		int nonconv;
 		sbuf_addf(&d, "%s/%s", dir, images[k]);
 		if (interrupted_within(r, 0))
-			failed = failed_because(NULL, r->rec, "%s: interrupted by %s before it started", images[k],
+			failed = failed_because(NULL, r->rec, JC_INTERRUPTED, "%s: interrupted by %s before it started", images[k],
 			    signal_name(r->signo));
 		else if (!image_finished(d.s, &nonconv))	/* else done by an earlier attempt */
 			failed = run_image(r, d.s, images[k]);
@@ -796,6 +798,7 @@ take_dir_lock(struct run *r, const char *root, const char *id, struct hk_err *er
 	else if (js_dir_lock(dir, &r->lock, err) == 0)
 		return 0;
 	json_object_set_new(r->rec, "last_error", json_sprintf("not run: %s", err->msg));
+	jc_set(r->rec, JC_NOT_RUN);
 	json_object_set_new(r->rec, "state", json_string("failed"));
 	json_object_set_new(r->rec, "ended", jsonw_real(js_now()));
 	if (js_save_existing(r->path, r->rec, &e) == 0)

@@ -106,7 +106,7 @@ mp-2741.F.0
 # tier B follows tier A's table: a second look at it rebuilds nothing, a
 # wider B_LIMIT adds only the new hop and its relaxation
 expect tier-b-follows-tier-a 0 "$FIRST && $MK -s drain > /dev/null 2>&1 && $MK -s $TB B_LIMIT=1 2>/dev/null && $MK $TB B_LIMIT=1 2>/dev/null | $RUNS &&
-	$MK -s $TB 2> err && grep -o 'run-vasp: .*' err" 'run-vasp: 2 jobs added, 2 already known
+	$MK -s $TB 2> err && grep -o 'run-vasp: .*' err" 'run-vasp: 2 jobs added, 2 already known, 0 rejected
 ' ''
 # what each tier's make-neb is asked for
 expect tier-options 0 "$FIRST && $MK -n $TB RELAX=yes REUSE_WAVECAR=yes B_KIND=static3 B_CLIMB=no B_ENDPOINTS_FROM= 2>/dev/null |

@@ -19,14 +19,37 @@ expect bad-executor 2 'run-vasp topup -n 1 --poll 0.05 -e pbs' '' '~usage: run-v
 # registering: order kept, idempotent, bad records named by file and line
 expect add 0 "$MK && run-vasp add jobs.jsonl && ls jobs/ready" '001000000001.mp-2741.F.0.json
 001000000002.mp-2741.F.1.json
-' 'run-vasp: 0 jobs added, 2 already known
+' 'run-vasp: 0 jobs added, 2 already known, 0 rejected
 '
-expect add-bad 0 "printf '{\"id\":\"x\"}\nnot json\n{\"id\":\"y\",\"dir\":\"d\"}\n' > b.jsonl && run-vasp add b.jsonl; echo \$?; ls jobs/ready" '1
+expect add-bad 0 "mkdir d && printf '{\"id\":\"x\"}\nnot json\n{\"id\":\"y\",\"dir\":\"d\"}\n' > b.jsonl && run-vasp add b.jsonl; echo \$?; ls jobs/ready" '1
 001000000001.y.json
 ' 'run-vasp: b.jsonl:1: job record x has no "dir"
 run-vasp: b.jsonl:2:3: invalid JSON: '"'"'['"'"' or '"'"'{'"'"' expected near '"'"'not'"'"'
-run-vasp: 1 jobs added, 0 already known
+run-vasp: 1 jobs added, 0 already known, 2 rejected
 '
+# strict: what could only fail once it runs is refused, named by file:line;
+# the good records around it are still added, and the exit status says so
+expect add-strict 0 "mkdir good && : > file && printf '%s\\n' '{\"id\":\"x1\",\"dir\":\"/nonexistent\",\"kind\":\"weird\"}' \\
+	'{\"id\":\"g1\",\"dir\":\"good\"}' '{\"id\":\"f1\",\"dir\":\"file\"}' '{\"id\":\"k1\",\"dir\":\"good\",\"kind\":\"weird\"}' \\
+	'{\"id\":\"a/b\",\"dir\":\"good\"}' '{\"id\":\"\",\"dir\":\"good\"}' '{\"dir\":\"good\"}' '{\"id\":\"g1\",\"dir\":\"good\"}' \\
+	'{\"id\":\"g2\",\"dir\":\"good\",\"kind\":\"neb\"}' '{\"id\":\"r1\",\"dir\":\"good\",\"kind\":\"relax\"}' > in.jsonl &&
+	run-vasp add in.jsonl 2> err; echo \$?; ls jobs/ready; sed \"s|\$PWD|.|\" err" '1
+001000000001.g1.json
+001000000002.g2.json
+001000000003.r1.json
+run-vasp: in.jsonl:1: job record x1: dir /nonexistent: No such file or directory
+run-vasp: in.jsonl:3: job record f1: dir ./file is not a directory
+run-vasp: in.jsonl:4: job record k1: unknown kind '"'"'weird'"'"' (want static3, neb or relax)
+run-vasp: in.jsonl:5: invalid id '"'"'a/b'"'"' (want 1-200 of [A-Za-z0-9._-])
+run-vasp: in.jsonl:6: invalid id '"'"''"'"' (want 1-200 of [A-Za-z0-9._-])
+run-vasp: in.jsonl:7: record has no "id"
+run-vasp: in.jsonl:8: job record g1: duplicate id (an earlier record of the input has it)
+run-vasp: 3 jobs added, 0 already known, 7 rejected
+' ''
+# a known job is left alone, even when its directory went away since
+expect add-known-not-checked-again 0 "mkdir d && echo '{\"id\":\"y\",\"dir\":\"d\"}' > a.jsonl && run-vasp -q add a.jsonl && rmdir d && run-vasp add a.jsonl" '' 'run-vasp: 0 jobs added, 1 already known, 0 rejected
+'
+
 expect status-counts 0 "$MK && run-vasp status" 'ready 2
 queued 0
 running 0
@@ -510,6 +533,45 @@ mp-2741.F.1,failed,start: the calculator exited with status 127: sh: 1: hk-no-su
 expect list-shows-last-stderr-line 0 "$MK && run-vasp -q topup --wait -n 1 --poll 0.05 -c 'printf \"reading POSCAR\\nno softBV parameters for Nd3+ with Se2-\\n\\n\" >&2; exit 1' &&
 	run-vasp list --state failed | sed -n 2p | sed 's/.*  //'" 'start: the calculator exited with status 1: no softBV parameters for Nd3+ with Se2-
 ' ''
+
+# failures by cause: F.0 ends in ZBRENT (no second try allowed), F.1 exits 3
+CAUSES="$MK && FAKE_ERR=$E/vasp.zbrent run-vasp -q topup --wait -n 2 --poll 0.05 --max-errors 0 -c 'case \$PWD in *F.0/*) exec $FAKE;; *) exit 3;; esac'"
+expect list-error-class 0 "$CAUSES && run-vasp list --error zbrent | awk '{ print \$1, \$9, \$10 }' && run-vasp list --csv --error calculator_exit | cut -d, -f1,2,11" 'ID CAUSE LAST_ERROR
+mp-2741.F.0 zbrent start:
+id,state,error_class
+mp-2741.F.1,failed,calculator_exit
+' ''
+expect list-error-unknown-class 0 "$CAUSES && run-vasp list --error ZBRENT | wc -l" '1
+' "run-vasp: no job has error class 'ZBRENT'
+"
+expect status-counts-causes 0 "$CAUSES && run-vasp status | sed -n '5p;9,\$p' && echo retried && run-vasp retry mp-2741.F.1 &&
+	FAKE_ERR=$E/vasp.zbrent run-vasp -q topup --wait -n 2 --poll 0.05 --max-errors 0 -c 'exec $FAKE' && run-vasp status | sed -n '5p;9,\$p'" 'failed 2
+cause calculator_exit 1
+cause zbrent 1
+retried
+failed 2
+cause zbrent 2
+' ''
+expect status-no-causes-when-none-failed 0 "$MK && run-vasp status | wc -l" '8
+' ''
+expect retry-error-class 0 "$CAUSES && run-vasp retry --error zbrent && ls jobs/ready jobs/failed && run-vasp -q retry --error zbrent; run-vasp -q retry --error calculator_exit && ls jobs/ready" 'jobs/failed:
+mp-2741.F.1.json
+
+jobs/ready:
+000999999999.mp-2741.F.0.json
+000999999998.mp-2741.F.1.json
+000999999999.mp-2741.F.0.json
+' "run-vasp: 1 jobs retried
+run-vasp: zbrent: no failed job has this error class
+"
+# a state file from before classes were kept: its last attempt's error, else unknown
+expect error-class-of-older-records 0 "$CAUSES && sed -i 's/\"error_class\":\"[a-z_]*\",//' jobs/failed/*.json &&
+	grep -c error_class jobs/failed/*.json; run-vasp status | tail -n 2" 'jobs/failed/mp-2741.F.0.json:0
+jobs/failed/mp-2741.F.1.json:0
+cause unknown 1
+cause zbrent 1
+' ''
+expect retry-error-needs-class 2 "$MK && run-vasp retry --error" '' '~usage: run-vasp retry'
 
 # show: every attempt, its calculator runs, errors and corrections; the
 # stderr tail while the job is not done

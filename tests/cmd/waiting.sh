@@ -25,15 +25,15 @@ mp-2741.F.0.json
 mp-2741.F.1.json
 waiting 2
 blocked 0
-mp-2741.F.0 waiting 0 - - - - - waiting for $R
+mp-2741.F.0 waiting 0 - - - - - - waiting for $R
 " ''
-expect add-again-known 0 "$JOBS && run-vasp -q add jobs.jsonl && run-vasp add jobs.jsonl" '' 'run-vasp: 0 jobs added, 3 already known
+expect add-again-known 0 "$JOBS && run-vasp -q add jobs.jsonl && run-vasp add jobs.jsonl" '' 'run-vasp: 0 jobs added, 3 already known, 0 rejected
 '
 expect add-bad-parents 1 "printf '{\"id\":\"x\",\"dir\":\"d\",\"parents\":\"p\"}\n{\"id\":\"y\",\"dir\":\"d\",\"parents\":[]}\n' > b.jsonl && run-vasp -q add b.jsonl" '' 'run-vasp: b.jsonl:1: job record x: "parents" is not an array of ids
 run-vasp: b.jsonl:2: job record y: "parents" is not an array of ids
 '
 # a parent never registered: the job waits, and topup has nothing to run
-expect unknown-parent-waits 3 "printf '{\"id\":\"x\",\"dir\":\"d\",\"parents\":[\"nope\"]}\n' > b.jsonl && run-vasp -q add b.jsonl &&
+expect unknown-parent-waits 3 "mkdir d && printf '{\"id\":\"x\",\"dir\":\"d\",\"parents\":[\"nope\"]}\n' > b.jsonl && run-vasp -q add b.jsonl &&
 	run-vasp -q topup -n 1; ls jobs/waiting; exit 3" 'x.json
 ' ''
 
