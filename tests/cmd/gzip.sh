@@ -12,6 +12,6 @@ expect measure-rank 0 "$S | find-paths -q --ion F -n 3 > p && gzip -k p && measu
 	rank -x a.gz a | wc -l" '0
 ' ''
 expect make-neb-run-vasp 0 "$S | find-paths -q --ion F -n 1 > p && gzip -k p && make-neb -q -d c1 p > j1 && make-neb -q -d c2 p.gz > j2 &&
-	sed s/c1/c2/g j1 | cmp - j2 && gzip -c j2 > j2.gz && run-vasp -s st add j2.gz && run-vasp -s st status | head -n 1" '~ready +2' 'run-vasp: 2 jobs added, 0 already known
+	sed s/c1/c2/g j1 | cmp - j2 && gzip -c j2 > j2.gz && run-vasp -s st add j2.gz && run-vasp -s st status | head -n 1" '~ready +2' 'run-vasp: 2 jobs added, 0 already known, 0 rejected
 '
 finish
