@@ -309,8 +309,8 @@ json_num(struct page *p, double x)
 {
 	char buf[NUM_BUFSZ];
 
-	/* 4 decimals: what a barrier in eV means, and a small page */
-	put(p, isnan(x) ? "null" : num_fixed(x, 4, buf));
+	/* 6 decimals: the page's 3 round as the table's do, and the page stays small */
+	put(p, isnan(x) ? "null" : num_fixed(x, 6, buf));
 }
 
 /* The rows as one JSON array for the script: [id, formula, length, cheap, barrier per tier..., plots]. */
