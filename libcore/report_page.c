@@ -54,7 +54,7 @@ static const char script[] =
     " var h='sort='+(dir<0?'-':'')+key+(Q.value?'&q='+encodeURIComponent(Q.value):'')+(page?'&page='+(page+1):'');\n"
     " if(history.replaceState)history.replaceState(null,'','#'+h);}\n"
     "function apply(){var q=Q.value.toLowerCase();view=q?D.filter(function(r){return (r[0]+' '+(r[1]||'')).toLowerCase().indexOf(q)>=0;}):D.slice();"
-    "view.sort(cmp);render();}\n"
+    "if(q||key!=='barrier'||dir!==1)view.sort(cmp);render();}\n"
     "location.hash.replace(/^#/,'').split('&').forEach(function(kv){var i=kv.indexOf('='),k=kv.slice(0,i),v=decodeURIComponent(kv.slice(i+1));\n"
     " if(k==='sort'){dir=v.charAt(0)==='-'?-1:1;v=v.replace(/^-/,'');if(v in K)key=v;}else if(k==='q')Q.value=v;"
     "else if(k==='page')page=(parseInt(v,10)||1)-1;});\n"
