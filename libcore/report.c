@@ -342,6 +342,7 @@ study_release(struct rp_study *st)
 	free(st->rows);
 	free(st->days);
 	strset_release(&st->ids);
+	free(st->name);
 }
 
 long
@@ -354,6 +355,8 @@ report_write(FILE *out, const struct report_opts *o, struct hk_err *err)
 		err_set(err, "%s: not a directory", o->dir);
 		return -1;
 	}
+	if ((st.name = realpath(o->dir, NULL)) == NULL)
+		st.name = xstrdup(o->dir);
 	for (int s = 0; s < RP_NSTAGES; s++) {
 		char *p = xasprintf("%s/%s", o->dir, stage_file[s]);
 		st.stage[s] = count_lines(p);

@@ -136,11 +136,11 @@ head(struct page *p)
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", gmtime_r(&now, &tm));
 	put(p, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	       "<meta name=\"viewport\" content=\"width=device-width\">\n<title>hopkit report: ");
-	esc(p, p->st->o->dir);
+	esc(p, p->st->name);
 	put(p, "</title>\n<style>");
 	put(p, css);
 	put(p, "</style>\n</head>\n<body>\n<h1>hopkit study report</h1>\n<p class=\"meta\">");
-	esc(p, p->st->o->dir);
+	esc(p, p->st->name);
 	put(p, " &middot; written ");
 	put(p, when);
 	put(p, "</p>\n");
@@ -222,7 +222,8 @@ day_chart(struct page *p)
 	for (long i = 0; i < st->ndays; i++)
 		if (st->days[i].done + st->days[i].failed > max)
 			max = st->days[i].done + st->days[i].failed;
-	double bw = w / (double)(last - first + 1), scale = (h - top - bottom) / (double)max;
+	/* a bar at most 24 px wide: a study's first day is not a wall of blue */
+	double bw = fmin(w / (double)(last - first + 1), 24), scale = (h - top - bottom) / (double)max;
 	sbuf_addf(&p->b, "<svg id=\"perday\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%g\" height=\"%g\" "
 	    "viewBox=\"0 0 %g %g\" role=\"img\"><title>jobs finished per day</title>\n", w, h, w, h);
 	while (k < st->ndays && st->days[k].day < first)
@@ -240,7 +241,8 @@ day_chart(struct page *p)
 		flush(p, 0);
 	}
 	sbuf_addf(&p->b, "<text x=\"0\" y=\"%g\">%s</text><text x=\"%g\" y=\"%g\" text-anchor=\"end\">%s</text>"
-	    "<text x=\"0\" y=\"11\">%ld a day at most</text></svg>\n", h - 4, day_text(first, a), w, h - 4,
+	    "<text x=\"0\" y=\"11\">%ld a day at most</text></svg>\n", h - 4, day_text(first, a),
+	    fmax(bw * (double)(last - first + 1), 150), h - 4,
 	    day_text(last, b), max);
 }
 

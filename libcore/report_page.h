@@ -51,6 +51,7 @@ struct rp_day {
 
 struct rp_study {
 	const struct report_opts *o;
+	char *name;		/* the study directory's absolute path, for the page's title */
 	long stage[RP_NSTAGES];	/* records per stage table, -1 when missing */
 	struct rp_tier tier[RP_MAXTIERS];
 	int ntiers;
