@@ -598,13 +598,18 @@ text_file(struct page *p, const char *name, const char *title, long max)
 		not_yet(p, NULL);
 		return;
 	}
-	if (fseek(f, -max, SEEK_END) != 0)
+	int cut = fseek(f, -max, SEEK_END) == 0;
+	if (!cut)
 		rewind(f);
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
 		sbuf_add(&t, buf, n);
 	fclose(f);
+	/* from the first whole line */
+	const char *from = t.s ? t.s : "";
+	if (cut && strchr(from, '\n'))
+		from = strchr(from, '\n') + 1;
 	put(p, "<pre>");
-	esc(p, t.s);
+	esc(p, from);
 	put(p, "</pre>\n");
 	sbuf_release(&t);
 }
