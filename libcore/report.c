@@ -231,6 +231,33 @@ plot_exists(const struct rp_study *st, const struct rp_tier *t, const char *id)
 	return ok;
 }
 
+/*
+ * The structure of the job in dir (its record's "dir", absolute or relative
+ * to the study): the first of POSCAR, 00/POSCAR (an NEB's start),
+ * start/POSCAR (static3) that exists, relative to the study; NULL when dir
+ * is outside the study or none exists.
+ */
+static char *
+structure_of(const struct rp_study *st, const char *dir)
+{
+	static const char *const sub[] = { "POSCAR", "00/POSCAR", "start/POSCAR" };
+	size_t n = strlen(st->name);
+
+	if (dir[0] == '/') {
+		if (strncmp(dir, st->name, n) != 0 || dir[n] != '/')
+			return NULL;
+		dir += n + 1;
+	}
+	for (size_t i = 0; i < sizeof(sub) / sizeof(sub[0]); i++) {
+		char *p = xasprintf("%s/%s/%s", st->o->dir, dir, sub[i]);
+		int ok = exists(p, 0);
+		free(p);
+		if (ok)
+			return xasprintf("%s/%s", dir, sub[i]);
+	}
+	return NULL;
+}
+
 /* One result record of tier k: a hop's row (relaxations have none), and a failure when no state directory says so. */
 static void
 one_result(struct rp_study *st, int k, const json_t *rec, const char *file, long line)
@@ -258,6 +285,8 @@ one_result(struct rp_study *st, int k, const json_t *rec, const char *file, long
 	if (isnan(r->cheap))
 		r->cheap = number(rec_get_path(rec, "measures.bvse_barrier"));
 	r->barrier[k] = number(json_object_get(rec, "energy_barrier"));
+	if (r->structure == NULL && json_is_string(json_object_get(rec, "dir")))
+		r->structure = structure_of(st, json_string_value(json_object_get(rec, "dir")));
 	if (plot_exists(st, t, id))
 		r->plots |= 1u << k;
 }
@@ -338,6 +367,7 @@ study_release(struct rp_study *st)
 	for (long i = 0; i < st->nrows; i++) {
 		free(st->rows[i].id);
 		free(st->rows[i].formula);
+		free(st->rows[i].structure);
 	}
 	free(st->rows);
 	free(st->days);

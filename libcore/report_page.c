@@ -45,7 +45,8 @@ static const char script[] =
     "function row(r){var tr=document.createElement('tr');td(tr,r.rank,'n');td(tr,r[0]);td(tr,r[1]);td(tr,fmt(r[2]),'n');"
     "td(tr,fmt(r[3]),'n');for(var t=0;t<nt;t++)td(tr,fmt(r[4+t]),'n b'+M.tiers[t]);var c=td(tr,'');\n"
     " for(t=0;t<nt;t++)if(r[4+nt]&(1<<t)){var a=document.createElement('a');a.href=encodeURI(M.base+M.plots[t])+'/'+encodeURIComponent(r[0])+'.svg';"
-    "a.textContent=M.tiers[t];c.appendChild(a);c.appendChild(document.createTextNode(' '));}return tr;}\n"
+    "a.textContent=M.tiers[t];c.appendChild(a);c.appendChild(document.createTextNode(' '));}\n"
+    " if(r[5+nt]){a=document.createElement('a');a.href=encodeURI(M.base+r[5+nt]);a.textContent='POSCAR';c.appendChild(a);}return tr;}\n"
     "function render(){var n=view.length,pages=Math.max(1,Math.ceil(n/M.page));page=Math.min(Math.max(page,0),pages-1);\n"
     " var s=page*M.page,e=Math.min(n,s+M.page),f=document.createDocumentFragment();for(var i=s;i<e;i++)f.appendChild(row(view[i]));\n"
     " B.textContent='';B.appendChild(f);P.textContent=n?'rows '+(s+1)+'-'+e+' of '+n+(n<D.length?' (of '+D.length+')':''):'no row matches';\n"
@@ -269,7 +270,7 @@ funnel(struct page *p)
 	put(p, "</section>\n");
 }
 
-/* The profile links of a row, relative to the page. */
+/* The profile and structure links of a row, relative to the page. */
 static void
 profile_links(struct page *p, const struct rp_row *r)
 {
@@ -284,6 +285,12 @@ profile_links(struct page *p, const struct rp_row *r)
 		put(p, "/");
 		html_url_path(&p->b, r->id);
 		sbuf_addf(&p->b, ".svg\">%s</a> ", st->tier[k].label);
+	}
+	if (r->structure) {
+		put(p, "<a href=\"");
+		html_url_path(&p->b, st->o->base);
+		html_url_path(&p->b, r->structure);
+		put(p, "\">POSCAR</a>");
 	}
 }
 
@@ -315,7 +322,7 @@ json_num(struct page *p, double x)
 	put(p, isnan(x) ? "null" : num_fixed(x, 6, buf));
 }
 
-/* The rows as one JSON array for the script: [id, formula, length, cheap, barrier per tier..., plots]. */
+/* The rows as one JSON array for the script: [id, formula, length, cheap, barrier per tier..., plots, structure]. */
 static void
 rows_json(struct page *p)
 {
@@ -339,7 +346,12 @@ rows_json(struct page *p)
 			put(p, ",");
 			json_num(p, r->barrier[k]);
 		}
-		sbuf_addf(&p->b, ",%u]", r->plots);
+		sbuf_addf(&p->b, ",%u,", r->plots);
+		if (r->structure)
+			html_json_string(&p->b, r->structure);
+		else
+			put(p, "null");
+		put(p, "]");
 		flush(p, 0);
 	}
 	put(p, "]</script>\n<script type=\"application/json\" id=\"meta\">{\"base\":");
@@ -377,7 +389,7 @@ barriers(struct page *p)
 	       "<th class=\"n\" data-k=\"cheap\">estimate</th>");
 	for (int k = 0; k < st->ntiers; k++)
 		sbuf_addf(&p->b, "<th class=\"n\" data-k=\"%s\">tier %s</th>", st->tier[k].label, st->tier[k].label);
-	put(p, "<th>profile</th></tr></thead>\n<tbody>\n");
+	put(p, "<th>profile, structure</th></tr></thead>\n<tbody>\n");
 	for (long i = 0; i < nstatic; i++) {
 		static_row(p, i);
 		flush(p, 0);

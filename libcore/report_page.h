@@ -39,6 +39,7 @@ struct rp_tier {
 
 struct rp_row {
 	char *id, *formula;
+	char *structure;	/* its POSCAR, relative to the study, or NULL */
 	double length, cheap, best;
 	double barrier[RP_MAXTIERS];
 	unsigned plots;		/* bit k: tier k's profile exists */

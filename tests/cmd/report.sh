@@ -38,7 +38,7 @@ id="n-jobs">201
 # (tier B's where it has one), those without a barrier last.
 expect ranked-table 0 "cp -r $S/st . && cd st && report && $ROWS > rows && wc -l < rows && head -n 3 rows &&
 	grep -c '\"h[0-9]*\",\"Li' report.html && grep -c 's0.Fvac1' report.html;
-	sed -n '/id=\"rows\"/,/<\\/script>/p' report.html | grep -c ',null,null,0\\]'" '100
+	sed -n '/id=\"rows\"/,/<\\/script>/p' report.html | grep -c ',null,null,0,null\\]'" '100
 1 h0 0.100 0.090
 2 h158 0.110 
 3 h37 0.115 A
@@ -47,8 +47,10 @@ expect ranked-table 0 "cp -r $S/st . && cd st && report && $ROWS > rows && wc -l
 15
 ' ''
 
-expect profile-links 0 "cp -r $S/st . && cd st && report && sed -n '/id=\"rows\"/,/<\\/script>/p' report.html | grep -c ',1\\]' &&
+expect profile-links 0 "cp -r $S/st . && cd st && report && sed -n '/id=\"rows\"/,/<\\/script>/p' report.html | grep -c ',1,[^]]*\\]' &&
+	grep -o '<td>h1</td>.*' report.html | grep -o 'href=\"calcs[^\"]*\"' &&
 	grep -o '<td>h37</td>.*' report.html | grep -o 'href=\"[^\"]*\"'" '50
+href="calcs/h1/00/POSCAR"
 href="plots/h37.svg"
 ' ''
 # a page elsewhere links back to the study's plots
