@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "failclass.h"
+#include "jobcause.h"
 
 static const char *
 str(const json_t *o, const char *key)
@@ -30,21 +31,23 @@ failclass_of(const json_t *rec)
 {
 	const json_t *h = json_object_get(rec, "history");
 	const json_t *last = json_array_get(h, json_array_size(h) - 1);
-	const char *msg = str(rec, "last_error"), *key;
+	const char *msg = str(rec, "last_error"), *cls = str(rec, "error_class"), *key;
 
 	if (strcmp(str(rec, "state"), "failed") != 0)
 		return NULL;
+	if (cls[0])
+		return cls;
 	if (strcmp(str(last, "state"), "lost") == 0)
-		return "lost run";
+		return JC_LOST_RUN;
 	if (strcmp(str(last, "state"), "interrupted") == 0 || strstr(msg, "interrupted by"))
-		return "interrupted";
+		return JC_INTERRUPTED;
 	key = last_error_key(rec, json_integer_value(json_object_get(rec, "attempts")));
 	/* an error corrected earlier in the attempt is not why it ended */
 	if (key && strstr(msg, key))
 		return key;
 	if (strstr(msg, "the calculator exited"))
-		return "calculator exit";
+		return JC_CALC_EXIT;
 	if (key)
 		return key;
-	return strstr(msg, "walltime") ? "walltime" : "other";
+	return strstr(msg, "walltime") ? "walltime" : JC_UNKNOWN;
 }

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "failclass.h"
+#include "jobcause.h"
 #include "html.h"
 #include "jobstate.h"
 #include "num.h"
@@ -162,7 +163,7 @@ one_state_file(struct rp_study *st, struct rp_tier *t, enum js_state s, const ch
 	if (s == JS_FAILED) {
 		const char *cls = failclass_of(rec);
 		id = js_id_of(name, s);
-		add_failure(t, cls ? cls : "other", id);
+		add_failure(t, cls ? cls : JC_UNKNOWN, id);
 		free(id);
 	}
 	add_corrections(t, rec);

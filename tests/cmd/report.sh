@@ -58,16 +58,14 @@ expect links-relative-to-page 0 "cp -r $S/st . && mkdir -p out && report -o out/
 	grep -o 'href=\"[^\"]*h37.svg\"' out/r.html && grep -o '\"base\":\"[^\"]*\"' out/r.html" '~^href="../st/plots/h37.svg"
 "base":"../st/"$' ''
 
+# the causes, their counts as run-vasp status gives them, and the corrections
 expect failures-by-cause 0 "cp -r $S/st . && cd st && report &&
-	sed -n '/id=\"failures-A\"/,/<\\/table>/p' report.html | grep class=.cause | sed 's/<[^>]*>/|/g' | tr -s '|' | cut -d'|' -f2,3 &&
-	sed -n '/id=\"failures-A\"/,/<\\/table>/p' report.html | grep -o 'class=\"n count\">[0-9]*' | cut -d'>' -f2 | paste -sd+ | bc &&
-	run-vasp -s jobs status | awk '\$1 == \"failed\" { print \$2 }' &&
-	sed -n '/id=\"corrections-A\"/,/<\\/table>/p' report.html | grep '<td>' | sed 's/<[^>]*>/ /g' | tr -s ' '" 'ZBRENT|7
-lost run|7
-calculator exit|6
-20
-20
- ZBRENT 7 
+	sed -n '/id=\"failures-A\"/,/<\\/table>/p' report.html | grep class=.cause | sed 's/<[^>]*>/|/g' | tr -s '|' | cut -d'|' -f2,3 | tr '|' ' ' > page &&
+	run-vasp -s jobs status | awk '\$1 == \"cause\" { print \$2, \$3 }' > status && cmp page status && cat page &&
+	sed -n '/id=\"corrections-A\"/,/<\\/table>/p' report.html | grep '<td>' | sed 's/<[^>]*>/ /g' | tr -s ' '" 'lost_run 7
+zbrent 7
+calculator_exit 6
+ zbrent 7 
 ' ''
 
 expect per-day-and-scatter 0 "cp -r $S/st . && cd st && report && grep -c '<g><title>2026-1[12]-[0-9]*: ' report.html &&

@@ -61,17 +61,20 @@ causes_of_failures(void **state)
 	(void)state;
 	assert_string_equal(cause("{\"state\":\"done\"}"), "(none)");
 	assert_string_equal(cause("{\"state\":\"failed\",\"history\":[{\"state\":\"done\"},{\"state\":\"lost\"}]}"),
-	    "lost run");
+	    "lost_run");
 	assert_string_equal(cause("{\"state\":\"failed\",\"last_error\":\"01: interrupted by SIGTERM\"}"), "interrupted");
 	/* the error of the last attempt that the message names */
 	assert_string_equal(cause("{\"state\":\"failed\",\"attempts\":2,\"last_error\":\"01: EDDDAV (VASP: ...) cannot be corrected\","
 	    "\"errors\":[{\"error\":\"ZBRENT\",\"attempt\":1},{\"error\":\"EDDDAV\",\"attempt\":2}]}"), "EDDDAV");
 	/* an error corrected earlier in the attempt is not why it ended */
 	assert_string_equal(cause("{\"state\":\"failed\",\"attempts\":1,\"last_error\":\"01: the calculator exited with status 1\","
-	    "\"errors\":[{\"error\":\"ZBRENT\",\"attempt\":1}]}"), "calculator exit");
+	    "\"errors\":[{\"error\":\"ZBRENT\",\"attempt\":1}]}"), "calculator_exit");
 	assert_string_equal(cause("{\"state\":\"failed\",\"attempts\":1,\"last_error\":\"01: walltime reached\","
 	    "\"errors\":[{\"error\":\"walltime\",\"attempt\":1}]}"), "walltime");
-	assert_string_equal(cause("{\"state\":\"failed\",\"last_error\":\"something new\"}"), "other");
+	assert_string_equal(cause("{\"state\":\"failed\",\"last_error\":\"something new\"}"), "unknown");
+	/* the class run-vasp recorded wins */
+	assert_string_equal(cause("{\"state\":\"failed\",\"last_error\":\"01: the calculator exited\",\"error_class\":\"edddav\"}"),
+	    "edddav");
 }
 
 static char *
