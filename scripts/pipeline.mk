@@ -14,6 +14,7 @@
 #   make -f .../pipeline.mk table          the barriers, lowest first: only the table
 #   make -f .../pipeline.mk status         run-vasp's counts per state
 #   make -f .../pipeline.mk params         write study.mk if it is new or changed
+#   make -f .../pipeline.mk report         report.html: the study in one page
 #   make -f .../pipeline.mk snapshot       every stage table in snapshots/NAME-TIME.tar.gz
 #   make -f .../pipeline.mk snapshot-restore SNAP=snapshots/...tar.gz   bring them back
 #
@@ -297,6 +298,11 @@ table-B: | params
 	@rank -w 'kind != "relax"' -b energy_barrier --csv \
 		--fields rank,id,formula,length,previous.energy_barrier,energy_barrier,converged results-B.jsonl
 
+# The study as one self-contained page, report.html (scripts/topup writes
+# it every round).
+report: | params
+	@report
+
 # Every stage table in one verified, dated tarball under snapshots/, and
 # one brought back (SNAP=snapshots/NAME.tar.gz): scripts/snapshot.
 snapshot:
@@ -308,4 +314,4 @@ snapshot-restore:
 
 FORCE:
 
-.PHONY: all params run drain results status counts table table-B snapshot snapshot-restore FORCE
+.PHONY: all params run drain results status counts table table-B report snapshot snapshot-restore FORCE

@@ -24,6 +24,10 @@ expect drains-and-widens 0 "$STUDY && $ROUNDS && $CHECK && cat .tier && wc -l < 
 $' ''
 expect log-line 0 "$STUDY && $T $VARS && cat topup.log" \
 	'~^20[0-9-]+T[0-9:]+Z tier 0: (queued|running|ready|done)=[0-9].*; started 2, collected [0-9]+ new, [0-9]+ replaced$' ''
+# every round leaves the page of the study, its funnel counting the queue
+expect report-each-round 0 "$STUDY && $T $VARS && grep -c '<html' report.html && grep -q 'id=\"funnel\"' report.html && ls -A | grep 'report.*tmp' | wc -l" '1
+0
+' ''
 expect no-more-tiers 0 "$STUDY && : > tiers && for i in 1 2 3 4 5 6 7 8 9 10; do $T $VARS; sleep 0.3; done; tail -n 1 topup.log" \
 	'~tier 0: done=2; started 0, collected 0 new, 0 replaced; queue drained, no wider tier in tiers$' ''
 expect make-drain-table 0 "$STUDY && make -s -f $TOP/scripts/pipeline.mk $VARS drain > /dev/null 2>&1 && make -s -f $TOP/scripts/pipeline.mk $VARS table 2>/dev/null | cut -d, -f2,7 | sort" 'id,converged
