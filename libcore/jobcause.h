@@ -29,10 +29,17 @@ void jc_clear(json_t *rec);
 
 /*
  * rec's error class: its "error_class"; for a record with a last_error
- * but no class (written before classes were kept), the error of its
- * last attempt when one was recorded, else JC_UNKNOWN.  NULL when rec
- * has no last_error.  The string lives as long as rec.
+ * but no class (written before classes were kept), the class its history
+ * tells: lost_run when its last attempt was lost, interrupted when a
+ * signal stopped it, not_run / not_prepared from the message, else the
+ * key of the last error of its last attempt when last_error names it,
+ * else calculator_exit when the calculator ended without a result, else
+ * that key, else walltime when the message says so, else unknown.  NULL
+ * when rec has no last_error.  The string lives as long as rec.
  */
 const char *jc_class(const json_t *rec);
+
+/* The class of a state record whose state is "failed", even one with no last_error; else NULL. */
+const char *jc_failed_class(const json_t *rec);
 
 #endif

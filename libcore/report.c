@@ -7,7 +7,6 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "failclass.h"
 #include "jobcause.h"
 #include "html.h"
 #include "jobstate.h"
@@ -161,7 +160,7 @@ one_state_file(struct rp_study *st, struct rp_tier *t, enum js_state s, const ch
 	if ((s == JS_DONE || s == JS_FAILED) && json_is_number(ended) && isfinite(json_number_value(ended)))
 		add_day(st, json_number_value(ended), s == JS_FAILED);
 	if (s == JS_FAILED) {
-		const char *cls = failclass_of(rec);
+		const char *cls = jc_failed_class(rec);
 		id = js_id_of(name, s);
 		add_failure(t, cls ? cls : JC_UNKNOWN, id);
 		free(id);
@@ -274,8 +273,8 @@ one_result(struct rp_study *st, int k, const json_t *rec, const char *file, long
 		return;
 	}
 	t->nresults++;
-	if (!t->has_state && failclass_of(rec))
-		add_failure(t, failclass_of(rec), id);
+	if (!t->has_state && jc_failed_class(rec))
+		add_failure(t, jc_failed_class(rec), id);
 	if (kind && strcmp(kind, "relax") == 0)
 		return;
 	r = row_of(st, id);

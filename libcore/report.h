@@ -12,7 +12,7 @@
  * funnel of counts and the jobs finished per day, the barrier table (one
  * row per hop with a result, its first rows as HTML, all of them as JSON
  * for the script that sorts, filters and pages it), failures by class
- * (failclass.h) with the corrections applied, and cheap estimate against
+ * (jobcause.h) with the corrections applied, and cheap estimate against
  * DFT barrier.  Every text from the files is escaped (html.h).
  *
  * Files are read one record at a time; what is kept is a few numbers per

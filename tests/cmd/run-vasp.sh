@@ -568,7 +568,7 @@ run-vasp: zbrent: no failed job has this error class
 expect error-class-of-older-records 0 "$CAUSES && sed -i 's/\"error_class\":\"[a-z_]*\",//' jobs/failed/*.json &&
 	grep -c error_class jobs/failed/*.json; run-vasp status | tail -n 2" 'jobs/failed/mp-2741.F.0.json:0
 jobs/failed/mp-2741.F.1.json:0
-cause unknown 1
+cause calculator_exit 1
 cause zbrent 1
 ' ''
 expect retry-error-needs-class 2 "$MK && run-vasp retry --error" '' '~usage: run-vasp retry'

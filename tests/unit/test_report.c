@@ -1,11 +1,11 @@
-/* html.h's escapes, failclass.h's causes and report.h's links from the page. */
+/* html.h's escapes, jobcause.h's classes of failed jobs and report.h's links from the page. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "failclass.h"
+#include "jobcause.h"
 #include "html.h"
 #include "report.h"
 #include "sbuf.h"
@@ -49,7 +49,7 @@ cause(const char *json)
 	const char *c;
 
 	assert_non_null(rec);
-	c = failclass_of(rec);
+	c = jc_failed_class(rec);
 	snprintf(out, sizeof(out), "%s", c ? c : "(none)");
 	json_decref(rec);
 	return out;
