@@ -26,4 +26,17 @@ expect relaxations-shared 0 "$DEMO > out && grep ' saved\$' out &&
 expect second-run-recomputes-nothing 0 "$DEMO > out1 && sleep 1 && touch stamp && $DEMO > out2 &&
 	find d -newer stamp -type f | grep -v -e run-vasp.log -e '/jobs/lock\$' | sort; sed -n '/NEB profile$/,/^\$/p' out1 > t1; sed -n '/NEB profile$/,/^\$/p' out2 > t2; [ -s t1 ] && cmp t1 t2 && echo same table" 'same table
 ' ''
+# the demo's page in a browser: one row per hop, the barriers of
+# results.jsonl, lowest first, and no console error
+if command -v chromium >/dev/null 2>&1; then
+	expect report-in-browser 0 "$DEMO > out && grep -c 'report.html\$' out &&
+		chromium --headless --no-sandbox --disable-gpu --enable-logging=stderr --v=0 --dump-dom file://\$PWD/d/report.html 2>err |
+		sed -n '/<table id=\"bt\">/,/<\\/tbody>/p' | grep -o 'class=\"n bA\">[^<]*' | cut -d'>' -f2 > page &&
+		grep -v '\"kind\":\"relax\"' d/results.jsonl | grep -o '\"energy_barrier\":[^,]*' | cut -d: -f2 | awk '{ printf \"%.3f\\n\", \$1 }' | sort -n > want &&
+		cmp page want && wc -l < page && ! grep CONSOLE err" '1
+6
+' ''
+else
+	echo "$name: skipped: no chromium"
+fi
 finish
