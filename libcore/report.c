@@ -401,7 +401,8 @@ report_write(FILE *out, const struct report_opts *o, struct hk_err *err)
 	}
 	for (long i = 0; i < st.nrows; i++)
 		st.rows[i].best = rp_best(&st, &st.rows[i]);
-	qsort(st.rows, (size_t)st.nrows, sizeof(*st.rows), by_best);
+	if (st.nrows > 1)	/* rows is NULL in a study with no result yet */
+		qsort(st.rows, (size_t)st.nrows, sizeof(*st.rows), by_best);
 	if (rp_page_write(out, &st, err) == 0)
 		rc = st.nbad;
 out:
