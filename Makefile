@@ -77,7 +77,7 @@ $(B)/tests/unit/%.o: tests/unit/%.c config.mk
 # the cross-checks out (they compare numbers with other codes, which a
 # sanitizer build does not change) and says so.
 XCHECK = 1
-check: all $(TESTS) $(B)/bench/vasp-read
+check: all $(TESTS) $(B)/bench/vasp-read $(REPLAY)
 	$(Q)HOPKIT_FAILED=$$(mktemp) && export HOPKIT_FAILED && trap 'rm -f "$$HOPKIT_FAILED"' EXIT && \
 	failed= && \
 	{ tests/run-unit $(TESTS) || failed="$$failed unit"; } && \
@@ -106,6 +106,42 @@ bench: all $(B)/bench/symmetry-only $(B)/bench/idpp-time
 lint: all
 	$(Q)scripts/lint
 
+# fuzz: each reader of outside data under libFuzzer with ASan and UBSan
+# (clang), FUZZ_SECONDS each, seeded from tests/data (scripts/fuzz).
+FUZZ_CC      = clang
+FUZZ_SECONDS = 60
+FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS  = $(CSTD) -O1 -g -fno-omit-frame-pointer $(WARN) -Ilibcore $(PKG_CFLAGS) \
+	-DHOPKIT_VERSION='"$(VERSION)"' -DHOPKIT_SHAREDIR='"$(SHAREDIR)"' -MMD -MP
+FZ           = build-fuzz
+FUZZ_SRC    := $(filter-out fuzz/replay.c,$(sort $(wildcard fuzz/*.c)))
+REPLAY      := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%)
+FUZZ_BIN    := $(FUZZ_SRC:fuzz/%.c=$(FZ)/%)
+FUZZ_LIBOBJ := $(LIB_SRC:%.c=$(FZ)/%.o)
+
+$(FZ)/libcore/%.o: libcore/%.c config.mk
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $< (fuzz)")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FZ)/libcore.a: $(FUZZ_LIBOBJ)
+	$(Q)rm -f $@ && ar rcs $@ $(FUZZ_LIBOBJ)
+
+$(FZ)/%: fuzz/%.c fuzz/fuzzmem.h $(FZ)/libcore.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< $(FZ)/libcore.a $(PKG_LIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+# the same targets, each input given once, for make check (tests/cmd/fuzz-regress.sh)
+$(B)/fuzz/%: fuzz/%.c fuzz/replay.c fuzz/fuzzmem.h $(B)/libcore.a
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< fuzz/replay.c $(B)/libcore.a $(PKG_LIBS)
+
+fuzz: $(FUZZ_BIN)
+	$(Q)scripts/fuzz -t $(FUZZ_SECONDS) -b $(FZ) $(FUZZ_BIN:$(FZ)/%=%)
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(SHAREDIR)
 	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)
@@ -119,9 +155,10 @@ uninstall:
 	rm -rf $(DESTDIR)$(SHAREDIR)
 
 clean:
-	rm -rf $(B) bin
+	rm -rf $(B) bin $(FZ)
 
-.PHONY: all check unit demo bench lint install uninstall clean
+.PHONY: all check unit demo bench lint install uninstall clean fuzz fuzz-build
 .SECONDARY:
 
 -include $(LIB_OBJ:.o=.d) $(FE_OBJ:.o=.d) $(CMD_SRC:%.c=$(B)/%.d) $(TEST_SRC:%.c=$(B)/%.d)
+-include $(FUZZ_LIBOBJ:.o=.d)

@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -108,6 +109,13 @@ oszicar_parse(linerd_pull pull, void *ctx, const char *name, struct vasp_run *r,
 	return 0;
 }
 
+/* A count read as a number: -1 (unknown) when it is no finite int (VASP's stars, a mangled file). */
+static int
+as_int(double x)
+{
+	return isfinite(x) && x > INT_MIN && x < INT_MAX ? (int)x : -1;
+}
+
 /* "   NELM   =    100;   NELMIN=  2" and the like, from the parameter echo */
 static void
 outcar_param(const char *line, size_t len, struct vasp_run *r)
@@ -115,19 +123,19 @@ outcar_param(const char *line, size_t len, struct vasp_run *r)
 	double x;
 
 	if (r->nelm < 0 && strncmp(line, "   NELM", 7) == 0 && number_after(line, len, "NELM", &x) == 0)
-		r->nelm = (int)x;
+		r->nelm = as_int(x);
 	if (r->nsw < 0 && strncmp(line, "   NSW", 6) == 0 && number_after(line, len, "NSW", &x) == 0)
-		r->nsw = (int)x;
+		r->nsw = as_int(x);
 	if (r->ibrion < 0 && strncmp(line, "   IBRION", 9) == 0 && number_after(line, len, "IBRION", &x) == 0)
-		r->ibrion = (int)x;
+		r->ibrion = as_int(x);
 	if (isnan(r->set.encut) && strncmp(line, "   ENCUT  =", 11) == 0 && number_after(line, len, "ENCUT", &x) == 0)
 		r->set.encut = x;
 	if (isnan(r->set.nelect) && strncmp(line, "   NELECT =", 11) == 0 && number_after(line, len, "NELECT", &x) == 0)
 		r->set.nelect = x;
 	if (r->set.ispin < 0 && strncmp(line, "   ISPIN  =", 11) == 0 && number_after(line, len, "ISPIN", &x) == 0)
-		r->set.ispin = (int)x;
+		r->set.ispin = as_int(x);
 	if (r->set.nkpts < 0 && strstr(line, "NKPTS =") && number_after(line, len, "NKPTS =", &x) == 0)
-		r->set.nkpts = (int)x;
+		r->set.nkpts = as_int(x);
 	if (strncmp(line, "   TITEL  =", 11) == 0)
 		list_add(r->set.potcar, sizeof(r->set.potcar), line + 11, ", ");
 	if (strstr(line, "for each species LDAUU =")) {
@@ -280,7 +288,7 @@ xml_settings(const char *line, struct vasp_settings *set)
 	if (isnan(set->nelect) && xml_item(line, "NELECT", &x) == 0)
 		set->nelect = x;
 	if (set->ispin < 0 && xml_item(line, "ISPIN", &x) == 0)
-		set->ispin = (int)x;
+		set->ispin = as_int(x);
 	if (set->ldau < 0 && strstr(line, "name=\"LDAU\"") && (p = strchr(line, '>')) != NULL)
 		set->ldau = strchr(p, 'T') != NULL && strchr(p, 'T') < strstr(p, "<");
 	if (set->ldauu[0] == '\0' && strstr(line, "name=\"LDAUU\"") && (p = strchr(line, '>')) != NULL)
@@ -346,11 +354,11 @@ vasprun_parse(linerd_pull pull, void *ctx, const char *name, struct vasp_run *r,
 			in_params = 0;
 		if (in_params) {
 			if (r->nelm < 0 && xml_item(line, "NELM", &x) == 0)
-				r->nelm = (int)x;
+				r->nelm = as_int(x);
 			if (r->nsw < 0 && xml_item(line, "NSW", &x) == 0)
-				r->nsw = (int)x;
+				r->nsw = as_int(x);
 			if (r->ibrion < 0 && xml_item(line, "IBRION", &x) == 0)
-				r->ibrion = (int)x;
+				r->ibrion = as_int(x);
 			xml_settings(line, &r->set);
 			continue;
 		}
