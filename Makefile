@@ -36,6 +36,8 @@ PROGS    := $(CMD_SRC:cmd/%.c=bin/%)
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TESTS    := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 MANS     := $(sort $(wildcard man/*.1 man/*.5))
+FUZZ_SRC := $(filter-out fuzz/replay.c,$(sort $(wildcard fuzz/*.c)))
+REPLAY   := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%)
 
 all: $(PROGS)
 
@@ -114,8 +116,6 @@ FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS  = $(CSTD) -O1 -g -fno-omit-frame-pointer $(WARN) -Ilibcore $(PKG_CFLAGS) \
 	-DHOPKIT_VERSION='"$(VERSION)"' -DHOPKIT_SHAREDIR='"$(SHAREDIR)"' -MMD -MP
 FZ           = build-fuzz
-FUZZ_SRC    := $(filter-out fuzz/replay.c,$(sort $(wildcard fuzz/*.c)))
-REPLAY      := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%)
 FUZZ_BIN    := $(FUZZ_SRC:fuzz/%.c=$(FZ)/%)
 FUZZ_LIBOBJ := $(LIB_SRC:%.c=$(FZ)/%.o)
 

@@ -352,6 +352,9 @@ fft_grid_hints(const char *dir, int nimages, struct grid_hint hint[3])
 }
 
 /* The three integers at the start of s, blanks (newlines too) before each. */
+/* Subdivisions along one axis beyond which a KPOINTS mesh is not edited. */
+#define KPOINTS_MESH_MAX 1000
+
 static int
 three_longs(const char *s, long v[3])
 {
@@ -405,7 +408,10 @@ isotropic_mesh(const char *text, struct sbuf *nk, struct sbuf *what)
 	if (!(l[3] && leading_long(l[1]) == 0 && three_longs(l[3], abc) == 0 && abc[0] > 0 && abc[1] > 0 &&
 	    abc[2] > 0))
 		return 0;
-	m = lround(cbrt((double)(abc[0] * abc[1] * abc[2])));
+	/* a mesh past any real one is left for VASP to refuse (and the product must not overflow) */
+	if (abc[0] > KPOINTS_MESH_MAX || abc[1] > KPOINTS_MESH_MAX || abc[2] > KPOINTS_MESH_MAX)
+		return 0;
+	m = lround(cbrt((double)abc[0] * (double)abc[1] * (double)abc[2]));
 	if (m < 1)
 		m = 1;
 	if (l[2][0] == 'M' || l[2][0] == 'm')
