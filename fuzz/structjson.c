@@ -14,10 +14,9 @@ LLVMFuzzerTestOneInput(const unsigned char *p, size_t n)
 
 	if (doc == NULL)
 		return 0;
-	if (structjson_doc(doc, &s, &err, &code) == 0)
-		structure_release(&s);
-	else
-		structure_release(&s);
+	/* s holds what was read either way */
+	structjson_doc(doc, &s, &err, &code);
+	structure_release(&s);
 	json_decref(doc);
 	return 0;
 }
