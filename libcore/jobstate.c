@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "jobinputs.h"
 #include "jobstate.h"
 #include "jsonw.h"
 #include "num.h"
@@ -381,7 +382,8 @@ parent_ids(const json_t *a)
 
 /*
  * -1 (err) when a new job could only fail once it runs: its directory is
- * not one, or its kind is not one js_run_dirs knows (absent is static3).
+ * not one, its kind is not one js_run_dirs knows (absent is static3), or
+ * the directory lacks an input (jobinputs.h).
  */
 static int
 job_runnable(const json_t *job, const char *id, struct hk_err *err)
@@ -402,6 +404,10 @@ job_runnable(const json_t *job, const char *id, struct hk_err *err)
 	if (kind && !json_is_null(kind) && !(k && (strcmp(k, "static3") == 0 || strcmp(k, "neb") == 0 ||
 	    strcmp(k, "relax") == 0))) {
 		err_set(err, "job record %s: unknown kind '%.40s' (want static3, neb or relax)", id, k ? k : "(not text)");
+		return -1;
+	}
+	if (jobin_check(dir, k, json_object_get(job, "parents") != NULL, err) == -1) {
+		err_prefix(err, "job record %s", id);
 		return -1;
 	}
 	return 0;

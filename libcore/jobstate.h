@@ -64,9 +64,10 @@ int js_save_existing(const char *path, const json_t *rec, struct hk_err *err);
  * every job already known; a record with "parents" (an array of ids) is
  * registered waiting instead, its file remembering them (jobwait.h moves
  * it on).  *added is 0 when the id is known (nothing
- * changes).  A new job whose "dir" is not a directory or whose "kind" is
+ * changes).  A new job whose "dir" is not a directory, whose "kind" is
  * not one js_run_dirs knows (static3, neb, relax; absent means static3)
- * is refused (-1): it could only fail once it runs.  A known one is not
+ * or whose directory lacks an input VASP needs (jobinputs.h) is refused
+ * (-1): it could only fail once it runs.  A known one is not
  * looked at again.  Call with the lock held.  ready, when not NULL, holds the ids
  * in ready/ (js_ready_ids) and is kept up to date, so that adding n jobs
  * does not read the ready directory n times.

@@ -8,6 +8,7 @@
 
 #include "elements.h"
 #include "fileio.h"
+#include "kpfile.h"
 #include "num.h"
 #include "poscar.h"
 #include "vasp_errors.h"
@@ -352,71 +353,61 @@ fft_grid_hints(const char *dir, int nimages, struct grid_hint hint[3])
 }
 
 /* The three integers at the start of s, blanks (newlines too) before each. */
-/* Subdivisions along one axis beyond which a KPOINTS mesh is not edited. */
-#define KPOINTS_MESH_MAX 1000
-
-static int
-three_longs(const char *s, long v[3])
-{
-	for (int i = 0; i < 3; i++)
-		if (num_scan_long(s, &s, &v[i]) == -1)
-			return -1;
-	return 0;
-}
-
 /*
- * Rewrite KPOINTS with edit(text, new, what): 1 to write new (what says
+ * Rewrite KPOINTS with edit(text, kp, new, what): 1 to write new (what says
  * how, as an action), 0 to leave the file as it is.  A job without a
- * KPOINTS is left alone too.
+ * KPOINTS, or with one VASP would not read (kpfile.h), is left alone too.
  */
 static int
-kpoints_edit(struct fix *f, int (*edit)(const char *text, struct sbuf *nk, struct sbuf *what))
+kpoints_edit(struct fix *f, int (*edit)(const char *text, const struct kpfile *kp, struct sbuf *nk, struct sbuf *what))
 {
-	char *kp = xasprintf("%s/KPOINTS", f->dir);
+	char *path = xasprintf("%s/KPOINTS", f->dir);
 	struct sbuf k = SBUF_INIT, nk = SBUF_INIT, what = SBUF_INIT;
+	struct hk_err perr = HK_ERR_INIT;
+	struct kpfile kp;
 	int rc = 0;
 
-	if (file_read(kp, &k) == 0 && k.s != NULL && edit(k.s, &nk, &what) == 1 &&
-	    (rc = file_write_atomic(kp, nk.s, nk.len, f->err)) == 0) {
+	if (file_read(path, &k) == 0 && k.s != NULL && kpf_parse(k.s, path, &kp, &perr) == 0 &&
+	    edit(k.s, &kp, &nk, &what) == 1 && (rc = file_write_atomic(path, nk.s, nk.len, f->err)) == 0) {
 		sbuf_addstr(next_action(f->actions), what.s);
 		f->changed = 1;
 	}
 	sbuf_release(&what);
 	sbuf_release(&nk);
 	sbuf_release(&k);
-	free(kp);
+	free(path);
 	return rc;
 }
 
+/* Where lines 1 to 5 of text start (NULL past its end). */
+static void
+line_starts(const char *text, const char *l[5])
+{
+	l[0] = text;
+	for (int i = 1; i < 5; i++)
+		l[i] = l[i - 1] && strchr(l[i - 1], '\n') ? strchr(l[i - 1], '\n') + 1 : NULL;
+}
+
 /*
- * Replace an automatic mesh "a b c" by "m m m" with m the cube root of
- * a*b*c (even for Monkhorst-Pack), as custodian does when the k-point
- * star changes between steps.  Nothing when it already is.
+ * Replace a mesh "a b c" by "m m m" with m the cube root of a*b*c (even
+ * for Monkhorst-Pack), as custodian does when the k-point star changes
+ * between steps.  Nothing when it already is.
  */
 static int
-isotropic_mesh(const char *text, struct sbuf *nk, struct sbuf *what)
+isotropic_mesh(const char *text, const struct kpfile *kp, struct sbuf *nk, struct sbuf *what)
 {
-	const char *l[5] = { text };
-	long m, abc[3];
+	const char *l[5];
+	long m;
 
-	for (int i = 1; i < 5 && l[i - 1]; i++)
-		l[i] = strchr(l[i - 1], '\n') ? strchr(l[i - 1], '\n') + 1 : NULL;
-	/*
-	 * an automatic mesh: count 0 on line 2 (a line 2 that is no number
-	 * counts as 0), mode on line 3, mesh on line 4
-	 */
-	if (!(l[3] && leading_long(l[1]) == 0 && three_longs(l[3], abc) == 0 && abc[0] > 0 && abc[1] > 0 &&
-	    abc[2] > 0))
+	if (kp->form != KPF_MESH)
 		return 0;
-	/* a mesh past any real one is left for VASP to refuse (and the product must not overflow) */
-	if (abc[0] > KPOINTS_MESH_MAX || abc[1] > KPOINTS_MESH_MAX || abc[2] > KPOINTS_MESH_MAX)
-		return 0;
-	m = lround(cbrt((double)abc[0] * (double)abc[1] * (double)abc[2]));
+	line_starts(text, l);
+	m = lround(cbrt((double)kp->div[0] * (double)kp->div[1] * (double)kp->div[2]));
 	if (m < 1)
 		m = 1;
-	if (l[2][0] == 'M' || l[2][0] == 'm')
+	if (!kp->gamma)
 		m += m % 2;
-	if (abc[0] == m && abc[1] == m && abc[2] == m)
+	if (kp->div[0] == m && kp->div[1] == m && kp->div[2] == m)
 		return 0;
 	sbuf_add(nk, text, (size_t)(l[3] - text));
 	sbuf_addf(nk, "%ld %ld %ld\n", m, m, m);
@@ -432,19 +423,19 @@ act_isokpts(struct fix *f)
 	return kpoints_edit(f, isotropic_mesh);
 }
 
-/* The third line of KPOINTS is the mode: Gamma for Monkhorst-Pack. */
+/* Line 3 of KPOINTS is the mode: Gamma for Monkhorst-Pack. */
 static int
-gamma_centred(const char *text, struct sbuf *nk, struct sbuf *what)
+gamma_centred(const char *text, const struct kpfile *kp, struct sbuf *nk, struct sbuf *what)
 {
-	const char *l1 = strchr(text, '\n'), *l2 = l1 ? strchr(l1 + 1, '\n') : NULL, *l3;
+	const char *l[5];
 
-	if (!(l2 && (l2[1] == 'M' || l2[1] == 'm')))
+	if (kp->form != KPF_MESH || kp->gamma)
 		return 0;
-	l3 = strchr(l2 + 1, '\n');
-	sbuf_add(nk, text, (size_t)(l2 + 1 - text));
-	sbuf_addstr(nk, "Gamma");
-	if (l3)
-		sbuf_addstr(nk, l3);
+	line_starts(text, l);
+	sbuf_add(nk, text, (size_t)(l[2] - text));
+	sbuf_addstr(nk, "Gamma\n");
+	if (l[3])
+		sbuf_addstr(nk, l[3]);
 	sbuf_addstr(what, "KPOINTS Gamma-centred");
 	return 1;
 }

@@ -4,14 +4,16 @@
 #
 # STDOUT and STDERR are the exact text expected, or "~ERE" to grep for, or
 # "*" for anything.  The command runs with sh -c in a fresh mktemp -d, with
-# $DATA pointing at tests/data and bin/ first on PATH.  A failure prints the
-# command and a diff.  With HOPKIT_TEST_TIMES=FILE each case appends
+# $DATA pointing at tests/data, bin/ first on PATH and $MKJOB naming
+# tests/cmd/mkjob.  A failure prints the command and a diff.  With HOPKIT_TEST_TIMES=FILE each case appends
 # "script case seconds" to FILE, to see where a suite's time goes.
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 DATA=$TOP/tests/data
 PATH=$TOP/bin:$PATH
-export DATA TOP PATH LC_ALL=C
+# makes job directories run-vasp accepts (tests/cmd/mkjob)
+MKJOB=$TOP/tests/cmd/mkjob
+export DATA TOP PATH MKJOB LC_ALL=C
 pass=0
 fail=0
 name=$(basename "$0" .sh)

@@ -21,22 +21,45 @@ expect add 0 "$MK && run-vasp add jobs.jsonl && ls jobs/ready" '001000000001.mp-
 001000000002.mp-2741.F.1.json
 ' 'run-vasp: 0 jobs added, 2 already known, 0 rejected
 '
-expect add-bad 0 "mkdir d && printf '{\"id\":\"x\"}\nnot json\n{\"id\":\"y\",\"dir\":\"d\"}\n' > b.jsonl && run-vasp add b.jsonl; echo \$?; ls jobs/ready" '1
+expect add-bad 0 "$MKJOB d && printf '{\"id\":\"x\"}\nnot json\n{\"id\":\"y\",\"dir\":\"d\"}\n' > b.jsonl && run-vasp add b.jsonl; echo \$?; ls jobs/ready" '1
 001000000001.y.json
 ' 'run-vasp: b.jsonl:1: job record x has no "dir"
 run-vasp: b.jsonl:2:3: invalid JSON: '"'"'['"'"' or '"'"'{'"'"' expected near '"'"'not'"'"'
 run-vasp: 1 jobs added, 0 already known, 2 rejected
 '
-# strict: what could only fail once it runs is refused, named by file:line;
-# the good records around it are still added, and the exit status says so
-expect add-strict 0 "mkdir good && : > file && printf '%s\\n' '{\"id\":\"x1\",\"dir\":\"/nonexistent\",\"kind\":\"weird\"}' \\
-	'{\"id\":\"g1\",\"dir\":\"good\"}' '{\"id\":\"f1\",\"dir\":\"file\"}' '{\"id\":\"k1\",\"dir\":\"good\",\"kind\":\"weird\"}' \\
-	'{\"id\":\"a/b\",\"dir\":\"good\"}' '{\"id\":\"\",\"dir\":\"good\"}' '{\"dir\":\"good\"}' '{\"id\":\"g1\",\"dir\":\"good\"}' \\
-	'{\"id\":\"g2\",\"dir\":\"good\",\"kind\":\"neb\"}' '{\"id\":\"r1\",\"dir\":\"good\",\"kind\":\"relax\"}' > in.jsonl &&
-	run-vasp add in.jsonl 2> err; echo \$?; ls jobs/ready; sed \"s|\$PWD|.|\" err" '1
+# strict: what could only fail once it runs is refused, each with its own
+# line naming file:line; the good records around them are still added
+# (static3, neb, relax, and an NEB waiting for its parents), and the exit
+# status says some were not
+STRICT="$MKJOB s3 noincar nostart nokp badkp nopot && $MKJOB -k neb -i 2 nb nebmiss noimg && $MKJOB -k relax rx &&
+	$MKJOB -p -k neb -i 2 wt && : > file && rm noincar/mid/INCAR && rm -r nostart/start && rm nokp/end/KPOINTS &&
+	printf 'k\n0\nGamma\n4 4\n' > badkp/start/KPOINTS && rm nopot/start/POTCAR.spec && rm -r nebmiss/02 && sed -i /IMAGES/d noimg/INCAR"
+STRICT_JOBS='{"id":"x1","dir":"/nonexistent","kind":"weird"}
+{"id":"g1","dir":"s3"}
+{"id":"f1","dir":"file"}
+{"id":"k1","dir":"s3","kind":"weird"}
+{"id":"a/b","dir":"s3"}
+{"id":"","dir":"s3"}
+{"dir":"s3"}
+{"id":"g1","dir":"s3"}
+{"id":"g2","dir":"nb","kind":"neb"}
+{"id":"r1","dir":"rx","kind":"relax"}
+{"id":"m1","dir":"noincar"}
+{"id":"m2","dir":"nostart","kind":"static3"}
+{"id":"m3","dir":"nebmiss","kind":"neb"}
+{"id":"m4","dir":"nokp"}
+{"id":"m5","dir":"badkp"}
+{"id":"m6","dir":"nopot"}
+{"id":"m7","dir":"noimg","kind":"neb"}
+{"id":"w1","dir":"wt","kind":"neb","parents":["r1"]}'
+expect add-strict 0 "$STRICT && echo '$STRICT_JOBS' > in.jsonl && run-vasp add in.jsonl 2> err; echo \$?; ls jobs/ready jobs/waiting; sed \"s|\$PWD|.|\" err" '1
+jobs/ready:
 001000000001.g1.json
 001000000002.g2.json
 001000000003.r1.json
+
+jobs/waiting:
+w1.json
 run-vasp: in.jsonl:1: job record x1: dir /nonexistent: No such file or directory
 run-vasp: in.jsonl:3: job record f1: dir ./file is not a directory
 run-vasp: in.jsonl:4: job record k1: unknown kind '"'"'weird'"'"' (want static3, neb or relax)
@@ -44,10 +67,23 @@ run-vasp: in.jsonl:5: invalid id '"'"'a/b'"'"' (want 1-200 of [A-Za-z0-9._-])
 run-vasp: in.jsonl:6: invalid id '"'"''"'"' (want 1-200 of [A-Za-z0-9._-])
 run-vasp: in.jsonl:7: record has no "id"
 run-vasp: in.jsonl:8: job record g1: duplicate id (an earlier record of the input has it)
-run-vasp: 3 jobs added, 0 already known, 7 rejected
+run-vasp: in.jsonl:11: job record m1: ./noincar/mid has no INCAR
+run-vasp: in.jsonl:12: job record m2: ./nostart has no start (a static3 job runs in start, mid and end)
+run-vasp: in.jsonl:13: job record m3: ./nebmiss has no 02/POSCAR (IMAGES = 2: images 00 to 03)
+run-vasp: in.jsonl:14: job record m4: ./nokp/end has no KPOINTS
+run-vasp: in.jsonl:15: job record m5: ./badkp/start/KPOINTS:4: KPOINTS: want three divisions, each 1 to 1000, on the mesh line
+run-vasp: in.jsonl:16: job record m6: ./nopot/start has neither POTCAR nor POTCAR.spec
+run-vasp: in.jsonl:17: job record m7: ./noimg/INCAR sets no IMAGES (an NEB needs 1 to 98)
+run-vasp: 4 jobs added, 0 already known, 14 rejected
+' ''
+# an INCAR VASP reads without KPOINTS (KSPACING), and one it could not read
+expect add-kspacing 0 "$MKJOB a b && for s in start mid end; do rm a/\$s/KPOINTS && echo 'KSPACING = 0.3' >> a/\$s/INCAR; done &&
+	echo 'ENCUT 520' >> b/mid/INCAR && printf '%s\n' '{\"id\":\"a\",\"dir\":\"a\"}' '{\"id\":\"b\",\"dir\":\"b\"}' > in.jsonl &&
+	run-vasp add in.jsonl 2>&1 | sed \"s|\$PWD|.|\"" 'run-vasp: in.jsonl:2: job record b: ./b/mid/INCAR:2: '"'"'ENCUT 520'"'"' is not KEY = VALUE
+run-vasp: 1 jobs added, 0 already known, 1 rejected
 ' ''
 # a known job is left alone, even when its directory went away since
-expect add-known-not-checked-again 0 "mkdir d && echo '{\"id\":\"y\",\"dir\":\"d\"}' > a.jsonl && run-vasp -q add a.jsonl && rmdir d && run-vasp add a.jsonl" '' 'run-vasp: 0 jobs added, 1 already known, 0 rejected
+expect add-known-not-checked-again 0 "$MKJOB d && echo '{\"id\":\"y\",\"dir\":\"d\"}' > a.jsonl && run-vasp -q add a.jsonl && rm -r d && run-vasp add a.jsonl" '' 'run-vasp: 0 jobs added, 1 already known, 0 rejected
 '
 
 expect status-counts 0 "$MK && run-vasp status" 'ready 2
@@ -623,14 +659,14 @@ run-vasp: 2 started, queue drained
 rounds
 ' ''
 
-# 8 top-ups at once over 1000 ready jobs: exactly 50 started, none twice
-MANY='i=0; while [ $i -lt 1000 ]; do mkdir -p d/j$i/start; echo "{\"id\":\"j$i\",\"dir\":\"d/j$i\",\"kind\":\"static3\"}"; i=$((i+1)); done > many.jsonl &&
-	run-vasp add many.jsonl 2>/dev/null'
+# 8 top-ups at once over 200 ready jobs: exactly 50 started, none twice
+MANY='i=0; while [ $i -lt 200 ]; do echo d/j$i; echo "{\"id\":\"j$i\",\"dir\":\"d/j$i\",\"kind\":\"relax\"}" >> many.jsonl; i=$((i+1)); done |
+	xargs $MKJOB -k relax && run-vasp add many.jsonl 2>/dev/null'
 expect concurrent-topup 0 "$MANY && for k in 1 2 3 4 5 6 7 8; do run-vasp topup --max-active 50 -c 'exec sleep 301' 2>/dev/null & done; wait;
 	sleep 1; ls jobs/active | wc -l; ls jobs/ready | wc -l; grep -h -o '\"attempts\":[0-9]*' jobs/active/*.json | sort | uniq -c | sed 's/^ *//';
 	for f in jobs/active/*.json; do grep -o '\"pid\":[0-9]*' \$f; done | sort -u | wc -l;
 	run-vasp abort \$(ls jobs/active | sed 's/.json\$//') && ls jobs/aborted | wc -l" '50
-950
+150
 50 "attempts":1
 50
 50
@@ -643,9 +679,9 @@ expect concurrent-topup 0 "$MANY && for k in 1 2 3 4 5 6 7 8; do run-vasp topup 
 # move its job during the count, so a job seen twice is counted again once
 # that run is stopped too: a job really in two directories stays so), and
 # all finish in the end
-expect kill-9-anywhere 0 "i=0; while [ \$i -lt 100 ]; do mkdir -p d/j\$i/start d/j\$i/mid d/j\$i/end;
+expect kill-9-anywhere 0 "i=0; while [ \$i -lt 100 ]; do echo d/j\$i >> dirs;
 		printf '{\"id\":\"j%d\",\"dir\":\"d/j%d\",\"kind\":\"static3\"}\\n' \$i \$i; i=\$((i+1)); done > many.jsonl &&
-	run-vasp add many.jsonl 2>/dev/null && rnd() { od -An -N1 -tu1 /dev/urandom | tr -d ' '; } &&
+	xargs $MKJOB < dirs && run-vasp add many.jsonl 2>/dev/null && rnd() { od -An -N1 -tu1 /dev/urandom | tr -d ' '; } &&
 	once() { ls jobs/*/ | grep '[.]json$' | sed 's/^[0-9]*\\.//; s/\\.json\$//' | sort | uniq -c | awk '\$1 != 1 { bad++ } END { print NR, bad + 0 }'; } &&
 	r=0; while [ \$r -lt 30 ]; do
 		run-vasp topup -n 12 --poll 0.02 -c $FAKE >/dev/null 2>&1 & p=\$!

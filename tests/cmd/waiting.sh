@@ -33,7 +33,7 @@ expect add-bad-parents 1 "printf '{\"id\":\"x\",\"dir\":\"d\",\"parents\":\"p\"}
 run-vasp: b.jsonl:2: job record y: "parents" is not an array of ids
 '
 # a parent never registered: the job waits, and topup has nothing to run
-expect unknown-parent-waits 3 "mkdir d && printf '{\"id\":\"x\",\"dir\":\"d\",\"parents\":[\"nope\"]}\n' > b.jsonl && run-vasp -q add b.jsonl &&
+expect unknown-parent-waits 3 "$MKJOB -p d && printf '{\"id\":\"x\",\"dir\":\"d\",\"parents\":[\"nope\"]}\n' > b.jsonl && run-vasp -q add b.jsonl &&
 	run-vasp -q topup -n 1; ls jobs/waiting; exit 3" 'x.json
 ' ''
 

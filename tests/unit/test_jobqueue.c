@@ -113,7 +113,7 @@ write_jobs(struct fixture *f, const char *name, const char *const *ids, int n)
 	for (int i = 0; i < n; i++) {
 		char dir[256];
 		snprintf(dir, sizeof(dir), "%s/%s", f->tmp, ids[i]);
-		mkdir(dir, 0777);
+		test_job_dir(dir);
 		fprintf(fp, "{\"id\":\"%s\",\"dir\":\"%s\",\"kind\":\"static3\"}\n", ids[i], dir);
 	}
 	assert_int_equal(fclose(fp), 0);
@@ -213,7 +213,7 @@ relative_dirs_become_absolute(void **state)
 	sprintf(calcs, "%s/calcs", f->tmp);
 	assert_int_equal(mkdir(calcs, 0777), 0);
 	strcat(calcs, "/rel");
-	assert_int_equal(mkdir(calcs, 0777), 0);
+	test_job_dir(calcs);
 	assert_non_null(cwd);
 	assert_int_equal(chdir(f->tmp), 0);
 	assert_int_equal(add_files(f->root, &file, 1, &added, &known, NULL, &e), 0);
@@ -283,9 +283,10 @@ topup_stops_at_a_start_that_fails(void **state)
 	char before[256], after[256], *path;
 
 	add(f, ids, 2);
-	path = xmalloc(strlen(f->tmp) + 4);
+	path = xmalloc(2 * strlen(f->tmp) + 16);
 	sprintf(path, "%s/k1", f->tmp);
-	assert_int_equal(rmdir(path), 0);
+	sprintf(path + strlen(path) + 1, "%s/k1.gone", f->tmp);
+	assert_int_equal(rename(path, path + strlen(path) + 1), 0);
 	free(path);
 	ids_in(f, JS_READY, before, sizeof(before));
 	assert_int_equal(jq_topup(f->root, &eo, 5, &t, &note, &e), 1);

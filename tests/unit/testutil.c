@@ -1,7 +1,9 @@
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cell.h"
 #include "cif.h"
@@ -71,4 +73,37 @@ test_cell(const char *name)
 	assert_true(c.n > 0);
 	free(text);
 	return c;
+}
+
+/* dir/name holding text; fails the test if it cannot be written. */
+static void
+put_file(const char *dir, const char *name, const char *text)
+{
+	char path[1024];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_non_null(f = fopen(path, "w"));
+	assert_int_equal(fputs(text, f) < 0, 0);
+	assert_int_equal(fclose(f), 0);
+}
+
+void
+test_job_dir(const char *dir)
+{
+	static const char *const runs[] = { "start", "mid", "end" };
+	char *poscar = test_data("vasp/POSCAR.Si", NULL);
+	char sub[1024];
+
+	assert_non_null(poscar);
+	assert_true(mkdir(dir, 0777) == 0 || errno == EEXIST);
+	for (int i = 0; i < 3; i++) {
+		snprintf(sub, sizeof(sub), "%s/%s", dir, runs[i]);
+		assert_int_equal(mkdir(sub, 0777), 0);
+		put_file(sub, "INCAR", "NSW = 0\n");
+		put_file(sub, "KPOINTS", "Gamma 1 1 1\n0\nGamma\n1 1 1\n");
+		put_file(sub, "POTCAR.spec", "Si\n");
+		put_file(sub, "POSCAR", poscar);
+	}
+	free(poscar);
 }

@@ -19,4 +19,11 @@ char *test_data(const char *name, size_t *n);
 struct cell;
 struct cell test_cell(const char *name);
 
+/*
+ * Make dir (and its parents' last level) a static3 job directory that
+ * run-vasp accepts: start, mid and end, each with INCAR, KPOINTS, POSCAR
+ * (tests/data/vasp/POSCAR.Si) and POTCAR.spec.  Fails the test if it cannot.
+ */
+void test_job_dir(const char *dir);
+
 #endif
