@@ -74,6 +74,12 @@ expect supercell-twins 0 "fetch-structures $S/mp-1138_LiF.cif $S/mp-1138_LiF_sym
 expect signal-leaves-no-tmp 0 "fetch-structures -q \$DATA/structures > s; (cat s; sleep 2) | find-paths -q -o sig.jsonl & p=\$!; sleep 0.5; kill -TERM \$p; wait \$p; echo \$?; ls" '143
 s
 ' '*'
+# kill -9 while the -o output is being written: the file there before is
+# whole and unchanged (only a temporary file beside it may be left)
+expect kill-9-keeps-output 0 "fetch-structures -q \$DATA/structures > s && echo old > out.jsonl && cp out.jsonl was &&
+	(cat s; sleep 2) | find-paths -q -o out.jsonl & p=\$!; sleep 0.5; kill -9 \$p; wait \$p; echo \$?; cmp out.jsonl was && cat out.jsonl" '137
+old
+' '*'
 # records of another stage: named, with what find-paths reads, exit 2 even with -k
 expect wrong-stage-paths 2 "fetch-structures $S/mp-1138_LiF.cif | find-paths > p && find-paths -k p" '' "find-paths: p:1: a path record (find-paths' output); find-paths reads structure records (fetch-structures' output)
 "
