@@ -139,8 +139,11 @@ $(B)/fuzz/%: fuzz/%.c fuzz/replay.c fuzz/fuzzmem.h $(B)/libcore.a
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< fuzz/replay.c $(B)/libcore.a $(PKG_LIBS)
 
-fuzz: $(FUZZ_BIN)
-	$(Q)scripts/fuzz -t $(FUZZ_SECONDS) -b $(FZ) $(FUZZ_BIN:$(FZ)/%=%)
+# one make target per fuzz target, so that make -j runs them side by side
+fuzz: $(FUZZ_BIN:$(FZ)/%=fuzz-run-%)
+
+fuzz-run-%: $(FZ)/%
+	$(Q)scripts/fuzz -t $(FUZZ_SECONDS) -b $(FZ) $*
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(SHAREDIR)
