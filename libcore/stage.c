@@ -1,3 +1,4 @@
+#include <limits.h>
 #include <string.h>
 
 #include "stage.h"
@@ -17,6 +18,58 @@ static const struct stage_reader readers[] = {
 	{ "make-neb", PATHS | STAGE_BIT(STAGE_RESULT), "path records (find-paths' or measure's output) or results (collect's)" },
 	{ "run-vasp", STAGE_BIT(STAGE_JOB), "job records (make-neb's output)" },
 };
+
+/* supercell entries: a matrix with larger ones would make no supercell find-paths builds (4096 cells at most) */
+#define SC_ROW(k) { "supercell.matrix." #k, FIELD_INTS, -4096, 4096, 3 }
+
+/* what measure and make-neb read of a hop */
+#define HOP_FIELDS \
+	{ "id", FIELD_STR, 0, 0, 0 }, { "structure_id", FIELD_STR, 0, 0, 0 }, { "ion", FIELD_STR, 0, 0, 0 }, \
+	{ "length", FIELD_NUM, 0, 0, 0 }, { "iindex", FIELD_INT, 0, INT_MAX, 0 }, \
+	{ "eindex", FIELD_INT, 0, INT_MAX, 0 }, { "esite", FIELD_NUMS, 0, 0, 3 }, \
+	{ "supercell", FIELD_OBJECT, 0, 0, 0 }, { "supercell.matrix", FIELD_ARRAY, 0, 0, 3 }, \
+	SC_ROW(0), SC_ROW(1), SC_ROW(2)
+
+static const struct field_spec hop_fields[] = { HOP_FIELDS, { NULL, 0, 0, 0, 0 } };
+
+/* run-vasp add, and what running the job reads of it later (1 to 97 images, as VASP's NEB takes) */
+static const struct field_spec job_fields[] = {
+	{ "id", FIELD_STR, 0, 0, 0 },
+	{ "dir", FIELD_STR, 0, 0, 0 },
+	{ "kind", FIELD_STR, 0, 0, 0 },
+	{ "nimages", FIELD_INT, 1, 97, 0 },
+	{ "natoms", FIELD_INT, 1, INT_MAX, 0 },
+	{ "parents", FIELD_ARRAY, 0, 0, 0 },
+	{ "interpolation", FIELD_STR, 0, 0, 0 },
+	{ "reuse_wavecar", FIELD_BOOL, 0, 0, 0 },
+	{ "endpoint_maps", FIELD_OBJECT, 0, 0, 0 },
+	{ NULL, 0, 0, 0, 0 },
+};
+
+/* rank reads any table: only what every record has */
+static const struct field_spec any_fields[] = {
+	{ "id", FIELD_STR, 0, 0, 0 },
+	{ NULL, 0, 0, 0, 0 },
+};
+
+static const struct {
+	const char *prog;
+	const struct field_spec *fields;
+} field_tables[] = {
+	{ "measure", hop_fields },
+	{ "make-neb", hop_fields },
+	{ "run-vasp", job_fields },
+	{ "rank", any_fields },
+};
+
+const struct field_spec *
+stage_fields(const char *prog)
+{
+	for (size_t k = 0; prog && k < sizeof(field_tables) / sizeof(field_tables[0]); k++)
+		if (strcmp(field_tables[k].prog, prog) == 0)
+			return field_tables[k].fields;
+	return NULL;
+}
 
 enum stage
 stage_of(const json_t *rec)
