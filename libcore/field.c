@@ -243,3 +243,13 @@ field_check(const json_t *rec, const struct field_spec *spec, struct hk_err *err
 	}
 	return rc == -1 ? -1 : 0;
 }
+
+json_t *
+field_checked(json_t *rec, const struct field_spec *spec, const char *where, struct hk_err *err)
+{
+	if (rec == NULL || field_check(rec, spec, err) == 0)
+		return rec;
+	err_prefix(err, "%s", where);
+	json_decref(rec);
+	return NULL;
+}

@@ -48,6 +48,13 @@ struct field_spec {
  */
 int field_check(const json_t *rec, const struct field_spec *spec, struct hk_err *err);
 
+/*
+ * Takes rec (NULL passes through): rec when field_check passes, else NULL,
+ * rec released and err "where: <what field_check says>".  For a record
+ * just loaded:  rec = field_checked(js_load(path, err), spec, path, err).
+ */
+json_t *field_checked(json_t *rec, const struct field_spec *spec, const char *where, struct hk_err *err);
+
 /* What v is, for messages: "a string", "the number 2.5", "absent", ... */
 const char *field_type(const json_t *v, char *buf, size_t n);
 

@@ -8,12 +8,14 @@
 #include <unistd.h>
 
 #include "csv.h"
+#include "field.h"
 #include "jobcause.h"
 #include "jobqueue.h"
 #include "jobwait.h"
 #include "jsonw.h"
 #include "num.h"
 #include "sbuf.h"
+#include "stage.h"
 #include "strset.h"
 #include "xalloc.h"
 
@@ -114,7 +116,7 @@ start_one(const char *root, const char *name, const struct exec_opts *eo, int *s
 	int hold, rc = 1;
 
 	*started = 0;
-	if (js_move_file(root, name, JS_READY, JS_ACTIVE, 0, &e) == -1 || (rec = js_load(path, &e)) == NULL) {
+	if (js_move_file(root, name, JS_READY, JS_ACTIVE, 0, &e) == -1 || (rec = field_checked(js_load(path, &e), stage_fields("state"), path, &e)) == NULL) {
 		note_err(note, &e);
 		goto out;
 	}

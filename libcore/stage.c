@@ -46,6 +46,60 @@ static const struct field_spec job_fields[] = {
 	{ NULL, 0, 0, 0, 0 },
 };
 
+/* report's tables of results; a job's state file */
+static const struct field_spec result_fields[] = {
+	{ "id", FIELD_STR, 0, 0, 0 },
+	{ "kind", FIELD_STR, 0, 0, 0 },
+	{ "formula", FIELD_STR, 0, 0, 0 },
+	{ "length", FIELD_NUM, 0, 0, 0 },
+	{ "measures", FIELD_OBJECT, 0, 0, 0 },
+	{ "measures.bvse_barrier", FIELD_NUM, 0, 0, 0 },
+	{ "energy_barrier", FIELD_NUM, 0, 0, 0 },
+	{ "dir", FIELD_STR, 0, 0, 0 },
+	{ "state", FIELD_STR, 0, 0, 0 },
+	{ "run_state", FIELD_STR, 0, 0, 0 },
+	{ "attempts", FIELD_INT, 0, INT_MAX, 0 },
+	{ "last_error", FIELD_STR, 0, 0, 0 },
+	{ NULL, 0, 0, 0, 0 },
+};
+
+/* run-vasp's job state files: written by run-vasp, but plain files anyone may edit */
+static const struct field_spec state_fields[] = {
+	{ "id", FIELD_STR, 0, 0, 0 },
+	{ "state", FIELD_STR, 0, 0, 0 },
+	{ "dir", FIELD_STR, 0, 0, 0 },
+	{ "kind", FIELD_STR, 0, 0, 0 },
+	{ "archive", FIELD_STR, 0, 0, 0 },
+	{ "attempts", FIELD_INT, 0, INT_MAX, 0 },
+	{ "last_error", FIELD_STR, 0, 0, 0 },
+	{ "errors", FIELD_ARRAY, 0, 0, 0 },
+	{ "corrections", FIELD_ARRAY, 0, 0, 0 },
+	{ "history", FIELD_ARRAY, 0, 0, 0 },
+	{ "parents", FIELD_ARRAY, 0, 0, 0 },
+	{ "blocked_by", FIELD_STR, 0, 0, 0 },
+	{ "submitted", FIELD_NUM, 0, 0, 0 },
+	{ "started", FIELD_NUM, 0, 0, 0 },
+	{ "ended", FIELD_NUM, 0, 0, 0 },
+	{ "walltime", FIELD_NUM, 0, 0, 0 },
+	{ "executor", FIELD_STR, 0, 0, 0 },
+	{ "exec_id", FIELD_STR, 0, 0, 0 },
+	{ "host", FIELD_STR, 0, 0, 0 },
+	{ "pid", FIELD_INT, 1, INT_MAX, 0 },
+	{ "proc_start", FIELD_INT, 0, LONG_MAX, 0 },
+	{ "calc_pgid", FIELD_INT, 1, INT_MAX, 0 },
+	{ "calc_start", FIELD_INT, 0, LONG_MAX, 0 },
+	{ NULL, 0, 0, 0, 0 },
+};
+
+/* collect: a job's job.json */
+static const struct field_spec collect_fields[] = {
+	{ "id", FIELD_STR, 0, 0, 0 },
+	{ "kind", FIELD_STR, 0, 0, 0 },
+	{ "nimages", FIELD_INT, 1, 97, 0 },
+	{ "natoms", FIELD_INT, 1, INT_MAX, 0 },
+	{ NULL, 0, 0, 0, 0 },
+};
+
 /* rank reads any table: only what every record has */
 static const struct field_spec any_fields[] = {
 	{ "id", FIELD_STR, 0, 0, 0 },
@@ -60,6 +114,9 @@ static const struct {
 	{ "make-neb", hop_fields },
 	{ "run-vasp", job_fields },
 	{ "rank", any_fields },
+	{ "report", result_fields },
+	{ "collect", collect_fields },
+	{ "state", state_fields },
 };
 
 const struct field_spec *

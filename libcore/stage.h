@@ -49,7 +49,10 @@ const char *stage_describe(enum stage s);
 /* The table's row for prog, or NULL when prog reads anything. */
 const struct stage_reader *stage_reader(const char *prog);
 
-/* The fields prog reads from its input records and their types, or NULL. */
+/*
+ * The fields prog reads from its input records and their types, or NULL;
+ * "state": what run-vasp and report read of a job's state file.
+ */
 const struct field_spec *stage_fields(const char *prog);
 
 /*
