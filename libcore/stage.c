@@ -100,9 +100,12 @@ static const struct field_spec collect_fields[] = {
 	{ NULL, 0, 0, 0, 0 },
 };
 
-/* rank reads any table: only what every record has */
+/* rank reads any table: what every record has, and the fields of its default sort keys */
 static const struct field_spec any_fields[] = {
 	{ "id", FIELD_STR, 0, 0, 0 },
+	{ "nsites_777", FIELD_INT, 0, LONG_MAX, 0 },
+	{ "nsites", FIELD_INT, 0, LONG_MAX, 0 },
+	{ "length", FIELD_NUM, 0, 0, 0 },
 	{ NULL, 0, 0, 0, 0 },
 };
 
