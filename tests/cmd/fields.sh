@@ -77,6 +77,20 @@ run-vasp: b.jsonl:3: record z: "reuse_wavecar" is the integer 1, want true or fa
 run-vasp: 1 jobs added, 0 already known, 2 rejected
 '
 
+# run-vasp topup: a state file edited by hand is named and its job left ready; the
+# other is started (and ends, failed: its calculator writes nothing) as before
+expect run-vasp-state-attempts 1 "mkdir d && printf '%s\\n' '{\"id\":\"y\",\"dir\":\"d\"}' '{\"id\":\"z\",\"dir\":\"d\"}' > b.jsonl &&
+	run-vasp -q add b.jsonl && sed -i 's/\"attempts\":0/\"attempts\":\"0\"/' jobs/ready/*.y.json &&
+	run-vasp -q topup -n 2 --poll 0.05 -c true; s=\$?; n=0
+	while [ -e jobs/active/z.json ] && [ \$n -lt 300 ]; do sleep 0.1; n=\$((n + 1)); done
+	ls jobs/ready jobs/failed; exit \$s" 'jobs/failed:
+z.json
+
+jobs/ready:
+001000000001.y.json
+' 'run-vasp: y: "attempts" is a string, want an integer from 0 to 2147483647
+'
+
 # collect: a job.json field of the wrong type; the other job is still collected
 JOBS="for j in a b; do mkdir -p \$j/start \$j/mid \$j/end && for i in start mid end; do
 	cp $DATA/vasp/static_v51/vasprun.xml.gz \$j/\$i; done; done &&
