@@ -355,4 +355,5 @@ cli_stream(struct cli *c, struct stream *s, const char *what)
 	s->hctx = c;
 	s->quiet = c->quiet;
 	s->reads = stage_reader(c->prog);
+	s->fields = stage_fields(c->prog);
 }

@@ -8,6 +8,7 @@
 
 #include "bounds.h"
 #include "collect.h"
+#include "field.h"
 #include "fileio.h"
 #include "finished.h"
 #include "jobstate.h"
@@ -17,6 +18,7 @@
 #include "rec.h"
 #include "results.h"
 #include "runread.h"
+#include "stage.h"
 #include "strset.h"
 #include "tarball.h"
 #include "xalloc.h"
@@ -307,7 +309,13 @@ json_t *
 collect_job(const char *path, struct hk_err *err)
 {
 	struct run_files *j = run_read(path, err);
-	json_t *res = j ? result_of(j, path) : NULL;
+	json_t *res = NULL;
+
+	/* what result_of reads of the job record, named when of the wrong type instead of taken as absent */
+	if (j && field_check(j->rec, stage_fields("collect"), err) == -1)
+		err_prefix(err, run_is_archive(path) ? "%s: job.json" : "%s/job.json", path);
+	else if (j)
+		res = result_of(j, path);
 
 	run_files_free(j);
 	return res;

@@ -5,10 +5,16 @@
 #include <unistd.h>
 
 #include "csv.h"
+#include "field.h"
 #include "ids.h"
 #include "num.h"
 #include "rec.h"
 #include "xalloc.h"
+
+struct id_file {
+	struct strset *set;
+	const char *path;
+};
 
 /* fn(ctx, record, line) for each record of the file; stops at the first bad line or fn's -1. */
 static int
@@ -31,20 +37,28 @@ each_record(const char *path, int (*fn)(void *, const json_t *, long, struct hk_
 	return rc;
 }
 
+/* A record without an id adds none; one whose id is not a string is an error, not skipped. */
 static int
-add_id(void *set, const json_t *rec, long line, struct hk_err *err)
+add_id(void *ctx, const json_t *rec, long line, struct hk_err *err)
 {
-	const json_t *id = json_object_get(rec, "id");
+	const struct id_file *f = ctx;
+	const char *id = NULL;
 
-	if (json_is_string(id))
-		strset_add(set, json_string_value(id));
+	if (field_str(rec, "id", &id, err) == -1) {
+		err_where(err, f->path, line);
+		return -1;
+	}
+	if (id)
+		strset_add(f->set, id);
 	return 0;
 }
 
 int
 ids_load(struct strset *set, const char *path, struct hk_err *err)
 {
-	return each_record(path, add_id, set, err);
+	struct id_file f = { set, path };
+
+	return each_record(path, add_id, &f, err);
 }
 
 int
@@ -140,13 +154,19 @@ static int
 record_score(void *ctx, const json_t *rec, long line, struct hk_err *err)
 {
 	struct score_file *sf = ctx;
-	const json_t *id = json_object_get(rec, "id"), *v = json_object_get(rec, "score");
+	const char *id = NULL;
+	double v;
+	int hi = field_str(rec, "id", &id, err), hs = hi == -1 ? -1 : field_num(rec, "score", &v, err);
 
-	if (!json_is_string(id) || !json_is_number(v)) {
+	if (hi == -1 || hs == -1) {
+		err_where(err, sf->path, line);
+		return -1;
+	}
+	if (hi == 0 || hs == 0) {
 		err_at(err, sf->path, line, "want \"id\" and a numeric \"score\"");
 		return -1;
 	}
-	return add_score(sf->s, sf->path, line, json_string_value(id), json_number_value(v), err);
+	return add_score(sf->s, sf->path, line, id, v, err);
 }
 
 int

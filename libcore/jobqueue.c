@@ -8,12 +8,14 @@
 #include <unistd.h>
 
 #include "csv.h"
+#include "field.h"
 #include "jobcause.h"
 #include "jobqueue.h"
 #include "jobwait.h"
 #include "jsonw.h"
 #include "num.h"
 #include "sbuf.h"
+#include "stage.h"
 #include "strset.h"
 #include "xalloc.h"
 
@@ -118,6 +120,14 @@ start_one(const char *root, const char *name, const struct exec_opts *eo, int *s
 		note_err(note, &e);
 		goto out;
 	}
+	/* a field of the wrong type: named, and the job back in line, not run on a misread record */
+	if ((rec = field_checked(rec, stage_fields("state"), id, &e)) == NULL) {
+		struct hk_err e2 = HK_ERR_INIT;
+		note_err(note, &e);
+		if (js_unclaim(root, name, &e2) == -1)
+			note_err(note, &e2);
+		goto out;
+	}
 	json_object_set_new(rec, "state", json_string("queued"));
 	if (exec_start(eo, rec, &hold, &e) == -1) {
 		struct hk_err e2 = HK_ERR_INIT;
@@ -215,8 +225,13 @@ sync_one(const char *root, const char *name, const struct jq_note *note)
 	struct hk_err e = HK_ERR_INIT;
 	char *id = js_id_of(name, JS_ACTIVE), *path = js_path(root, JS_ACTIVE, name), why[512];
 	json_t *rec = js_load(path, &e);
-	const char *st = rec ? json_string_value(json_object_get(rec, "state")) : NULL;
+	const char *st;
 	int lost = 0;
+
+	/* a state file with a field of the wrong type is named at each sync and left as it is */
+	if (rec && (rec = field_checked(rec, stage_fields("state"), path, &e)) == NULL)
+		note_err(note, &e);
+	st = rec ? json_string_value(json_object_get(rec, "state")) : NULL;
 
 	/* a runner that finished (or was interrupted) but did not move its file */
 	if (st && (strcmp(st, "done") == 0 || strcmp(st, "failed") == 0)) {
@@ -408,10 +423,10 @@ jq_abort(const char *root, char *const *ids, int n, const struct jq_note *note)
 		json_t *rec = NULL;
 		int found = js_find(root, ids[i], &st, &path) == 0 &&
 		    (st == JS_ACTIVE || st == JS_READY || st == JS_WAITING || st == JS_BLOCKED) &&
-		    (rec = js_load(path, &e)) != NULL;
+		    (rec = field_checked(js_load(path, &e), stage_fields("state"), path, &e)) != NULL;
 		free(path);
 		if (!found) {
-			note_job(note, ids[i], "not ready, queued or running");
+			note_job(note, ids[i], "%s", e.msg[0] ? e.msg : "not ready, queued or running");
 			bad = 1;
 			continue;
 		}

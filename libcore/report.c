@@ -7,11 +7,13 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "field.h"
 #include "jobcause.h"
 #include "html.h"
 #include "jobstate.h"
 #include "num.h"
 #include "rec.h"
+#include "stage.h"
 #include "report.h"
 #include "report_page.h"
 #include "strset.h"
@@ -144,11 +146,17 @@ one_state_file(struct rp_study *st, struct rp_tier *t, enum js_state s, const ch
 {
 	json_error_t je;
 	json_t *rec = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	struct hk_err e = HK_ERR_INIT;
 	const json_t *ended;
 	char *id;
 
 	if (rec == NULL || !json_is_object(rec)) {
 		bad_at(st, path, rec ? 1 : je.line, "%s", rec ? "not a JSON object" : je.text);
+		json_decref(rec);
+		return;
+	}
+	if (field_check(rec, stage_fields("state"), &e) == -1) {
+		bad_at(st, path, 0, "%s", e.msg);
 		json_decref(rec);
 		return;
 	}
@@ -266,8 +274,15 @@ one_result(struct rp_study *st, int k, const json_t *rec, const char *file, long
 	const char *id = json_string_value(json_object_get(rec, "id"));
 	const char *kind = json_string_value(json_object_get(rec, "kind"));
 	const char *formula = json_string_value(json_object_get(rec, "formula"));
+	struct hk_err e = HK_ERR_INIT;
 	struct rp_row *r;
 
+	if (field_check(rec, stage_fields("report"), &e) == -1) {
+		if (id && rec_id_valid(id))
+			err_prefix(&e, "record %s", id);
+		bad_at(st, file, line, "%s", e.msg);
+		return;
+	}
 	if (id == NULL) {
 		bad_at(st, file, line, "%s", "no \"id\" string");
 		return;

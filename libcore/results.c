@@ -6,6 +6,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "field.h"
 #include "linerd.h"
 #include "rec.h"
 #include "results.h"
@@ -72,9 +73,14 @@ take_old(struct results *t, const char *line, size_t len, long lineno, struct hk
 {
 	json_t *rec = rec_parse(line, len, t->path, lineno, err);
 	const char *id = rec ? rec_id(rec, err) : NULL;
-	const char *stamp = json_string_value(json_object_get(rec, "stamp"));
+	const char *stamp = NULL;
 	struct entry *e;
 
+	if (id && field_str(rec, "stamp", &stamp, err) == -1) {
+		err_prefix(err, "%s:%ld: record %s", t->path, lineno, id);
+		json_decref(rec);
+		return -1;
+	}
 	if (id == NULL) {
 		if (rec)
 			err_prefix(err, "%s:%ld", t->path, lineno);

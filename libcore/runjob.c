@@ -14,6 +14,7 @@
 
 #include "errwatch.h"
 #include "executor.h"
+#include "field.h"
 #include "fileio.h"
 #include "jobcause.h"
 #include "jobinputs.h"
@@ -23,6 +24,7 @@
 #include "linerd.h"
 #include "runjob.h"
 #include "sbuf.h"
+#include "stage.h"
 #include "tail.h"
 #include "vasp_errors.h"
 #include "vasp_in.h"
@@ -837,7 +839,7 @@ runjob(const char *root, const char *id, const struct runjob_opts *o, struct hk_
 		goto out;
 	}
 	r.path = path;
-	if ((r.rec = js_load(path, err)) == NULL || take_dir_lock(&r, root, id, err) == -1)
+	if ((r.rec = field_checked(js_load(path, err), stage_fields("state"), path, err)) == NULL || take_dir_lock(&r, root, id, err) == -1)
 		goto out;
 	mark_running(r.rec);
 	if (js_save_existing(path, r.rec, err) == -1)

@@ -9,7 +9,9 @@
  * stage passes the earlier fields through.  A record with none of them is
  * of no known stage and every program lets it through (its own checks say
  * what is missing).  The table of what each program reads is here, in one
- * place; a program not in it reads anything.
+ * place; a program not in it reads anything.  So are the types of the
+ * fields each program reads from its input records (field.h): a field of
+ * another type makes the record a bad one.
  */
 #ifndef HK_STAGE_H
 #define HK_STAGE_H
@@ -17,6 +19,7 @@
 #include <jansson.h>
 
 #include "err.h"
+#include "field.h"
 
 enum stage {
 	STAGE_UNKNOWN,
@@ -45,6 +48,12 @@ const char *stage_describe(enum stage s);
 
 /* The table's row for prog, or NULL when prog reads anything. */
 const struct stage_reader *stage_reader(const char *prog);
+
+/*
+ * The fields prog reads from its input records and their types, or NULL;
+ * "state": what run-vasp and report read of a job's state file.
+ */
+const struct field_spec *stage_fields(const char *prog);
 
 /*
  * 0 when rd (NULL: anything) accepts rec; else -1 with err saying what rec

@@ -272,6 +272,19 @@ stage_ok(const struct stream *s, const json_t *rec, struct hk_err *e)
 	return 0;
 }
 
+/* A record with a field of the wrong type (in e): bad, counted under the reason without the id. */
+static void
+bad_fields(struct stream *s, const json_t *rec, struct hk_err *e)
+{
+	const char *id = id_of(rec);
+
+	count_bad(s, 1, "bad record", e, NULL);
+	if (id && rec_id_valid(id))
+		err_prefix(e, "record %s", id);
+	err_where(e, s->rd->name, rec_line(s->rd));
+	report(s, e);
+}
+
 int
 stream_file(struct stream *s, const char *path)
 {
@@ -291,7 +304,15 @@ stream_file(struct stream *s, const char *path)
 	while (!s->stopped && (rc = rec_next(rd, &rec, &e)) != 0) {
 		if (rc == 1 && stage_ok(s, rec, &e)) {
 			s->nin++;
-			batch_add(s, &b, rec, rec_line(rd), rd->name);
+			if (field_check(rec, s->fields, &e) == 0) {
+				batch_add(s, &b, rec, rec_line(rd), rd->name);
+				continue;
+			}
+			/* what came before it is finished and reported first */
+			batch_flush(s, &b);
+			if (!s->stopped)
+				bad_fields(s, rec, &e);
+			json_decref(rec);
 			continue;
 		}
 		/* a bad line, or the wrong table: finish what came before it, then report it */

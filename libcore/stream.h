@@ -16,7 +16,8 @@
  *
  * A record of a stage the program does not read (stage.h) is reported and
  * stops the run whatever keep_going: the whole input is likely the wrong
- * table.  What was lost is counted by reason (tally.h) for a summary at
+ * table.  A record with a field of the wrong type (fields) is a bad
+ * record on its own, reported with its line before it joins an item.  What was lost is counted by reason (tally.h) for a summary at
  * the end: bad lines and records, items that gave nothing (notes), and
  * the fields each written record names in its reasons object.
  */
@@ -87,6 +88,7 @@ struct stream {
 	void *hctx;
 
 	const struct stage_reader *reads;	/* records of other stages stop the run; NULL: any */
+	const struct field_spec *fields;	/* a field of another type makes a bad record; NULL: none */
 	/*
 	 * Dotted path of an object in each written record that maps a field
 	 * left null to the reason ("measures.errors"), counted in nulls.

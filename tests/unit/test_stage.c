@@ -77,6 +77,38 @@ table_says_who_reads_what(void **state)
 	}
 }
 
+/* The fields each program reads are typed in one table; find-paths leaves the structure to its reader. */
+static void
+fields_of_each_program(void **state)
+{
+	static const struct {
+		const char *prog, *text;
+		int ok;
+	} cases[] = {
+		{ "measure", "{\"length\":2.7,\"iindex\":0}", 1 },
+		{ "measure", "{\"length\":\"2.7\"}", 0 },
+		{ "make-neb", "{\"esite\":[0,0,\"1\"]}", 0 },
+		{ "run-vasp", "{\"nimages\":5}", 1 },
+		{ "run-vasp", "{\"nimages\":98}", 0 },
+		{ "collect", "{\"natoms\":\"8\"}", 0 },
+		{ "report", "{\"energy_barrier\":null,\"measures\":{\"bvse_barrier\":\"x\"}}", 0 },
+		{ "state", "{\"attempts\":1.5}", 0 },
+		{ "rank", "{\"id\":\"a\",\"length\":true}", 0 },
+	};
+
+	(void)state;
+	assert_null(stage_fields("find-paths"));
+	assert_null(stage_fields(NULL));
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct hk_err e = HK_ERR_INIT;
+		json_t *r = rec(cases[k].text);
+		assert_non_null(stage_fields(cases[k].prog));
+		if ((field_check(r, stage_fields(cases[k].prog), &e) == 0) != cases[k].ok)
+			fail_msg("%s on %s: '%s'", cases[k].prog, cases[k].text, e.msg);
+		json_decref(r);
+	}
+}
+
 int
 main(void)
 {
@@ -84,6 +116,7 @@ main(void)
 		cmocka_unit_test(stage_is_the_latest_one_present),
 		cmocka_unit_test(check_names_both_stages),
 		cmocka_unit_test(table_says_who_reads_what),
+		cmocka_unit_test(fields_of_each_program),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
