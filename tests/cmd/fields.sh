@@ -68,8 +68,8 @@ expect rank-exclude-id 2 "echo '{\"id\":[1]}' > x.jsonl && rank -q -x x.jsonl $P
 "
 
 # run-vasp add: the good job is added, the bad one rejected
-expect run-vasp-add-nimages 0 "mkdir d && printf '%s\\n' '{\"id\":\"x\",\"dir\":\"d\",\"kind\":\"neb\",\"nimages\":\"5\"}' \\
-	'{\"id\":\"y\",\"dir\":\"d\",\"kind\":\"neb\",\"nimages\":5}' '{\"id\":\"z\",\"dir\":\"d\",\"reuse_wavecar\":1}' > b.jsonl &&
+expect run-vasp-add-nimages 0 "$MKJOB -k neb -i 5 d && $MKJOB s && printf '%s\\n' '{\"id\":\"x\",\"dir\":\"d\",\"kind\":\"neb\",\"nimages\":\"5\"}' \\
+	'{\"id\":\"y\",\"dir\":\"d\",\"kind\":\"neb\",\"nimages\":5}' '{\"id\":\"z\",\"dir\":\"s\",\"reuse_wavecar\":1}' > b.jsonl &&
 	run-vasp add b.jsonl; echo \$?; ls jobs/ready" '1
 001000000001.y.json
 ' 'run-vasp: b.jsonl:1: record x: "nimages" is a string, want an integer from 1 to 97
@@ -79,7 +79,7 @@ run-vasp: 1 jobs added, 0 already known, 2 rejected
 
 # run-vasp topup: a state file edited by hand is named and its job left ready; the
 # other is started (and ends, failed: its calculator writes nothing) as before
-expect run-vasp-state-attempts 1 "mkdir d && printf '%s\\n' '{\"id\":\"y\",\"dir\":\"d\"}' '{\"id\":\"z\",\"dir\":\"d\"}' > b.jsonl &&
+expect run-vasp-state-attempts 1 "$MKJOB d && printf '%s\\n' '{\"id\":\"y\",\"dir\":\"d\"}' '{\"id\":\"z\",\"dir\":\"d\"}' > b.jsonl &&
 	run-vasp -q add b.jsonl && sed -i 's/\"attempts\":0/\"attempts\":\"0\"/' jobs/ready/*.y.json &&
 	run-vasp -q topup -n 2 --poll 0.05 -c true; s=\$?; n=0
 	while [ -e jobs/active/z.json ] && [ \$n -lt 300 ]; do sleep 0.1; n=\$((n + 1)); done

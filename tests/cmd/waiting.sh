@@ -29,7 +29,7 @@ mp-2741.F.0 waiting 0 - - - - - - waiting for $R
 " ''
 expect add-again-known 0 "$JOBS && run-vasp -q add jobs.jsonl && run-vasp add jobs.jsonl" '' 'run-vasp: 0 jobs added, 3 already known, 0 rejected
 '
-expect add-bad-parents 1 "printf '{\"id\":\"x\",\"dir\":\"d\",\"parents\":\"p\"}\n{\"id\":\"y\",\"dir\":\"d\",\"parents\":[]}\n' > b.jsonl && run-vasp -q add b.jsonl" '' 'run-vasp: b.jsonl:1: job record x: "parents" is not an array of ids
+expect add-bad-parents 1 "printf '{\"id\":\"x\",\"dir\":\"d\",\"parents\":\"p\"}\n{\"id\":\"y\",\"dir\":\"d\",\"parents\":[]}\n' > b.jsonl && run-vasp -q add b.jsonl" '' 'run-vasp: b.jsonl:1: record x: "parents" is a string, want an array
 run-vasp: b.jsonl:2: job record y: "parents" is not an array of ids
 '
 # a parent never registered: the job waits, and topup has nothing to run
