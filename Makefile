@@ -133,6 +133,28 @@ $(FZ)/%: fuzz/%.c fuzz/fuzzmem.h $(FZ)/libcore.a
 
 fuzz-build: $(FUZZ_BIN)
 
+# the same targets with clang's source-based coverage: which lines of each
+# reader the corpus that make fuzz grew reaches (scripts/fuzz-cover)
+FCOV          = build-fuzz-cover
+FUZZ_COV      = -fprofile-instr-generate -fcoverage-mapping
+FUZZ_COV_BIN := $(FUZZ_SRC:fuzz/%.c=$(FCOV)/%)
+FUZZ_COV_OBJ := $(LIB_SRC:%.c=$(FCOV)/%.o)
+
+$(FCOV)/libcore/%.o: libcore/%.c config.mk
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $< (coverage)")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_COV) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FCOV)/libcore.a: $(FUZZ_COV_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $(FUZZ_COV_OBJ)
+
+$(FCOV)/%: fuzz/%.c fuzz/fuzzmem.h $(FCOV)/libcore.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_COV) -fsanitize=fuzzer -o $@ $< $(FCOV)/libcore.a $(PKG_LIBS)
+
+fuzz-cover: $(FUZZ_COV_BIN)
+	$(Q)scripts/fuzz-cover -b $(FZ) -c $(FCOV) $(FUZZ_COV_BIN:$(FCOV)/%=%)
+
 # the same targets, each input given once, for make check (tests/cmd/fuzz-regress.sh)
 $(B)/fuzz/%: fuzz/%.c fuzz/replay.c fuzz/fuzzmem.h $(B)/libcore.a
 	@mkdir -p $(@D)
@@ -158,10 +180,11 @@ uninstall:
 	rm -rf $(DESTDIR)$(SHAREDIR)
 
 clean:
-	rm -rf $(B) bin $(FZ)
+	rm -rf $(B) bin $(FZ) $(FCOV)
 
-.PHONY: all check unit demo bench lint install uninstall clean fuzz fuzz-build
+.PHONY: all check unit demo bench lint install uninstall clean fuzz fuzz-build fuzz-cover
 .SECONDARY:
 
 -include $(LIB_OBJ:.o=.d) $(FE_OBJ:.o=.d) $(CMD_SRC:%.c=$(B)/%.d) $(TEST_SRC:%.c=$(B)/%.d)
 -include $(FUZZ_LIBOBJ:.o=.d)
+-include $(FUZZ_COV_OBJ:.o=.d)
