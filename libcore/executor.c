@@ -15,6 +15,7 @@
 #include "jsonw.h"
 #include "num.h"
 #include "sbuf.h"
+#include "slurmconf.h"
 #include "xalloc.h"
 
 /*
@@ -189,85 +190,6 @@ next_word(const char **p, size_t *n)
 	return w;
 }
 
-static int
-word_is(const char *w, size_t n, const char *s)
-{
-	return strlen(s) == n && memcmp(w, s, n) == 0;
-}
-
-/* A whole number (blanks after it allowed) for key on line lineno of path. */
-static int
-conf_int(const char *v, const char *key, const char *path, long lineno, int *out, struct hk_err *err)
-{
-	const char *end;
-	long x;
-
-	if (num_scan_long(v, &end, &x) == 0)
-		while (isspace((unsigned char)*end))
-			end++;
-	if (end == v || *end != '\0') {
-		err_set(err, "%s:%ld: %s '%.80s' is not a whole number", path, lineno, key, v);
-		return -1;
-	}
-	if (x < INT_MIN || x > INT_MAX) {
-		err_set(err, "%s:%ld: %s '%.80s' is out of range", path, lineno, key, v);
-		return -1;
-	}
-	*out = (int)x;
-	return 0;
-}
-
-/*
- * The "KIND KEY VALUE" lines of path that apply to kind (KIND * applies to
- * all).  No file (or no path) is an empty configuration.  -1 on a number
- * that is not one; the message names the file and line, since it is
- * shown as it is.
- */
-static int
-slurm_conf_read(const char *path, const char *kind, struct slurm_conf *c, struct hk_err *err)
-{
-	FILE *f;
-	char *line = NULL;
-	size_t cap = 0;
-	long lineno = 0;
-	struct sbuf lines = SBUF_INIT;
-	int rc = 0;
-
-	memset(c, 0, sizeof(*c));
-	if (path == NULL || (f = fopen(path, "r")) == NULL)
-		return 0;
-	while (rc == 0 && getline(&line, &cap, f) > 0) {
-		const char *p = line, *k, *key, *v;
-		size_t kn, keyn;
-		lineno++;
-		line[strcspn(line, "\n")] = '\0';
-		k = next_word(&p, &kn);
-		key = next_word(&p, &keyn);
-		if (line[0] == '#' || keyn == 0)
-			continue;
-		if (!word_is(k, kn, "*") && !word_is(k, kn, kind))
-			continue;
-		for (v = p; isspace((unsigned char)*v); v++)
-			;
-		if (word_is(key, keyn, "partition"))
-			snprintf(c->partition, sizeof(c->partition), "%s", v);
-		else if (word_is(key, keyn, "account"))
-			snprintf(c->account, sizeof(c->account), "%s", v);
-		else if (word_is(key, keyn, "time"))
-			snprintf(c->time, sizeof(c->time), "%s", v);
-		else if (word_is(key, keyn, "nodes"))
-			rc = conf_int(v, "nodes", path, lineno, &c->nodes, err);
-		else if (word_is(key, keyn, "ntasks"))
-			rc = conf_int(v, "ntasks", path, lineno, &c->ntasks, err);
-		else if (word_is(key, keyn, "line"))
-			sbuf_addf(&lines, "%s\n", v);
-	}
-	free(line);
-	fclose(f);
-	c->lines = lines.s;
-	return rc == 0 ? 0 : -1;
-}
-
 static void
 shell_quote(struct sbuf *sb, const char *s)
 {
@@ -293,7 +215,7 @@ start_slurm(const struct exec_opts *o, json_t *rec, struct hk_err *err)
 	FILE *f;
 	int rc = -1;
 
-	if (slurm_conf_read(o->slurm_conf_path, kind ? kind : "", &c, err) == -1)
+	if (slurmconf_read(o->slurm_conf_path, kind ? kind : "", &c, err) == -1)
 		goto out;
 	sbuf_addstr(&s, "#!/bin/sh\n");
 	sbuf_addf(&s, "#SBATCH --job-name=hk-%s\n#SBATCH --output=%s/slurm-%%j.out\n", id, dir);
@@ -338,7 +260,7 @@ start_slurm(const struct exec_opts *o, json_t *rec, struct hk_err *err)
 	json_object_set_new(rec, "submitted", jsonw_real(js_now()));
 	rc = 0;
 out:
-	free(c.lines);
+	slurmconf_release(&c);
 	sbuf_release(&s);
 	sbuf_release(&out);
 	sbuf_release(&eo);

@@ -18,12 +18,6 @@
 
 #include "err.h"
 
-struct slurm_conf {
-	char partition[64], account[64], time[32];
-	int nodes, ntasks;
-	char *lines;		/* extra #SBATCH or setup lines, newline-separated */
-};
-
 struct exec_opts {
 	const char *kind;	/* "local" or "slurm" */
 	const char *root;	/* state directory, absolute */
@@ -32,7 +26,7 @@ struct exec_opts {
 	double walltime;	/* s, 0: none */
 	double frozen_after;
 	int max_errors;
-	const char *slurm_conf_path;	/* "KIND KEY VALUE" lines, or NULL */
+	const char *slurm_conf_path;	/* "KIND KEY VALUE" lines (slurmconf.h), or NULL */
 	double poll;		/* s between the run's checks */
 };
 

@@ -133,11 +133,14 @@ PARAMS := SOURCES ION CUTOFF MAX_PATHS JOBS WHERE BY LIMIT KIND IMAGES INCAR REL
 
 export PATH := $(BIN):$(PATH)
 
-# A word quoted for sh.
+# A word quoted for sh, and each word of a list.  Every value reaches a
+# recipe quoted: a value (from a tiers line, say) is data, never shell.
 q = '$(subst ','\'',$(1))'
+qw = $(foreach w,$(1),$(call q,$(w)))
 
 # study.mk: NAME = VALUE as make reads it back (a # would start a comment).
 hash := \#
+comma := ,
 study_line = $(1) =$(if $(value $(1)), $(subst $(hash),\$(hash),$(value $(1))))
 study_new = '\# $(STUDY): the parameters of this study, read by $(THIS).' \
 	'\# Edit a value, or give NAME=value to make: it is used and written back here.' \
@@ -181,8 +184,9 @@ $(eval $(call params,queue-B,B_WHERE B_BY B_LIMIT))
 $(eval $(call params,jobs-B,B_KIND B_IMAGES B_CLIMB B_INCAR REUSE_WAVECAR B_ENDPOINTS_FROM B_CALCS))
 
 # A top-up of state directory $(1), at most $(2) jobs active.
-topup = run-vasp -s $(1) topup -n $(2) -e $(EXECUTOR) -c $(call q,$(VASP_CMD)) \
-	$(if $(filter-out 0,$(WALLTIME)),--walltime $(WALLTIME)) $(if $(SLURM_CONFIG),--slurm-config $(SLURM_CONFIG))
+topup = run-vasp -s $(call q,$(1)) topup -n $(call q,$(2)) -e $(call q,$(EXECUTOR)) -c $(call q,$(VASP_CMD)) \
+	$(if $(filter-out 0,$(WALLTIME)),--walltime $(call q,$(WALLTIME))) \
+	$(if $(SLURM_CONFIG),--slurm-config $(call q,$(SLURM_CONFIG)))
 TOPUP = $(call topup,$(STATE),$(MAX_ACTIVE))
 TOPUP_B = $(call topup,$(B_STATE),$(B_MAX_ACTIVE))
 yes = $(filter yes,$(1))
@@ -204,54 +208,55 @@ ifneq ($(study_changes),)
 endif
 
 structures.jsonl: $(SOURCES) .params/structures | params
-	fetch-structures $(QUIET) --sanitize --dedupe -o $@ $(SOURCES)
+	fetch-structures $(QUIET) --sanitize --dedupe -o $@ $(call qw,$(SOURCES))
 
 paths.jsonl: structures.jsonl .params/paths | params
-	find-paths $(QUIET) -j $(JOBS) --ion $(ION) --cutoff $(CUTOFF) --max-paths $(MAX_PATHS) -o $@ structures.jsonl
+	find-paths $(QUIET) -j $(call q,$(JOBS)) --ion $(call q,$(ION)) --cutoff $(call q,$(CUTOFF)) \
+		--max-paths $(call q,$(MAX_PATHS)) -o $@ structures.jsonl
 
 measured.jsonl: paths.jsonl | params
-	measure $(QUIET) -j $(JOBS) -o $@ paths.jsonl
+	measure $(QUIET) -j $(call q,$(JOBS)) -o $@ paths.jsonl
 
 queue.jsonl: measured.jsonl .params/queue | params
-	rank $(QUIET) -w $(call q,$(WHERE)) -b $(call q,$(BY)) -n $(LIMIT) -o $@ measured.jsonl
+	rank $(QUIET) -w $(call q,$(WHERE)) -b $(call q,$(BY)) -n $(call q,$(LIMIT)) -o $@ measured.jsonl
 
 # make-neb keeps existing directories and run-vasp add knows its jobs, so a
 # wider queue adds only the new hops.
 jobs.jsonl: queue.jsonl .params/jobs | params
-	make-neb $(QUIET) -k -t $(KIND) --idpp $(if $(filter neb,$(KIND)),-i $(IMAGES)) \
+	make-neb $(QUIET) -k -t $(call q,$(KIND)) --idpp $(if $(filter neb,$(KIND)),-i $(call q,$(IMAGES))) \
 		$(if $(call yes,$(RELAX)),--relax-endpoints $(reuse)) \
-		$(foreach i,$(INCAR),-I $(call q,$(i))) -d $(CALCS) -o $@.tmp queue.jsonl || [ $$? -eq 1 ]
-	run-vasp -s $(STATE) add $@.tmp
+		$(foreach i,$(INCAR),-I $(call q,$(i))) -d $(call q,$(CALCS)) -o $@.tmp queue.jsonl || [ $$? -eq 1 ]
+	run-vasp -s $(call q,$(STATE)) add $@.tmp
 	mv $@.tmp $@
 
 # Tier B: the next tier on tier A's table, rebuilt when that changes.
 queue-B.jsonl: results.jsonl .params/queue-B | params
-	rank $(QUIET) -w $(call q,$(B_WHERE)) -b $(call q,$(B_BY)) -n $(B_LIMIT) -o $@ results.jsonl
+	rank $(QUIET) -w $(call q,$(B_WHERE)) -b $(call q,$(B_BY)) -n $(call q,$(B_LIMIT)) -o $@ results.jsonl
 
 jobs-B.jsonl: queue-B.jsonl .params/jobs-B | params
-	make-neb $(QUIET) -k -t $(B_KIND) --idpp --relax-endpoints $(reuse) \
-		$(if $(filter neb,$(B_KIND)),-i $(B_IMAGES) $(if $(call yes,$(B_CLIMB)),--climb)) \
+	make-neb $(QUIET) -k -t $(call q,$(B_KIND)) --idpp --relax-endpoints $(reuse) \
+		$(if $(filter neb,$(B_KIND)),-i $(call q,$(B_IMAGES)) $(if $(call yes,$(B_CLIMB)),--climb)) \
 		$(if $(B_ENDPOINTS_FROM),--endpoints-from $(call q,$(B_ENDPOINTS_FROM))) \
-		$(foreach i,$(B_INCAR),-I $(call q,$(i))) -d $(B_CALCS) -o $@.tmp queue-B.jsonl || [ $$? -eq 1 ]
-	run-vasp -s $(B_STATE) add $@.tmp
+		$(foreach i,$(B_INCAR),-I $(call q,$(i))) -d $(call q,$(B_CALCS)) -o $@.tmp queue-B.jsonl || [ $$? -eq 1 ]
+	run-vasp -s $(call q,$(B_STATE)) add $@.tmp
 	mv $@.tmp $@
 
 run: all | params
-	run-vasp -s $(STATE) sync
+	run-vasp -s $(call q,$(STATE)) sync
 	$(TOPUP) || [ $$? -eq 3 ]
 ifneq ($(tier_b),)
-	run-vasp -s $(B_STATE) sync
+	run-vasp -s $(call q,$(B_STATE)) sync
 	$(TOPUP_B) || [ $$? -eq 3 ]
 endif
 
 # Tier A to the end, then tier B on tier A's whole table.
 drain: jobs.jsonl | params
 	$(TOPUP) --wait
-	run-vasp -s $(STATE) status
+	run-vasp -s $(call q,$(STATE)) status
 ifneq ($(tier_b),)
 	@$(MAKE) -f $(THIS) --no-print-directory jobs-B.jsonl
 	$(TOPUP_B) --wait
-	run-vasp -s $(B_STATE) status
+	run-vasp -s $(call q,$(B_STATE)) status
 endif
 
 dry_run := $(findstring n,$(firstword -$(MAKEFLAGS)))
@@ -264,32 +269,32 @@ collect_always := $(if $(dry_run),,FORCE)
 # Its line of counts (new, replaced, kept) goes to standard error even off
 # a terminal, for scripts/topup's log.
 results.jsonl: $(collect_always) | params
-	collect -u $@ -S $(STATE) -p plots $(CALCS)
+	collect -u $@ -S $(call q,$(STATE)) -p plots $(call q,$(CALCS))
 
 results-B.jsonl: $(collect_always) | params
-	collect -u $@ -S $(B_STATE) -p plots-B $(B_CALCS)
+	collect -u $@ -S $(call q,$(B_STATE)) -p plots-B $(call q,$(B_CALCS))
 
 # every tier's table
 results: results.jsonl $(if $(tier_b),results-B.jsonl)
 
 # Tier A's counts, then (after a line "tier B") tier B's.
 status: | params
-	@run-vasp -s $(STATE) status
+	@run-vasp -s $(call q,$(STATE)) status
 ifneq ($(tier_b),)
 	@echo 'tier B'
-	@run-vasp -s $(B_STATE) status
+	@run-vasp -s $(call q,$(B_STATE)) status
 endif
 
 # The counts of every tier in force, summed per state (for scripts/topup).
 counts: | params
-	@for s in $(states); do run-vasp -s $$s status; done | \
+	@for s in $(call qw,$(states)); do run-vasp -s $$s status; done | \
 		awk '!($$1 in n) { o[++k] = $$1 } { n[$$1] += $$2 } END { for (i = 1; i <= k; i++) print o[i], n[o[i]] }'
 
 # Only the table on standard output (the hops: no relaxation): what brings
 # results.jsonl up to date says so on standard error.
 table: | params
 	@$(MAKE) -f $(THIS) --no-print-directory results.jsonl >&2
-	@rank -w 'kind != "relax"' -b energy_barrier --csv --fields rank,id,formula,length,$(BY),energy_barrier,converged \
+	@rank -w 'kind != "relax"' -b energy_barrier --csv --fields $(call q,rank$(comma)id$(comma)formula$(comma)length$(comma)$(BY)$(comma)energy_barrier$(comma)converged) \
 		results.jsonl
 
 # Tier B's table, tier A's barrier beside it.
@@ -312,6 +317,10 @@ snapshot-restore:
 	@$(if $(SNAP),,echo 'snapshot-restore: name the snapshot, SNAP=snapshots/...tar.gz' >&2; exit 2)
 	@$(HOPKIT)/scripts/snapshot -r $(call q,$(SNAP))
 
+# The parameters: the variables a line of scripts/topup's tiers file may set.
+names:
+	@echo $(PARAMS)
+
 FORCE:
 
-.PHONY: all params run drain results status counts table table-B report snapshot snapshot-restore FORCE
+.PHONY: all params run drain results status counts table table-B report snapshot snapshot-restore names FORCE

@@ -68,12 +68,17 @@ make-neb
 run-vasp
 1
 ' ''
-expect jobs-default-cores 0 "$FIRST && rm paths.jsonl && $MK -n | grep -o -- '-j [0-9]*' | sort -u" "-j $(nproc 2>/dev/null || echo 1)
+expect jobs-default-cores 0 "$FIRST && rm paths.jsonl && $MK -n | grep -o -- \"-j '[0-9]*'\" | sort -u" "-j '$(nproc 2>/dev/null || echo 1)'
 " ''
-expect jobs-set 0 "$FIRST && $MK JOBS=3 CUTOFF=5 | grep -o '^[a-z-]* -q -j [0-9]*' && grep '^JOBS' study.mk" 'find-paths -q -j 3
-measure -q -j 3
+expect jobs-set 0 "$FIRST && $MK JOBS=3 CUTOFF=5 | grep -o \"^[a-z-]* -q -j '[0-9]*'\" && grep '^JOBS' study.mk" "find-paths -q -j '3'
+measure -q -j '3'
 JOBS = 3
-' '*'
+" '*'
+# a value is one word for the shell, whatever it holds: a ; in LIMIT is
+# rank's to refuse, not a second command
+expect value-is-one-word 2 "$FIRST && $MK -n 'LIMIT=2; touch pwned' 2>/dev/null | grep -o \"rank .* -n '[^']*'\" | sed 's/.* -n //' &&
+	$MK 'LIMIT=2; touch pwned' > /dev/null 2>&1; s=\$?; test ! -e pwned && exit \$s" "'2; touch pwned'
+" ''
 # a # in a value is kept, escaped as make needs it
 expect hash-in-value 0 "$STUDY && $MK -s params 'INCAR=SYSTEM=a#b' 2>/dev/null && grep '^INCAR' study.mk && $MK -n | grep -o -- \"-I '[^ ]*\"" "INCAR = SYSTEM=a\\#b
 -I 'SYSTEM=a#b'
@@ -110,10 +115,10 @@ expect tier-b-follows-tier-a 0 "$FIRST && $MK -s drain > /dev/null 2>&1 && $MK -
 ' ''
 # what each tier's make-neb is asked for
 expect tier-options 0 "$FIRST && $MK -n $TB RELAX=yes REUSE_WAVECAR=yes B_KIND=static3 B_CLIMB=no B_ENDPOINTS_FROM= 2>/dev/null |
-	tr -d '\\\\' | tr -s ' \t\n' ' ' | grep -o 'make-neb [^|]*' | sed 's/ || .*//'" 'make-neb -q -k -t static3 --idpp --relax-endpoints --reuse-wavecar -d calcs -o jobs.jsonl.tmp queue.jsonl 
-make-neb -q -k -t static3 --idpp --relax-endpoints --reuse-wavecar -d calcs-B -o jobs-B.jsonl.tmp queue-B.jsonl 
-' ''
+	tr -d '\\\\' | tr -s ' \t\n' ' ' | grep -o 'make-neb [^|]*' | sed 's/ || .*//'" "make-neb -q -k -t 'static3' --idpp --relax-endpoints --reuse-wavecar -d 'calcs' -o jobs.jsonl.tmp queue.jsonl 
+make-neb -q -k -t 'static3' --idpp --relax-endpoints --reuse-wavecar -d 'calcs-B' -o jobs-B.jsonl.tmp queue-B.jsonl 
+" ''
 expect tier-b-defaults 0 "$FIRST && $MK -n $TB 2>/dev/null | tr -d '\\\\' | tr -s ' \t\n' ' ' | grep -o 'make-neb [^|]*calcs-B[^|]*' | sed 's/ || .*//'" \
-	"make-neb -q -k -t neb --idpp --relax-endpoints -i 3 --climb --endpoints-from 'calcs' -d calcs-B -o jobs-B.jsonl.tmp queue-B.jsonl 
+	"make-neb -q -k -t 'neb' --idpp --relax-endpoints -i '3' --climb --endpoints-from 'calcs' -d 'calcs-B' -o jobs-B.jsonl.tmp queue-B.jsonl 
 " ''
 finish

@@ -114,6 +114,26 @@ expect slurm-config-not-a-number 0 "$MK && printf '# nodes and tasks\n* nodes 2\
 run-vasp: 0 started, 0 active, 2 ready
 "
 
+# the whole file is read strictly: a misspelt key, a key given twice, a
+# line for a misspelt kind or a file not there stops every job before sbatch
+bad_conf() { # name file-text message
+	expect "slurm-config-$1" 0 "$MK && printf '$2\\n' > sc &&
+	run-vasp topup -n 1 -e slurm --slurm-config sc -c true; echo \$?; ls jobs/ready | wc -l" '1
+2
+' "run-vasp: mp-2741.F.0: not started: $3
+run-vasp: 0 started, 0 active, 2 ready
+"
+}
+bad_conf misspelt-key '* partiton short' "sc:1: unknown key 'partiton' (partition, account, time, nodes, ntasks or line)"
+bad_conf twice 'neb nodes 2\nneb nodes 4' 'sc:2: neb nodes given twice (first on line 1)'
+bad_conf misspelt-kind 'nbe time 10' "sc:1: unknown job kind 'nbe' (static3, neb, relax or *)"
+bad_conf bad-time 'static3 time 4h' "sc:1: time '4h' is not a Slurm time (minutes, [days-]hours:minutes:seconds, ...)"
+bad_conf crlf '* nodes 2\r' 'sc:1: control character 0x0d in column 10 (a DOS line end?)'
+expect slurm-config-missing 0 "$MK && run-vasp topup -n 1 -e slurm --slurm-config nosuch -c true; echo \$?" '1
+' "run-vasp: mp-2741.F.0: not started: nosuch: No such file or directory
+run-vasp: 0 started, 0 active, 2 ready
+"
+
 # a clean run ends done, and collect reads it
 expect clean-run 0 "$MK && run-vasp topup -n 1 --poll 0.05 -c $FAKE 2>/dev/null && $WAIT && ls jobs/done &&
 	run-vasp list --csv | cut -d, -f1-3 && collect -q calcs/mp-2741.F.0 | grep -o '\"state\":\"done\"'" 'mp-2741.F.0.json

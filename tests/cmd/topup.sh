@@ -68,6 +68,42 @@ expect dft-tier 0 "$STUDY_B && for i in \$(seq 40); do $T $VARS || exit 1; [ \"\
       1 state,attempts
 TIERS = A B
 ' ''
+# A hostile tiers line is refused, the whole file checked at the start of
+# every round: the round stops with the file, line, column and what is
+# wrong, on stderr and in the log, and nothing runs (no table, no job, no
+# file made by the line).
+sq() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+hostile() { # name line message
+	expect "hostile-$1" 0 "$STUDY && printf '%s\\n' $(sq "$2") >> tiers && { $T $VARS; echo \$?; } &&
+		ls | grep -c -e pwned -e '^jobs\$' -e jsonl; tail -n 1 topup.log | cut -d' ' -f2-" "1
+0
+tier 0: tiers:4:$3
+" "topup: tiers:4:$3
+"
+}
+hostile semicolon 'LIMIT=1; touch pwned' "8: ';' outside quotes: a shell would take it as an operator"
+hostile command-substitution 'LIMIT=$(touch pwned)' "7: '\$': make would expand it (write the value itself)"
+hostile backquotes 'LIMIT=`touch pwned`' '7: a backquote (`): a shell would run what it quotes'
+hostile quoted-dollar "'LIMIT=1 \$(touch pwned)'" "10: '\$': make would expand it (write the value itself)"
+hostile unbalanced-quote '"TIERS=A B B_LIMIT=2' '1: unbalanced quote ": it is not closed on the line'
+hostile not-an-assignment 'LIMIT=1 touch pwned' "9: 'touch' is not an assignment NAME=VALUE (NAME: letters, digits, _)"
+hostile make-shell 'SHELL=./pwned' '1: SHELL: not a variable a tier may set'
+hostile pipeline-internal "'TOPUP=touch pwned'" '1: TOPUP: not a variable a tier may set'
+hostile redirect 'LIMIT=2>pwned' "8: '>' outside quotes: a shell would take it as an operator"
+hostile carriage-return "$(printf 'LIMIT=2\r')" '8: control character 0x0d (a DOS line end?)'
+# quoted, a ; is a value like any other: the value reaches rank as one
+# word (pipeline.mk quotes every value), which refuses it, and nothing else runs
+expect quoted-operator-is-data 0 "$STUDY && printf '%s\\n' \"'MAX_PATHS=1; touch pwned'\" > tiers && echo 1 > .tier && { $T $VARS; echo \$?; } &&
+	ls | grep -c pwned; tail -n 1 topup.log | cut -d' ' -f2- | sed 's/: make: .*//'; grep -o \"find-paths: invalid.*'1; touch pwned'\" .topup.out" "1
+0
+tier 1: building the queue failed
+find-paths: invalid --max-paths '1; touch pwned'
+" ''
+expect bad-tier-number 0 "$STUDY && echo '1+1' > .tier && { $T $VARS; echo \$?; } && ls | grep -c jsonl; cut -d' ' -f2- topup.log" "1
+0
+tier 1+1: .tier: '1+1' is not a tier number
+" "topup: .tier: '1+1' is not a tier number
+"
 expect bad-option 2 "$T -x" '' '~^usage: topup'
 expect queue-fails 0 "mkdir structures && echo 'not a crystal' > structures/x.cif && { $T; echo \$?; cat topup.log; }" \
 	'~tier 0: building the queue failed' ''
