@@ -176,7 +176,8 @@ install: all
 
 uninstall:
 	rm -f $(PROGS:bin/%=$(DESTDIR)$(BINDIR)/%)
-	rm -f $(filter %.1,$(MANS):man/%=$(DESTDIR)$(MANPREFIX)/man1/%)
+	rm -f $(patsubst man/%,$(DESTDIR)$(MANPREFIX)/man1/%,$(filter %.1,$(MANS)))
+	rm -f $(patsubst man/%,$(DESTDIR)$(MANPREFIX)/man5/%,$(filter %.5,$(MANS)))
 	rm -rf $(DESTDIR)$(SHAREDIR)
 
 clean:
