@@ -5,6 +5,7 @@
 
 #include "cif.h"
 #include "elements.h"
+#include "hklimits.h"
 #include "lattice.h"
 #include "num.h"
 #include "sbuf.h"
@@ -564,8 +565,18 @@ struct sitecols {
 	int has_type, has_label, has_occ;
 };
 
+/* More atoms than max: refused, before the expansion (quadratic in them) takes its time. */
 static int
-read_sites(const struct block *b, const char *name, const struct symop *ops, size_t nops,
+too_many_atoms(const char *name, long line, long n, long max, struct hk_err *err)
+{
+	if (n <= max)
+		return 0;
+	err_at(err, name, line, "more than %ld atoms: refused (HOPKIT_MAX_ATOMS raises the limit)", max);
+	return 1;
+}
+
+static int
+read_sites(const struct block *b, const char *name, const struct symop *ops, size_t nops, long max,
     struct cell *c, struct hk_err *err, int *code)
 {
 	struct sitecols sc = { 0 };
@@ -598,6 +609,8 @@ read_sites(const struct block *b, const char *name, const struct symop *ops, siz
 		err_at(err, name, lp->line, "atom site loop is empty");
 		return -1;
 	}
+	if (too_many_atoms(name, lp->line, (long)rows, max, err))
+		return -1;
 	for (size_t r = 0; r < rows; r++) {
 		const struct tok *const *row = lp->vals + r * lp->ntags;
 		const struct tok *sp = sc.has_type ? row[sc.type] : row[sc.label];
@@ -644,6 +657,8 @@ read_sites(const struct block *b, const char *name, const struct symop *ops, siz
 			*code = HK_E_DISORDER;
 			return -1;
 		}
+		if (too_many_atoms(name, lp->line, c->n, max, err))
+			return -1;
 	}
 	return 0;
 }
@@ -713,7 +728,7 @@ keep_oxi_if_complete(struct cell *c)
 }
 
 static int
-block_structure(const struct block *b, const char *name, struct structure *s,
+block_structure(const struct block *b, const char *name, long max, struct structure *s,
     struct hk_err *err, int *code)
 {
 	struct symop *ops = NULL;
@@ -729,7 +744,7 @@ block_structure(const struct block *b, const char *name, struct structure *s,
 	if (read_symops(b, name, &ops, &nops, err) == -1)
 		goto out;
 	s->cell.oxi = xmalloc(sizeof(double));
-	if (read_sites(b, name, ops, nops, &s->cell, err, code) == -1)
+	if (read_sites(b, name, ops, nops, max, &s->cell, err, code) == -1)
 		goto out;
 	keep_oxi_if_complete(&s->cell);
 	if (check_formula_sum(b, name, &s->cell, err) == -1)
@@ -746,7 +761,7 @@ out:
 }
 
 int
-cif_read(const char *text, size_t n, const char *name, structure_fn fn, void *ctx,
+cif_read(const char *text, size_t n, const char *name, long max_atoms, structure_fn fn, void *ctx,
     struct hk_err *err)
 {
 	struct toks t = { NULL, 0, 0 };
@@ -772,7 +787,7 @@ cif_read(const char *text, size_t n, const char *name, structure_fn fn, void *ct
 		int code = HK_E_BAD;
 		nblocks++;
 		if (block_parse(&t, &pos, name, &b, &e) == -1 ||
-		    block_structure(&b, name, &s, &e, &code) == -1)
+		    block_structure(&b, name, max_atoms > 0 ? max_atoms : HK_MAX_ATOMS, &s, &e, &code) == -1)
 			rc = fn(ctx, NULL, &e, code);
 		else
 			rc = fn(ctx, &s, NULL, 0);

@@ -90,6 +90,12 @@ rec_next(struct rec_reader *r, json_t **out, struct hk_err *err)
 	return *out ? 1 : -1;
 }
 
+void
+rec_set_max_line(struct rec_reader *r, long max)
+{
+	r->lr.max = max > 0 ? (size_t)max : (size_t)HK_MAX_LINE;
+}
+
 int
 rec_failed(const struct rec_reader *r)
 {

@@ -23,6 +23,8 @@ struct reading {
 	struct run_files *r;
 	char *err;
 	int too_many;		/* images beyond RUN_MAXIMG */
+	struct archive *a;	/* the archive being read, and its account */
+	struct hk_guard g;
 };
 
 void
@@ -292,11 +294,15 @@ read_dir(struct reading *rd, const char *dir, struct hk_err *err)
 	return 0;
 }
 
+/* A member's bytes, within the archive's limits. */
 static ssize_t
 ar_pull(void *ctx, void *buf, size_t n)
 {
-	la_ssize_t got = archive_read_data(ctx, buf, n);
+	struct reading *rd = ctx;
+	la_ssize_t got = rd->g.over ? -1 : archive_read_data(rd->a, buf, n);
 
+	if (got > 0 && limits_bytes(&rd->g, (long)got, (long)archive_filter_bytes(rd->a, -1)) == -1)
+		return -1;
 	return got < 0 ? -1 : (ssize_t)got;
 }
 
@@ -325,7 +331,7 @@ first_is_image(const char *m)
 
 /* Members are <id>/REL or REL, maybe behind "./". */
 static void
-take_archive_member(struct reading *rd, struct archive *a, const char *path, const char *m)
+take_archive_member(struct reading *rd, const char *path, const char *m)
 {
 	struct sbuf label = SBUF_INIT;
 	const char *rel, *slash;
@@ -340,15 +346,15 @@ take_archive_member(struct reading *rd, struct archive *a, const char *path, con
 	if (slash && rel == m && !strchr(slash + 1, '/') && !first_is_image(m)) {
 		/* <id>/FILE: the job directory's own file, a relaxation's output */
 		char *top = xasprintf("./%s", slash + 1);
-		take_member(rd, top, ar_pull, a, label.s);
+		take_member(rd, top, ar_pull, rd, label.s);
 		free(top);
 	} else
-		take_member(rd, rel, ar_pull, a, label.s);
+		take_member(rd, rel, ar_pull, rd, label.s);
 	sbuf_release(&label);
 }
 
 static int
-read_archive(struct reading *rd, const char *path, struct hk_err *err)
+read_archive(struct reading *rd, const char *path, const struct hk_limits *lim, struct hk_err *err)
 {
 	struct archive *a = tarball_open_read(path, err);
 	struct archive_entry *ae;
@@ -356,23 +362,33 @@ read_archive(struct reading *rd, const char *path, struct hk_err *err)
 
 	if (a == NULL)
 		return -1;
+	rd->a = a;
+	rd->g.lim = lim ? lim : limits_default();
 	while ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK) {
 		const char *m = archive_entry_pathname(ae);
-		if (m == NULL)
-			continue;
-		if (unsafe_name(m)) {
+		if (limits_member(&rd->g, archive_entry_size_is_set(ae) ? (long)archive_entry_size(ae) : -1) == 0 &&
+		    m != NULL && unsafe_name(m)) {
 			err_set(err, "%s: member '%s' leaves the archive's tree: refused", path, m);
 			rc = -1;
 			break;
 		}
-		if (archive_entry_filetype(ae) == AE_IFREG)
-			take_archive_member(rd, a, path, m);
+		if (rd->g.over == LIM_OK && m != NULL && archive_entry_filetype(ae) == AE_IFREG)
+			take_archive_member(rd, path, m);
+		if (rd->g.over != LIM_OK) {
+			/* a job is one piece: a member past a limit makes it unreadable */
+			struct hk_err why = HK_ERR_INIT;
+			limits_error(&rd->g, path, m, &why);
+			err_set(err, "%s: %s", why.file, why.msg);
+			rc = -1;
+			break;
+		}
 	}
 	if (rc == 0 && r != ARCHIVE_EOF) {
 		err_set(err, "%s: %s", path, archive_error_string(a) ? archive_error_string(a) : "unreadable archive");
 		rc = -1;
 	}
 	archive_read_free(a);
+	rd->a = NULL;
 	return rc;
 }
 
@@ -523,14 +539,14 @@ made_up_record(const struct run_files *r, const char *path)
 }
 
 struct run_files *
-run_read(const char *path, struct hk_err *err)
+run_read(const char *path, const struct hk_limits *lim, struct hk_err *err)
 {
 	struct reading rd = { .r = xcalloc(1, sizeof(struct run_files)) };
 	int rc;
 
 	rd.r->layout = run_layout_of(path);
 	if (rd.r->layout == RUN_ARCHIVE)
-		rc = read_archive(&rd, path, err);
+		rc = read_archive(&rd, path, lim, err);
 	else if (rd.r->layout == RUN_PLAIN)
 		rc = (read_image_dir(&rd, path, "."), 0);
 	else

@@ -71,11 +71,25 @@ src_format_sniff(const unsigned char *p, size_t n)
 	return SRC_POSCAR;
 }
 
+/* Read from the entry's archive, within its limits. */
+static la_ssize_t
+entry_read(struct src_entry *e, void *buf, size_t n)
+{
+	la_ssize_t got = e->guard->over ? -1 : archive_read_data(e->ar, buf, n);
+
+	if (got > 0 && limits_bytes(e->guard, (long)got, (long)archive_filter_bytes(e->ar, -1)) == -1)
+		got = -1;
+	if (got < 0)
+		e->failed = 1;
+	if (got == 0)
+		e->eof = 1;
+	return got;
+}
+
 ssize_t
 src_pull(void *entry, void *buf, size_t n)
 {
 	struct src_entry *e = entry;
-	la_ssize_t got;
 
 	if (e->ppre < e->npre) {
 		size_t take = e->npre - e->ppre < n ? e->npre - e->ppre : n;
@@ -83,16 +97,9 @@ src_pull(void *entry, void *buf, size_t n)
 		e->ppre += take;
 		return (ssize_t)take;
 	}
-	if (e->eof)
-		return 0;
-	got = archive_read_data(e->ar, buf, n);
-	if (got < 0) {
-		e->failed = 1;
-		return -1;
-	}
-	if (got == 0)
-		e->eof = 1;
-	return (ssize_t)got;
+	if (e->eof || e->failed)
+		return e->failed ? -1 : 0;
+	return (ssize_t)entry_read(e, buf, n);
 }
 
 size_t
@@ -100,19 +107,29 @@ src_peek(struct src_entry *e, size_t want, const unsigned char **p)
 {
 	if (e->npre < want && e->ppre == 0 && !e->eof) {
 		e->pre = xrealloc(e->pre, want);
-		while (e->npre < want && !e->eof) {
-			la_ssize_t got = archive_read_data(e->ar, e->pre + e->npre, want - e->npre);
-			if (got < 0) {
-				e->failed = 1;
-				break;
-			}
-			if (got == 0)
-				e->eof = 1;
-			e->npre += (size_t)got;
+		while (e->npre < want && !e->eof && !e->failed) {
+			la_ssize_t got = entry_read(e, e->pre + e->npre, want - e->npre);
+			if (got > 0)
+				e->npre += (size_t)got;
 		}
 	}
 	*p = e->pre;
 	return e->npre;
+}
+
+int
+src_error(const struct src_entry *e, struct hk_err *err)
+{
+	const char *msg = archive_error_string(e->ar);
+
+	if (e->guard->over) {
+		limits_error(e->guard, e->archive, e->relname, err);
+		if (!limits_whole(e->guard))
+			snprintf(err->file, sizeof(err->file), "%s", e->name);
+		return limits_whole(e->guard);
+	}
+	err_at(err, e->name, 0, "read error: %s", msg ? msg : "unknown");
+	return 0;
 }
 
 int
@@ -132,8 +149,7 @@ src_read_all(struct src_entry *e, size_t max, char **buf, size_t *n, struct hk_e
 	}
 	if (got < 0) {
 		sbuf_release(&sb);
-		err_at(err, e->name, 0, "read error: %s", archive_error_string(e->ar) ?
-		    archive_error_string(e->ar) : "unknown");
+		src_error(e, err);
 		return -1;
 	}
 	if (sb.s == NULL)
@@ -167,16 +183,20 @@ entry_reset(struct src_entry *e)
 
 /* Read one file (plain, compressed or an archive) through libarchive. */
 static int
-walk_file(const char *path, const char *rel, int explicit, src_fn fn, void *ctx, struct hk_err *err)
+walk_file(const char *path, const char *rel, int explicit, const struct hk_limits *lim, src_fn fn, void *ctx,
+    struct hk_err *err)
 {
 	struct archive *a = open_archive();
 	struct archive_entry *ae;
 	struct src_entry e;
+	struct hk_guard g = { .lim = lim };
 	struct sbuf name = SBUF_INIT, relname = SBUF_INIT, dir = SBUF_INIT;
 	int rc = 0, r, stdin_ = strcmp(path, "-") == 0;
 
 	memset(&e, 0, sizeof(e));
 	e.ar = a;
+	e.guard = &g;
+	e.archive = path;
 	r = stdin_ ? archive_read_open_fd(a, STDIN_FILENO, 65536)
 	    : archive_read_open_filename(a, path, 65536);
 	if (r != ARCHIVE_OK) {
@@ -197,6 +217,10 @@ walk_file(const char *path, const char *rel, int explicit, src_fn fn, void *ctx,
 		sbuf_reset(&name);
 		sbuf_reset(&relname);
 		entry_reset(&e);
+		/* every header counts, a member that is skipped too: reading headers takes the time */
+		if (limits_member(&g, archive_entry_size_is_set(ae) ? (long)archive_entry_size(ae) : -1) == -1 &&
+		    limits_whole(&g))
+			break;
 		if (raw) {
 			/* a plain or compressed single file: its own name */
 			sbuf_addstr(&name, path);
@@ -220,10 +244,13 @@ walk_file(const char *path, const char *rel, int explicit, src_fn fn, void *ctx,
 		e.name = name.s;
 		e.relname = relname.s;
 		rc = fn(ctx, &e);
-		if (rc != 0 || raw)
+		if (rc != 0 || raw || limits_whole(&g))
 			break;
 	}
-	if (rc == 0 && r == ARCHIVE_FATAL) {
+	if (rc == 0 && limits_whole(&g)) {
+		limits_error(&g, path, NULL, err);
+		rc = -1;
+	} else if (rc == 0 && r == ARCHIVE_FATAL) {
 		const char *msg = archive_error_string(a);
 		if (stdin_ && msg == NULL)
 			msg = "empty input";
@@ -247,7 +274,8 @@ by_name(const struct dirent **a, const struct dirent **b)
 static int is_archive_name(const char *n);
 
 static int
-walk_dir(const char *path, const char *rel, src_fn fn, src_errfn efn, void *ctx, struct hk_err *err)
+walk_dir(const char *path, const char *rel, const struct hk_limits *lim, src_fn fn, src_errfn efn, void *ctx,
+    struct hk_err *err)
 {
 	struct dirent **list = NULL;
 	int n = scandir(path, &list, NULL, by_name), rc = 0;
@@ -271,9 +299,9 @@ walk_dir(const char *path, const char *rel, src_fn fn, src_errfn efn, void *ctx,
 			sbuf_addstr(&sub, d);
 		if (stat(full.s, &st) == 0) {
 			if (S_ISDIR(st.st_mode))
-				rc = walk_dir(full.s, sub.s, fn, efn, ctx, err);
+				rc = walk_dir(full.s, sub.s, lim, fn, efn, ctx, err);
 			else if (S_ISREG(st.st_mode) && (src_format_of_name(d) != SRC_UNKNOWN || is_archive_name(d)))
-				rc = walk_file(full.s, sub.s, 0, fn, ctx, err);
+				rc = walk_file(full.s, sub.s, 0, lim, fn, ctx, err);
 			if (rc == -1) {
 				/* a broken file inside a directory does not stop the walk */
 				rc = efn ? efn(ctx, err) : 0;
@@ -296,23 +324,25 @@ is_archive_name(const char *n)
 }
 
 int
-src_walk(const char *path, src_fn fn, src_errfn efn, void *ctx, struct hk_err *err)
+src_walk(const char *path, const struct hk_limits *lim, src_fn fn, src_errfn efn, void *ctx, struct hk_err *err)
 {
 	struct stat st;
 
+	if (lim == NULL)
+		lim = limits_default();
 	if (strcmp(path, "-") == 0)
-		return walk_file(path, "-", 1, fn, ctx, err);
+		return walk_file(path, "-", 1, lim, fn, ctx, err);
 	if (stat(path, &st) == -1) {
 		err_at(err, path, 0, "cannot open: %s", strerror(errno));
 		return -1;
 	}
 	if (S_ISDIR(st.st_mode))
-		return walk_dir(path, "", fn, efn, ctx, err);
+		return walk_dir(path, "", lim, fn, efn, ctx, err);
 	if (st.st_size == 0) {
 		err_at(err, path, 0, "empty file");
 		return -1;
 	}
-	return walk_file(path, path, 1, fn, ctx, err);
+	return walk_file(path, path, 1, lim, fn, ctx, err);
 }
 
 /* How far from the end of a gzip file its trailer is looked for (padding from tape and transfer tools). */
