@@ -360,5 +360,5 @@ cli_stream(struct cli *c, struct stream *s, const char *what)
 	s->hctx = c;
 	s->quiet = c->quiet;
 	s->reads = stage_reader(c->prog);
-	s->max_line = c->lim.line;
+	s->lim = &c->lim;
 }

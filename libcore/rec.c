@@ -81,6 +81,8 @@ rec_next(struct rec_reader *r, json_t **out, struct hk_err *err)
 
 	for (;;) {
 		rc = linerd_next(&r->lr, &line, &len, err);
+		if (rc < 0 && r->lr.failed && r->gz)
+			src_gunzip_error(r->gz, r->name, err);
 		if (rc <= 0)
 			return rc;
 		if (!blank(line, len))
@@ -91,9 +93,13 @@ rec_next(struct rec_reader *r, json_t **out, struct hk_err *err)
 }
 
 void
-rec_set_max_line(struct rec_reader *r, long max)
+rec_set_limits(struct rec_reader *r, const struct hk_limits *lim)
 {
-	r->lr.max = max > 0 ? (size_t)max : (size_t)HK_MAX_LINE;
+	if (lim == NULL)
+		lim = limits_default();
+	r->lr.max = (size_t)lim->line;
+	if (r->gz)
+		src_gunzip_limit(r->gz, lim->ratio);
 }
 
 int

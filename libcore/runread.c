@@ -141,7 +141,8 @@ take_job_json(struct reading *rd, linerd_pull pull, void *ctx, const char *label
  * custodian step of it was read; each problem is added to the image's why.
  */
 static void
-take_output(struct run_image *im, enum output which, int step, linerd_pull pull, void *ctx, const char *label)
+take_output(struct reading *rd, struct run_image *im, enum output which, int step, linerd_pull pull, void *ctx,
+    const char *label)
 {
 	struct vasp_run *run[] = { &im->osz, &im->out, &im->xml };
 	int *has[] = { &im->has_osz, &im->has_out, &im->has_xml };
@@ -154,12 +155,16 @@ take_output(struct run_image *im, enum output which, int step, linerd_pull pull,
 	im->step[which] = step;
 	vasp_run_init(run[which]);
 	g = src_gunzip_open(pull, ctx);
+	src_gunzip_limit(g, rd->g.lim->ratio);
 	if (which == OUT_OSZICAR)
 		ok = oszicar_parse(src_gunzip_pull, g, label, run[which], &e) == 0;
 	else if (which == OUT_OUTCAR)
 		ok = outcar_parse(src_gunzip_pull, g, label, run[which], &e) == 0;
 	else
 		ok = vasprun_parse(src_gunzip_pull, g, label, run[which], &e) == 0;
+	/* a decompression bomb makes the whole run unreadable */
+	if (src_gunzip_error(g, label, &e) && rd->g.over == LIM_OK)
+		rd->g.over = LIM_RATIO;
 	src_gunzip_close(g);
 	*has[which] = ok;
 	if (e.msg[0]) {
@@ -216,7 +221,7 @@ take_member(struct reading *rd, const char *rel, linerd_pull pull, void *ctx, co
 	which = output_of(slash + 1, &step);
 	if ((image_name_ok(img) || strcmp(img, ".") == 0) && (im = image_of(rd, img)) != NULL) {
 		if (which != OUT_NONE)
-			take_output(im, which, step, pull, ctx, label);
+			take_output(rd, im, which, step, pull, ctx, label);
 		else if (strcmp(slash + 1, "KPOINTS") == 0)
 			take_kpoints(im, pull, ctx);
 	}
@@ -354,7 +359,7 @@ take_archive_member(struct reading *rd, const char *path, const char *m)
 }
 
 static int
-read_archive(struct reading *rd, const char *path, const struct hk_limits *lim, struct hk_err *err)
+read_archive(struct reading *rd, const char *path, struct hk_err *err)
 {
 	struct archive *a = tarball_open_read(path, err);
 	struct archive_entry *ae;
@@ -363,7 +368,6 @@ read_archive(struct reading *rd, const char *path, const struct hk_limits *lim, 
 	if (a == NULL)
 		return -1;
 	rd->a = a;
-	rd->g.lim = lim ? lim : limits_default();
 	while ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK) {
 		const char *m = archive_entry_pathname(ae);
 		if (limits_member(&rd->g, archive_entry_size_is_set(ae) ? (long)archive_entry_size(ae) : -1) == 0 &&
@@ -541,16 +545,22 @@ made_up_record(const struct run_files *r, const char *path)
 struct run_files *
 run_read(const char *path, const struct hk_limits *lim, struct hk_err *err)
 {
-	struct reading rd = { .r = xcalloc(1, sizeof(struct run_files)) };
+	struct reading rd = { .r = xcalloc(1, sizeof(struct run_files)), .g.lim = lim ? lim : limits_default() };
 	int rc;
 
 	rd.r->layout = run_layout_of(path);
 	if (rd.r->layout == RUN_ARCHIVE)
-		rc = read_archive(&rd, path, lim, err);
+		rc = read_archive(&rd, path, err);
 	else if (rd.r->layout == RUN_PLAIN)
 		rc = (read_image_dir(&rd, path, "."), 0);
 	else
 		rc = read_dir(&rd, path, err);
+	if (rc == 0 && rd.g.over != LIM_OK) {
+		struct hk_err why = HK_ERR_INIT;
+		limits_error(&rd.g, path, NULL, &why);
+		err_set(err, "%s: %s", why.file, why.msg);
+		rc = -1;
+	}
 	if (rc == 0 && rd.too_many) {
 		err_set(err, "%s: more than %d images", path, RUN_MAXIMG);
 		rc = -1;

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdint.h>
@@ -189,6 +190,7 @@ walk_file(const char *path, const char *rel, int explicit, const struct hk_limit
 	struct archive *a = open_archive();
 	struct archive_entry *ae;
 	struct src_entry e;
+	struct hk_limits plain = *lim;
 	struct hk_guard g = { .lim = lim };
 	struct sbuf name = SBUF_INIT, relname = SBUF_INIT, dir = SBUF_INIT;
 	int rc = 0, r, stdin_ = strcmp(path, "-") == 0;
@@ -217,6 +219,11 @@ walk_file(const char *path, const char *rel, int explicit, const struct hk_limit
 		sbuf_reset(&name);
 		sbuf_reset(&relname);
 		entry_reset(&e);
+		/* text that is not compressed costs time in proportion to its size, no more: no byte limits */
+		if (raw && archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE) {
+			plain.member_bytes = plain.archive_bytes = plain.ratio = LONG_MAX;
+			g.lim = &plain;
+		}
 		/* every header counts, a member that is skipped too: reading headers takes the time */
 		if (limits_member(&g, archive_entry_size_is_set(ae) ? (long)archive_entry_size(ae) : -1) == -1 &&
 		    limits_whole(&g))
@@ -362,6 +369,8 @@ struct src_gunzip {
 	uint64_t size;		/* ... and its length */
 	int empty;		/* a gzip stream of no bytes */
 	int failed;
+	long ratio;		/* the expansion refused (hklimits.h) */
+	int bomb;		/* ... and it was reached */
 };
 
 /* Whether a gzip header (1f 8b 08) starts in p[0..n), after the file's first byte. */
@@ -496,6 +505,7 @@ src_gunzip_open(ssize_t (*fn)(void *ctx, void *buf, size_t n), void *ctx)
 
 	g->fn = fn;
 	g->ctx = ctx;
+	g->ratio = HK_MAX_RATIO;
 	if (read_head(g) == -1)
 		g->failed = 1;
 	else if (g->nhead >= 2 && g->in[0] == 0x1f && g->in[1] == 0x8b)
@@ -534,12 +544,34 @@ src_gunzip_pull(void *gunzip, void *buf, size_t n)
 	if (got > 0) {
 		g->crc = crc32(g->crc, buf, (uInt)got);
 		g->size += (uint64_t)got;
+		g->bomb = g->size > (uint64_t)HK_RATIO_AFTER && g->size / (g->nin ? g->nin : 1) >= (uint64_t)g->ratio;
+		if (g->bomb)
+			got = -1;
 	}
 	if (got < 0 || (got == 0 && !trailer_ok(g))) {
 		g->failed = 1;
 		return -1;
 	}
 	return (ssize_t)got;
+}
+
+void
+src_gunzip_limit(struct src_gunzip *g, long ratio)
+{
+	g->ratio = ratio > 0 ? ratio : HK_MAX_RATIO;
+}
+
+int
+src_gunzip_error(const struct src_gunzip *g, const char *name, struct hk_err *err)
+{
+	struct hk_limits lim = HK_LIMITS_INIT;
+	struct hk_guard guard = { .lim = &lim, .over = LIM_RATIO };
+
+	if (!g->bomb)
+		return 0;
+	lim.ratio = g->ratio;
+	limits_error(&guard, name, NULL, err);
+	return 1;
 }
 
 void

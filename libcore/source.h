@@ -89,6 +89,16 @@ size_t src_peek(struct src_entry *e, size_t want, const unsigned char **p);
 struct src_gunzip;
 struct src_gunzip *src_gunzip_open(ssize_t (*fn)(void *ctx, void *buf, size_t n), void *ctx);
 ssize_t src_gunzip_pull(void *gunzip, void *buf, size_t n);
+
+/*
+ * A gzip stream that expands more than ratio times (0: HK_MAX_RATIO, the
+ * default) once HK_RATIO_AFTER bytes came out is a decompression bomb:
+ * src_gunzip_pull fails, and src_gunzip_error says why.
+ */
+void src_gunzip_limit(struct src_gunzip *g, long ratio);
+
+/* 1 with err (file: name) when the pull failed on the ratio, else 0. */
+int src_gunzip_error(const struct src_gunzip *g, const char *name, struct hk_err *err);
 void src_gunzip_close(struct src_gunzip *g);
 
 /* Format from a file name (compression suffixes ignored). */
