@@ -74,9 +74,9 @@
 
 /*
  * Interior images of an NEB: VASP names image directories with two
- * digits (00 ... 99) and VTST needs the endpoints 00 and N+1 beside them,
- * so the format ends at 97; collect reads at most RUN_MAXIMG (100) image
- * directories.  Not adjustable.
+ * digits, the endpoints 00 and N+1 included, so 97 (00 ... 98) is near
+ * the format's end; collect reads at most RUN_MAXIMG (100) image
+ * directories, all that two digits can name.  Not adjustable.
  */
 #define HK_MAX_IMAGES 97
 
