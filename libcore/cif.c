@@ -190,6 +190,29 @@ tag_eq(const struct tok *t, const char *name)
 	return 1;
 }
 
+/* Room for one more of n elements: capacity doubles at powers of two, never one at a time. */
+static void *
+grow(void *p, size_t n, size_t size)
+{
+	return (n & (n - 1)) == 0 ? xreallocarray(p, n ? 2 * n : 1, size) : p;
+}
+
+/* The run of tokens of one kind from t->v[*i], as pointers; *i moves past it. */
+static const struct tok **
+token_run(const struct toks *t, size_t *i, enum tok_kind kind, size_t *n)
+{
+	size_t start = *i;
+	const struct tok **v;
+
+	while (*i < t->n && t->v[*i].kind == kind)
+		(*i)++;
+	*n = *i - start;
+	v = xreallocarray(NULL, *n ? *n : 1, sizeof(*v));
+	for (size_t k = 0; k < *n; k++)
+		v[k] = &t->v[start + k];
+	return v;
+}
+
 /* Build the block that starts at token *pos (a data_ token or the start). */
 static int
 block_parse(const struct toks *t, size_t *pos, const char *name, struct block *b, struct hk_err *err)
@@ -206,21 +229,15 @@ block_parse(const struct toks *t, size_t *pos, const char *name, struct block *b
 				err_at(err, name, k->line, "tag %.*s has no value", (int)k->n, k->s);
 				goto fail;
 			}
-			b->items = xreallocarray(b->items, b->nitems + 1, sizeof(*b->items));
+			b->items = grow(b->items, b->nitems, sizeof(*b->items));
 			b->items[b->nitems++] = (struct item){ k, &t->v[i + 1] };
 			i += 2;
 		} else if (k->kind == T_LOOP) {
 			struct loop lp = { NULL, 0, NULL, 0, k->line };
 			i++;
-			while (i < t->n && t->v[i].kind == T_TAG) {
-				lp.tags = xreallocarray(lp.tags, lp.ntags + 1, sizeof(*lp.tags));
-				lp.tags[lp.ntags++] = &t->v[i++];
-			}
-			while (i < t->n && t->v[i].kind == T_VALUE) {
-				lp.vals = xreallocarray(lp.vals, lp.nvals + 1, sizeof(*lp.vals));
-				lp.vals[lp.nvals++] = &t->v[i++];
-			}
-			b->loops = xreallocarray(b->loops, b->nloops + 1, sizeof(*b->loops));
+			lp.tags = token_run(t, &i, T_TAG, &lp.ntags);
+			lp.vals = token_run(t, &i, T_VALUE, &lp.nvals);
+			b->loops = grow(b->loops, b->nloops, sizeof(*b->loops));
 			b->loops[b->nloops++] = lp;
 			if (lp.ntags == 0) {
 				err_at(err, name, lp.line, "loop_ with no tags");
