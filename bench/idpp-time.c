@@ -41,7 +41,7 @@ load(const char *dir, int k, struct cell *c)
 	snprintf(path, sizeof(path), "%s/%02d/POSCAR", dir, k);
 	if (file_read(path, &t) == -1)
 		return -1;
-	rc = poscar_read(t.s, t.len, path, NULL, keep, c, &e);
+	rc = poscar_read(t.s, t.len, path, NULL, 0, keep, c, &e);
 	sbuf_release(&t);
 	return rc;
 }

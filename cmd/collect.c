@@ -151,7 +151,7 @@ summary(struct run *r)
 int
 main(int argc, char *argv[])
 {
-	struct run r = { .keep_going = 0 };
+	struct run r = { .col.lim = &r.cli.lim };
 	const char *out = NULL;
 	int ch, stop = 0, csv = 0, sum = 0;
 

@@ -120,6 +120,7 @@ main(int argc, char *argv[])
 
 	cli_init(&r.cli, "fetch-structures", usage);
 	fetch_opts_init(&o);
+	o.lim = r.cli.lim;
 	while ((ch = getopt_long(argc, argv, "e:hko:qvV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'e': parse_set(&r.cli, optarg, o.all); break;

@@ -116,7 +116,7 @@ options(struct run *r, int argc, char *argv[], const char **out, int *keep_going
 		case 'd': r->o.out = optarg; break;
 		case 'f': r->o.force = 1; break;
 		case 'h': cli_help(cli, help);
-		case 'i': r->o.nimages = (int)cli_long(cli, "--images", optarg, 1, 97); break;
+		case 'i': r->o.nimages = (int)cli_long(cli, "--images", optarg, 1, HK_MAX_IMAGES); break;
 		case 'I':
 			if (incar_parse_arg(&r->o.overrides, optarg, &e) == -1)
 				cli_usage_error(cli, "--incar '%s': %s", optarg, e.msg);

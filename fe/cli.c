@@ -36,6 +36,8 @@ is_pipe(int fd)
 void
 cli_init(struct cli *c, const char *prog, const char *usage)
 {
+	struct hk_err e = HK_ERR_INIT;
+
 	memset(c, 0, sizeof(*c));
 	c->prog = prog;
 	c->usage = usage;
@@ -43,6 +45,9 @@ cli_init(struct cli *c, const char *prog, const char *usage)
 	/* in a pipeline, the others may be drawing on the same terminal */
 	progress_init(&c->pg, now(), is_pipe(STDIN_FILENO) || is_pipe(STDOUT_FILENO));
 	c->out = stdout;
+	c->lim = *limits_default();
+	if (limits_from_env(&c->lim, getenv, &e) == -1)
+		cli_fatal(c, "%s", e.msg);
 }
 
 /* A message must not land in the middle of a redrawn progress line. */
@@ -356,4 +361,5 @@ cli_stream(struct cli *c, struct stream *s, const char *what)
 	s->quiet = c->quiet;
 	s->reads = stage_reader(c->prog);
 	s->fields = stage_fields(c->prog);
+	s->lim = &c->lim;
 }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "err.h"
+#include "hklimits.h"
 #include "progress.h"
 #include "stream.h"
 
@@ -28,8 +29,10 @@ struct cli {
 	FILE *out;		/* where records go: stdout or -o FILE */
 	char *out_path;		/* final name of -o FILE */
 	char *out_tmp;		/* temporary name while writing */
+	struct hk_limits lim;	/* the input limits, HOPKIT_MAX_* from the environment */
 };
 
+/* Also reads the input limits from the environment: a bad HOPKIT_MAX_* is fatal. */
 void cli_init(struct cli *c, const char *prog, const char *usage);
 
 /* "prog: file:line: message" on stderr. */

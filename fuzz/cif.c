@@ -16,7 +16,7 @@ LLVMFuzzerTestOneInput(const unsigned char *p, size_t n)
 	char *text = fuzzmem_text(p, n);
 	struct hk_err err = { 0 };
 
-	cif_read(text, n, "fuzz.cif", take, NULL, &err);
+	cif_read(text, n, "fuzz.cif", 0, take, NULL, &err);
 	free(text);
 	return 0;
 }

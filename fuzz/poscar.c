@@ -16,8 +16,8 @@ LLVMFuzzerTestOneInput(const unsigned char *p, size_t n)
 	char *text = fuzzmem_text(p, n);
 	struct hk_err err = { 0 };
 
-	poscar_read(text, n, "POSCAR", NULL, take, NULL, &err);
-	poscar_read(text, n, "POSCAR", "Ca F", take, NULL, &err);
+	poscar_read(text, n, "POSCAR", NULL, 0, take, NULL, &err);
+	poscar_read(text, n, "POSCAR", "Ca F", 0, take, NULL, &err);
 	free(poscar_potcar_species(text, n));
 	free(text);
 	return 0;

@@ -5,6 +5,7 @@
 
 #include "cif.h"
 #include "elements.h"
+#include "hklimits.h"
 #include "lattice.h"
 #include "num.h"
 #include "sbuf.h"
@@ -189,6 +190,29 @@ tag_eq(const struct tok *t, const char *name)
 	return 1;
 }
 
+/* Room for one more of n elements: capacity doubles at powers of two, never one at a time. */
+static void *
+grow(void *p, size_t n, size_t size)
+{
+	return (n & (n - 1)) == 0 ? xreallocarray(p, n ? 2 * n : 1, size) : p;
+}
+
+/* The run of tokens of one kind from t->v[*i], as pointers; *i moves past it. */
+static const struct tok **
+token_run(const struct toks *t, size_t *i, enum tok_kind kind, size_t *n)
+{
+	size_t start = *i;
+	const struct tok **v;
+
+	while (*i < t->n && t->v[*i].kind == kind)
+		(*i)++;
+	*n = *i - start;
+	v = xreallocarray(NULL, *n ? *n : 1, sizeof(*v));
+	for (size_t k = 0; k < *n; k++)
+		v[k] = &t->v[start + k];
+	return v;
+}
+
 /* Build the block that starts at token *pos (a data_ token or the start). */
 static int
 block_parse(const struct toks *t, size_t *pos, const char *name, struct block *b, struct hk_err *err)
@@ -205,21 +229,15 @@ block_parse(const struct toks *t, size_t *pos, const char *name, struct block *b
 				err_at(err, name, k->line, "tag %.*s has no value", (int)k->n, k->s);
 				goto fail;
 			}
-			b->items = xreallocarray(b->items, b->nitems + 1, sizeof(*b->items));
+			b->items = grow(b->items, b->nitems, sizeof(*b->items));
 			b->items[b->nitems++] = (struct item){ k, &t->v[i + 1] };
 			i += 2;
 		} else if (k->kind == T_LOOP) {
 			struct loop lp = { NULL, 0, NULL, 0, k->line };
 			i++;
-			while (i < t->n && t->v[i].kind == T_TAG) {
-				lp.tags = xreallocarray(lp.tags, lp.ntags + 1, sizeof(*lp.tags));
-				lp.tags[lp.ntags++] = &t->v[i++];
-			}
-			while (i < t->n && t->v[i].kind == T_VALUE) {
-				lp.vals = xreallocarray(lp.vals, lp.nvals + 1, sizeof(*lp.vals));
-				lp.vals[lp.nvals++] = &t->v[i++];
-			}
-			b->loops = xreallocarray(b->loops, b->nloops + 1, sizeof(*b->loops));
+			lp.tags = token_run(t, &i, T_TAG, &lp.ntags);
+			lp.vals = token_run(t, &i, T_VALUE, &lp.nvals);
+			b->loops = grow(b->loops, b->nloops, sizeof(*b->loops));
 			b->loops[b->nloops++] = lp;
 			if (lp.ntags == 0) {
 				err_at(err, name, lp.line, "loop_ with no tags");
@@ -564,8 +582,18 @@ struct sitecols {
 	int has_type, has_label, has_occ;
 };
 
+/* More atoms than max: refused, before the expansion (quadratic in them) takes its time. */
 static int
-read_sites(const struct block *b, const char *name, const struct symop *ops, size_t nops,
+too_many_atoms(const char *name, long line, long n, long max, struct hk_err *err)
+{
+	if (n <= max)
+		return 0;
+	err_at(err, name, line, "more than %ld atoms: refused (HOPKIT_MAX_ATOMS raises the limit)", max);
+	return 1;
+}
+
+static int
+read_sites(const struct block *b, const char *name, const struct symop *ops, size_t nops, long max,
     struct cell *c, struct hk_err *err, int *code)
 {
 	struct sitecols sc = { 0 };
@@ -598,6 +626,8 @@ read_sites(const struct block *b, const char *name, const struct symop *ops, siz
 		err_at(err, name, lp->line, "atom site loop is empty");
 		return -1;
 	}
+	if (too_many_atoms(name, lp->line, (long)rows, max, err))
+		return -1;
 	for (size_t r = 0; r < rows; r++) {
 		const struct tok *const *row = lp->vals + r * lp->ntags;
 		const struct tok *sp = sc.has_type ? row[sc.type] : row[sc.label];
@@ -644,6 +674,8 @@ read_sites(const struct block *b, const char *name, const struct symop *ops, siz
 			*code = HK_E_DISORDER;
 			return -1;
 		}
+		if (too_many_atoms(name, lp->line, c->n, max, err))
+			return -1;
 	}
 	return 0;
 }
@@ -713,7 +745,7 @@ keep_oxi_if_complete(struct cell *c)
 }
 
 static int
-block_structure(const struct block *b, const char *name, struct structure *s,
+block_structure(const struct block *b, const char *name, long max, struct structure *s,
     struct hk_err *err, int *code)
 {
 	struct symop *ops = NULL;
@@ -729,7 +761,7 @@ block_structure(const struct block *b, const char *name, struct structure *s,
 	if (read_symops(b, name, &ops, &nops, err) == -1)
 		goto out;
 	s->cell.oxi = xmalloc(sizeof(double));
-	if (read_sites(b, name, ops, nops, &s->cell, err, code) == -1)
+	if (read_sites(b, name, ops, nops, max, &s->cell, err, code) == -1)
 		goto out;
 	keep_oxi_if_complete(&s->cell);
 	if (check_formula_sum(b, name, &s->cell, err) == -1)
@@ -746,7 +778,7 @@ out:
 }
 
 int
-cif_read(const char *text, size_t n, const char *name, structure_fn fn, void *ctx,
+cif_read(const char *text, size_t n, const char *name, long max_atoms, structure_fn fn, void *ctx,
     struct hk_err *err)
 {
 	struct toks t = { NULL, 0, 0 };
@@ -772,7 +804,7 @@ cif_read(const char *text, size_t n, const char *name, structure_fn fn, void *ct
 		int code = HK_E_BAD;
 		nblocks++;
 		if (block_parse(&t, &pos, name, &b, &e) == -1 ||
-		    block_structure(&b, name, &s, &e, &code) == -1)
+		    block_structure(&b, name, max_atoms > 0 ? max_atoms : HK_MAX_ATOMS, &s, &e, &code) == -1)
 			rc = fn(ctx, NULL, &e, code);
 		else
 			rc = fn(ctx, &s, NULL, 0);

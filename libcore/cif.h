@@ -20,11 +20,12 @@
 
 /*
  * Parse every data block of text (n bytes; name labels errors) and call
- * fn once per block.  Returns 0 when the whole text was walked, -1 when the
- * text itself could not be tokenised (err set, fn not called for the
- * rest), or fn's non-zero return.
+ * fn once per block.  A block of more than max_atoms atoms (0: HK_MAX_ATOMS,
+ * hklimits.h), in its site loop or once expanded, is a bad block.  Returns 0
+ * when the whole text was walked, -1 when the text itself could not be
+ * tokenised (err set, fn not called for the rest), or fn's non-zero return.
  */
-int cif_read(const char *text, size_t n, const char *name, structure_fn fn, void *ctx,
+int cif_read(const char *text, size_t n, const char *name, long max_atoms, structure_fn fn, void *ctx,
     struct hk_err *err);
 
 /*

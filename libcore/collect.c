@@ -306,9 +306,9 @@ result_of(struct run_files *j, const char *path)
 }
 
 json_t *
-collect_job(const char *path, struct hk_err *err)
+collect_job(const char *path, const struct hk_limits *lim, struct hk_err *err)
 {
-	struct run_files *j = run_read(path, err);
+	struct run_files *j = run_read(path, lim, err);
 	json_t *res = NULL;
 
 	/* what result_of reads of the job record, named when of the wrong type instead of taken as absent */
@@ -403,7 +403,7 @@ collect_archive(json_t *res, const char *path, const char *archive_dir, int keep
 	if (again) {
 		/* a run killed after archiving: finish removing, read the archive */
 		json_decref(res);
-		res = collect_job(ar, err);
+		res = collect_job(ar, NULL, err);
 	} else {
 		json_object_del(res, "dir");
 		json_object_set_new(res, "archive", json_string(ar));
@@ -581,7 +581,7 @@ collector_job(const struct collector *c, const char *path, enum collect_skip *sk
 		if (strcmp(stamp, old) == 0)
 			*skip = COLLECT_UNCHANGED;
 	}
-	if (*skip == COLLECT_TAKEN && (res = collect_job(path, err)) != NULL) {
+	if (*skip == COLLECT_TAKEN && (res = collect_job(path, c->lim, err)) != NULL) {
 		const char *state = json_string_value(json_object_get(res, "state"));
 		/* by its outputs: a whole set of energies, comparable or not, is all there will be */
 		if (only_finished && fin < 0 && strcmp(state, "done") != 0 && strcmp(state, "inconsistent") != 0) {

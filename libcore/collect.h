@@ -20,14 +20,18 @@
 #include <jansson.h>
 
 #include "err.h"
+#include "hklimits.h"
 #include "sbuf.h"
 
 struct runs;
 struct strset;
 struct results;
 
-/* The result record of the job at path (directory or .tar.gz); NULL and err on failure. */
-json_t *collect_job(const char *path, struct hk_err *err);
+/*
+ * The result record of the job at path (directory or .tar.gz), read within
+ * lim (NULL: the defaults); NULL and err on failure.
+ */
+json_t *collect_job(const char *path, const struct hk_limits *lim, struct hk_err *err);
 
 /*
  * Every job or VASP run at or below path (runread.h's layouts) -- path
@@ -61,6 +65,7 @@ struct collector {
 	const struct runs *runs;	/* run-vasp's states (finished.h): results say them */
 	const struct strset *since;	/* ids to skip */
 	const struct results *table;	/* the table updated: unchanged jobs are skipped, results stamped */
+	const struct hk_limits *lim;	/* what a job's archive may hold; NULL: the defaults */
 };
 
 /* Why a collector gave no result. */

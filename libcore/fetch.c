@@ -43,6 +43,7 @@ fetch_opts_init(struct fetch_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->symprec = 0.1;
 	o->min_distance = 0.5;
+	o->lim = *limits_default();
 }
 
 struct fetch *
@@ -219,6 +220,11 @@ take_structure(struct fetch *f, struct structure *s)
 	double d;
 	int i, j;
 
+	if (s->cell.n > f->o.lim.atoms) {
+		err_at(&e, f->entry->name, s->line, "more than %ld atoms: refused (HOPKIT_MAX_ATOMS raises the limit)",
+		    f->o.lim.atoms);
+		return report(f, &e, HK_E_BAD);
+	}
 	if (!passes_elements(&f->o, &s->cell) ||
 	    (f->o.has_max_ehull && (!s->has_ehull || s->e_above_hull > f->o.max_ehull))) {
 		f->st.filtered++;
@@ -381,12 +387,18 @@ read_json(struct fetch *f, struct src_entry *e)
 	long first_line = 0;
 	int rc, mode = 0;	/* 0 undecided, 1 lines, 2 whole */
 
-	linerd_init(&lr, src_pull, e, e->name, 0);
+	linerd_init(&lr, src_pull, e, e->name, (size_t)f->o.lim.line);
 	while (!f->stop && (rc = linerd_next(&lr, &line, &len, &err)) != 0) {
+		if (rc < 0 && lr.failed) {
+			/* past a limit: the member's is said here with the limit, the archive's by src_walk */
+			struct hk_err why = HK_ERR_INIT;
+			if (src_error(e, &why) == 0)
+				report(f, e->guard->over ? &why : &err, HK_E_BAD);
+			mode = 3;
+			break;
+		}
 		if (rc < 0) {
 			report(f, &err, HK_E_BAD);
-			if (lr.failed)
-				break;
 			continue;
 		}
 		if (mode == 2) {
@@ -485,18 +497,18 @@ read_text(struct fetch *f, struct src_entry *e)
 	int rc;
 
 	if (src_read_all(e, MAX_TEXT_FILE, &text, &n, &err) == -1)
-		return report(f, &err, HK_E_BAD);
+		return e->failed && src_error(e, &err) == 1 ? 0 : report(f, &err, HK_E_BAD);
 	if (memchr(text, '\0', n)) {
 		free(text);
 		return report_msg(f, 0, "binary data, not a structure file");
 	}
 	if (e->format == SRC_CIF) {
-		rc = cif_read(text, n, e->name, on_structure, f, &err);
+		rc = cif_read(text, n, e->name, f->o.lim.atoms, on_structure, f, &err);
 		if (rc == -1)
 			rc = report(f, &err, HK_E_BAD);
 	} else {
 		hint = potcar_hint(e);
-		rc = poscar_read(text, n, e->name, hint, on_structure, f, &err);
+		rc = poscar_read(text, n, e->name, hint, f->o.lim.atoms, on_structure, f, &err);
 	}
 	free(hint);
 	free(text);
@@ -514,8 +526,10 @@ on_entry(void *ctx, struct src_entry *e)
 	f->nblock = 0;
 	id_from_name(e->relname, f->fileid, sizeof(f->fileid));
 	n = src_peek(e, 8192, &p);
-	if (e->failed)
-		return report_msg(f, 0, "read error");
+	if (e->failed) {
+		struct hk_err err = HK_ERR_INIT;
+		return src_error(e, &err) == 1 ? 0 : report(f, &err, HK_E_BAD);
+	}
 	if (n == 0)
 		return report_msg(f, 0, "empty file");
 	if (memchr(p, '\0', n))
@@ -542,7 +556,7 @@ fetch_source(struct fetch *f, const char *path)
 	int rc;
 
 	f->stop = 0;
-	rc = src_walk(path, on_entry, on_source_error, f, &err);
+	rc = src_walk(path, &f->o.lim, on_entry, on_source_error, f, &err);
 	if (rc == -1)
 		rc = report(f, &err, HK_E_BAD);
 	return f->stop ? f->stop : rc;

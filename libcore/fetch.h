@@ -18,6 +18,7 @@
 
 #include "elements.h"
 #include "err.h"
+#include "hklimits.h"
 
 struct fetch_opts {
 	unsigned char all[ELEM_MAX + 1];	/* must contain all of these */
@@ -33,6 +34,7 @@ struct fetch_opts {
 	double min_distance;	/* Å; closer atoms are an overlap */
 	int dedupe;
 	int skip_disorder;	/* disordered structures are skipped, not errors */
+	struct hk_limits lim;	/* what a source may hold (hklimits.h) */
 };
 
 void fetch_opts_init(struct fetch_opts *o);

@@ -145,7 +145,7 @@ image_load_file(struct image *im, const char *dir, const char *name, struct hk_e
 		free(path);
 		return -1;
 	}
-	rc = poscar_read(text.s ? text.s : "", text.len, path, NULL, keep_cell, im, err);
+	rc = poscar_read(text.s ? text.s : "", text.len, path, NULL, 0, keep_cell, im, err);
 	sbuf_release(&text);
 	if (rc != 0 || im->c.n == 0) {
 		if (err->msg[0] == 0)

@@ -119,9 +119,9 @@ check_images(const char *dir, const struct incar *in, struct hk_err *err)
 {
 	long n = 0;
 
-	if (incar_get_long(in, "IMAGES", 1, JOBIN_IMAGES_MAX, 0, &n, err) == -1 || n == 0) {
+	if (incar_get_long(in, "IMAGES", 1, HK_MAX_IMAGES, 0, &n, err) == -1 || n == 0) {
 		if (n == 0)
-			err_set(err, "%s/INCAR sets no IMAGES (an NEB needs 1 to %d)", dir, JOBIN_IMAGES_MAX);
+			err_set(err, "%s/INCAR sets no IMAGES (an NEB needs 1 to %d)", dir, HK_MAX_IMAGES);
 		else
 			err_prefix(err, "%s", dir);
 		return -1;

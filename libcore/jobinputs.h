@@ -5,7 +5,7 @@
  * static3, the job's own for neb and relax) needs an INCAR that parses, a
  * KPOINTS that parses (kpfile.h) unless the INCAR sets KSPACING, a POSCAR,
  * and a POTCAR or POTCAR.spec.  An NEB's INCAR must set IMAGES = N (1 to
- * JOBIN_IMAGES_MAX), and the job directory hold 00 ... N+1, each with its
+ * HK_MAX_IMAGES, hklimits.h), and the job directory hold 00 ... N+1, each with its
  * POSCAR.  A job that waits for its parents is not prepared yet: its own
  * directory needs only the INCAR, KPOINTS and POTCAR the preparation
  * copies into each image.  The first input missing or bad is named in err,
@@ -15,9 +15,8 @@
 #define HK_JOBINPUTS_H
 
 #include "err.h"
+#include "hklimits.h"
 
-/* Images of one NEB: VASP's own limit on IMAGES is the number of MPI ranks; no study needs more. */
-#define JOBIN_IMAGES_MAX 98
 /* INCAR and KPOINTS are a few hundred bytes; a megabyte is a file that is not one. */
 #define JOBIN_FILE_MAX (1L << 20)
 

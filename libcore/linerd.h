@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include "err.h"
+#include "hklimits.h"
 #include "sbuf.h"
 
 /* Fill buf with up to n bytes; return the count, 0 at end, -1 on error. */
@@ -31,7 +32,7 @@ struct linerd {
 	int failed;		/* a read error happened: nothing more comes */
 };
 
-#define LINERD_DEFAULT_MAX ((size_t)64 << 20)
+#define LINERD_DEFAULT_MAX ((size_t)HK_MAX_LINE)
 
 void linerd_init(struct linerd *r, linerd_pull pull, void *ctx, const char *name, size_t max);
 void linerd_release(struct linerd *r);

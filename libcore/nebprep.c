@@ -9,6 +9,7 @@
 
 #include "endpoints.h"
 #include "fileio.h"
+#include "hklimits.h"
 #include "idpp.h"
 #include "neb.h"
 #include "nebjob.h"
@@ -66,14 +67,18 @@ member_file(const char *m)
 	return -1;
 }
 
+/* -1 on a read error, or when the member passes a limit of g's (g->over says). */
 static int
-read_member(struct archive *a, struct sbuf *out)
+read_member(struct archive *a, struct hk_guard *g, struct sbuf *out)
 {
 	char buf[65536];
 	la_ssize_t got;
 
-	while ((got = archive_read_data(a, buf, sizeof(buf))) > 0)
+	while ((got = archive_read_data(a, buf, sizeof(buf))) > 0) {
+		if (limits_bytes(g, (long)got, (long)archive_filter_bytes(a, -1)) == -1)
+			return -1;
 		sbuf_add(out, buf, (size_t)got);
+	}
 	return got < 0 ? -1 : 0;
 }
 
@@ -82,6 +87,7 @@ read_archive(const char *path, struct parent_files *pf, struct hk_err *err)
 {
 	struct archive *a = tarball_open_read(path, err);
 	struct archive_entry *ae;
+	struct hk_guard g = { .lim = limits_default() };
 	int r, rc = 0;
 
 	if (a == NULL)
@@ -89,11 +95,18 @@ read_archive(const char *path, struct parent_files *pf, struct hk_err *err)
 	while (rc == 0 && (r = archive_read_next_header(a, &ae)) == ARCHIVE_OK) {
 		const char *m = archive_entry_pathname(ae);
 		int k = m && archive_entry_filetype(ae) == AE_IFREG ? member_file(m) : -1;
-		if (k < 0 || pf->have[k])
+		limits_member(&g, archive_entry_size_is_set(ae) ? (long)archive_entry_size(ae) : -1);
+		if (g.over == LIM_OK && (k < 0 || pf->have[k]))
 			continue;
-		if (read_member(a, &pf->f[k]) == -1) {
-			err_set(err, "%s:%s: %s", path, m, archive_error_string(a));
+		if (g.over != LIM_OK || read_member(a, &g, &pf->f[k]) == -1) {
+			struct hk_err why = HK_ERR_INIT;
+			if (g.over != LIM_OK) {
+				limits_error(&g, path, m, &why);
+				err_set(err, "%s: %s", why.file, why.msg);
+			} else
+				err_set(err, "%s:%s: %s", path, m, archive_error_string(a));
 			rc = -1;
+			break;
 		}
 		pf->have[k] = 1;
 	}
@@ -143,7 +156,7 @@ static int
 relaxed_cell(const char *path, const struct sbuf *contcar, struct cell *c, struct hk_err *err)
 {
 	char *name = xasprintf("%s/CONTCAR", path);
-	int rc = poscar_read(contcar->s, contcar->len, name, NULL, take_cell, c, err);
+	int rc = poscar_read(contcar->s, contcar->len, name, NULL, 0, take_cell, c, err);
 
 	if (rc == 0 && c->n == 0) {
 		err_set(err, "%s: no structure", name);
@@ -437,7 +450,7 @@ nebprep_prepare(const char *dir, const json_t *job, const char *const parent[2],
 	if (nebprep_is_prepared(dir))
 		return 1;
 	if (id == NULL || kind == NULL || (strcmp(kind, "neb") != 0 && strcmp(kind, "static3") != 0) ||
-	    !json_is_integer(ni) || json_integer_value(ni) < 1 || json_integer_value(ni) > 97) {
+	    !json_is_integer(ni) || json_integer_value(ni) < 1 || json_integer_value(ni) > HK_MAX_IMAGES) {
 		err_set(err, "%s: job record is no neb or static3 job with nimages", dir);
 		return -1;
 	}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "elements.h"
+#include "hklimits.h"
 #include "lattice.h"
 #include "num.h"
 #include "poscar.h"
@@ -90,7 +91,7 @@ species_from_words(const char **w, const size_t *wl, int k, int *zs)
 }
 
 static int
-parse(struct lines *l, const char *name, const char *hint, struct structure *s, struct hk_err *err)
+parse(struct lines *l, const char *name, const char *hint, long max, struct structure *s, struct hk_err *err)
 {
 	const char *w[MAXSP + 4];
 	size_t wl[MAXSP + 4];
@@ -206,6 +207,11 @@ parse(struct lines *l, const char *name, const char *hint, struct structure *s, 
 		err_at(err, name, l->lineno, "POSCAR has no atoms");
 		return -1;
 	}
+	if (total > max) {
+		err_at(err, name, l->lineno, "%d atoms, more than %ld: refused (HOPKIT_MAX_ATOMS raises the limit)", total,
+		    max);
+		return -1;
+	}
 	if (!next_line(l)) {
 		err_at(err, name, l->lineno + 1, "truncated POSCAR: no coordinate mode");
 		return -1;
@@ -230,7 +236,9 @@ parse(struct lines *l, const char *name, const char *hint, struct structure *s, 
 		err_at(err, name, 3, "lattice is singular");
 		return -1;
 	}
-	cell_reserve(&s->cell, total);
+	/* an atom's line takes at least 6 bytes: room for the atoms the text can hold, not for what it claims */
+	size_t room = (l->n - l->pos) / 6 + 1;
+	cell_reserve(&s->cell, (size_t)total < room ? total : (int)room);
 	for (int sp = 0; sp < nsp; sp++)
 		for (int a = 0; a < counts[sp]; a++) {
 			double f[3];
@@ -260,7 +268,7 @@ parse(struct lines *l, const char *name, const char *hint, struct structure *s, 
 }
 
 int
-poscar_read(const char *text, size_t n, const char *name, const char *species_hint,
+poscar_read(const char *text, size_t n, const char *name, const char *species_hint, long max_atoms,
     structure_fn fn, void *ctx, struct hk_err *err)
 {
 	struct lines l = { text, n, 0, 0, NULL, 0 };
@@ -270,7 +278,7 @@ poscar_read(const char *text, size_t n, const char *name, const char *species_hi
 
 	(void)err;
 	s.line = 1;
-	if (parse(&l, name, species_hint, &s, &e) == -1)
+	if (parse(&l, name, species_hint, max_atoms > 0 ? max_atoms : HK_MAX_ATOMS, &s, &e) == -1)
 		rc = fn(ctx, NULL, &e, HK_E_BAD);
 	else
 		rc = fn(ctx, &s, NULL, 0);

@@ -19,10 +19,11 @@
 
 /*
  * Parse a POSCAR in text.  species_hint (may be NULL) is a
- * whitespace-separated list of element symbols for VASP 4 files.  Calls fn
- * once.  Returns as cif_read.
+ * whitespace-separated list of element symbols for VASP 4 files.  Counts
+ * that add up to more than max_atoms (0: HK_MAX_ATOMS, hklimits.h) are a bad
+ * structure.  Calls fn once.  Returns as cif_read.
  */
-int poscar_read(const char *text, size_t n, const char *name, const char *species_hint,
+int poscar_read(const char *text, size_t n, const char *name, const char *species_hint, long max_atoms,
     structure_fn fn, void *ctx, struct hk_err *err);
 
 /* Species in the order of a POTCAR's TITEL lines, space-separated, or NULL. */

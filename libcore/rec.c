@@ -81,6 +81,8 @@ rec_next(struct rec_reader *r, json_t **out, struct hk_err *err)
 
 	for (;;) {
 		rc = linerd_next(&r->lr, &line, &len, err);
+		if (rc < 0 && r->lr.failed && r->gz)
+			src_gunzip_error(r->gz, r->name, err);
 		if (rc <= 0)
 			return rc;
 		if (!blank(line, len))
@@ -88,6 +90,16 @@ rec_next(struct rec_reader *r, json_t **out, struct hk_err *err)
 	}
 	*out = rec_parse(line, len, r->name, r->lr.lineno, err);
 	return *out ? 1 : -1;
+}
+
+void
+rec_set_limits(struct rec_reader *r, const struct hk_limits *lim)
+{
+	if (lim == NULL)
+		lim = limits_default();
+	r->lr.max = (size_t)lim->line;
+	if (r->gz)
+		src_gunzip_limit(r->gz, lim->ratio);
 }
 
 int

@@ -40,6 +40,12 @@ struct rec_reader *rec_open_pull(linerd_pull pull, void *ctx, const char *name);
  */
 int rec_next(struct rec_reader *r, json_t **out, struct hk_err *err);
 
+/*
+ * Read within lim (NULL: the defaults): lines longer than lim->line are
+ * bad lines, gzip input expanding more than lim->ratio times is refused.
+ */
+void rec_set_limits(struct rec_reader *r, const struct hk_limits *lim);
+
 int rec_failed(const struct rec_reader *r);
 long rec_line(const struct rec_reader *r);
 void rec_close(struct rec_reader *r);

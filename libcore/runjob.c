@@ -748,7 +748,7 @@ neb_images(const char *dir, int *n, struct hk_err *err)
 	int rc = 0;
 
 	if (file_read(path, &t) == 0 &&
-	    (incar_parse(&in, t.s ? t.s : "", path, err) == -1 || incar_get_long(&in, "IMAGES", 0, JOBIN_IMAGES_MAX, 0, &v, err) == -1)) {
+	    (incar_parse(&in, t.s ? t.s : "", path, err) == -1 || incar_get_long(&in, "IMAGES", 0, HK_MAX_IMAGES, 0, &v, err) == -1)) {
 		err_prefix(err, "%s", path);
 		rc = -1;
 	}

@@ -23,6 +23,8 @@ struct reading {
 	struct run_files *r;
 	char *err;
 	int too_many;		/* images beyond RUN_MAXIMG */
+	struct archive *a;	/* the archive being read, and its account */
+	struct hk_guard g;
 };
 
 void
@@ -139,7 +141,8 @@ take_job_json(struct reading *rd, linerd_pull pull, void *ctx, const char *label
  * custodian step of it was read; each problem is added to the image's why.
  */
 static void
-take_output(struct run_image *im, enum output which, int step, linerd_pull pull, void *ctx, const char *label)
+take_output(struct reading *rd, struct run_image *im, enum output which, int step, linerd_pull pull, void *ctx,
+    const char *label)
 {
 	struct vasp_run *run[] = { &im->osz, &im->out, &im->xml };
 	int *has[] = { &im->has_osz, &im->has_out, &im->has_xml };
@@ -152,12 +155,16 @@ take_output(struct run_image *im, enum output which, int step, linerd_pull pull,
 	im->step[which] = step;
 	vasp_run_init(run[which]);
 	g = src_gunzip_open(pull, ctx);
+	src_gunzip_limit(g, rd->g.lim->ratio);
 	if (which == OUT_OSZICAR)
 		ok = oszicar_parse(src_gunzip_pull, g, label, run[which], &e) == 0;
 	else if (which == OUT_OUTCAR)
 		ok = outcar_parse(src_gunzip_pull, g, label, run[which], &e) == 0;
 	else
 		ok = vasprun_parse(src_gunzip_pull, g, label, run[which], &e) == 0;
+	/* a decompression bomb makes the whole run unreadable */
+	if (src_gunzip_error(g, label, &e) && rd->g.over == LIM_OK)
+		rd->g.over = LIM_RATIO;
 	src_gunzip_close(g);
 	*has[which] = ok;
 	if (e.msg[0]) {
@@ -214,7 +221,7 @@ take_member(struct reading *rd, const char *rel, linerd_pull pull, void *ctx, co
 	which = output_of(slash + 1, &step);
 	if ((image_name_ok(img) || strcmp(img, ".") == 0) && (im = image_of(rd, img)) != NULL) {
 		if (which != OUT_NONE)
-			take_output(im, which, step, pull, ctx, label);
+			take_output(rd, im, which, step, pull, ctx, label);
 		else if (strcmp(slash + 1, "KPOINTS") == 0)
 			take_kpoints(im, pull, ctx);
 	}
@@ -292,11 +299,15 @@ read_dir(struct reading *rd, const char *dir, struct hk_err *err)
 	return 0;
 }
 
+/* A member's bytes, within the archive's limits. */
 static ssize_t
 ar_pull(void *ctx, void *buf, size_t n)
 {
-	la_ssize_t got = archive_read_data(ctx, buf, n);
+	struct reading *rd = ctx;
+	la_ssize_t got = rd->g.over ? -1 : archive_read_data(rd->a, buf, n);
 
+	if (got > 0 && limits_bytes(&rd->g, (long)got, (long)archive_filter_bytes(rd->a, -1)) == -1)
+		return -1;
 	return got < 0 ? -1 : (ssize_t)got;
 }
 
@@ -325,7 +336,7 @@ first_is_image(const char *m)
 
 /* Members are <id>/REL or REL, maybe behind "./". */
 static void
-take_archive_member(struct reading *rd, struct archive *a, const char *path, const char *m)
+take_archive_member(struct reading *rd, const char *path, const char *m)
 {
 	struct sbuf label = SBUF_INIT;
 	const char *rel, *slash;
@@ -340,10 +351,10 @@ take_archive_member(struct reading *rd, struct archive *a, const char *path, con
 	if (slash && rel == m && !strchr(slash + 1, '/') && !first_is_image(m)) {
 		/* <id>/FILE: the job directory's own file, a relaxation's output */
 		char *top = xasprintf("./%s", slash + 1);
-		take_member(rd, top, ar_pull, a, label.s);
+		take_member(rd, top, ar_pull, rd, label.s);
 		free(top);
 	} else
-		take_member(rd, rel, ar_pull, a, label.s);
+		take_member(rd, rel, ar_pull, rd, label.s);
 	sbuf_release(&label);
 }
 
@@ -356,23 +367,32 @@ read_archive(struct reading *rd, const char *path, struct hk_err *err)
 
 	if (a == NULL)
 		return -1;
+	rd->a = a;
 	while ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK) {
 		const char *m = archive_entry_pathname(ae);
-		if (m == NULL)
-			continue;
-		if (unsafe_name(m)) {
+		if (limits_member(&rd->g, archive_entry_size_is_set(ae) ? (long)archive_entry_size(ae) : -1) == 0 &&
+		    m != NULL && unsafe_name(m)) {
 			err_set(err, "%s: member '%s' leaves the archive's tree: refused", path, m);
 			rc = -1;
 			break;
 		}
-		if (archive_entry_filetype(ae) == AE_IFREG)
-			take_archive_member(rd, a, path, m);
+		if (rd->g.over == LIM_OK && m != NULL && archive_entry_filetype(ae) == AE_IFREG)
+			take_archive_member(rd, path, m);
+		if (rd->g.over != LIM_OK) {
+			/* a job is one piece: a member past a limit makes it unreadable */
+			struct hk_err why = HK_ERR_INIT;
+			limits_error(&rd->g, path, m, &why);
+			err_set(err, "%s: %s", why.file, why.msg);
+			rc = -1;
+			break;
+		}
 	}
 	if (rc == 0 && r != ARCHIVE_EOF) {
 		err_set(err, "%s: %s", path, archive_error_string(a) ? archive_error_string(a) : "unreadable archive");
 		rc = -1;
 	}
 	archive_read_free(a);
+	rd->a = NULL;
 	return rc;
 }
 
@@ -523,9 +543,9 @@ made_up_record(const struct run_files *r, const char *path)
 }
 
 struct run_files *
-run_read(const char *path, struct hk_err *err)
+run_read(const char *path, const struct hk_limits *lim, struct hk_err *err)
 {
-	struct reading rd = { .r = xcalloc(1, sizeof(struct run_files)) };
+	struct reading rd = { .r = xcalloc(1, sizeof(struct run_files)), .g.lim = lim ? lim : limits_default() };
 	int rc;
 
 	rd.r->layout = run_layout_of(path);
@@ -535,6 +555,12 @@ run_read(const char *path, struct hk_err *err)
 		rc = (read_image_dir(&rd, path, "."), 0);
 	else
 		rc = read_dir(&rd, path, err);
+	if (rc == 0 && rd.g.over != LIM_OK) {
+		struct hk_err why = HK_ERR_INIT;
+		limits_error(&rd.g, path, NULL, &why);
+		err_set(err, "%s: %s", why.file, why.msg);
+		rc = -1;
+	}
 	if (rc == 0 && rd.too_many) {
 		err_set(err, "%s: more than %d images", path, RUN_MAXIMG);
 		rc = -1;

@@ -23,6 +23,7 @@
 #include <jansson.h>
 
 #include "err.h"
+#include "hklimits.h"
 #include "vasp_out.h"
 
 /* Images read per run; more are an error. */
@@ -50,8 +51,11 @@ struct run_files {
 /* The layout of path, RUN_NONE when it holds no run of its own. */
 enum run_layout run_layout_of(const char *path);
 
-/* Read the run at path; NULL with err when it cannot be (no job.json, a bad archive). */
-struct run_files *run_read(const char *path, struct hk_err *err);
+/*
+ * Read the run at path; NULL with err when it cannot be (no job.json, a
+ * bad archive, an archive past a limit of lim: NULL for the defaults).
+ */
+struct run_files *run_read(const char *path, const struct hk_limits *lim, struct hk_err *err);
 void run_files_free(struct run_files *r);
 
 /*

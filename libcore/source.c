@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdint.h>
@@ -71,11 +72,25 @@ src_format_sniff(const unsigned char *p, size_t n)
 	return SRC_POSCAR;
 }
 
+/* Read from the entry's archive, within its limits. */
+static la_ssize_t
+entry_read(struct src_entry *e, void *buf, size_t n)
+{
+	la_ssize_t got = e->guard->over ? -1 : archive_read_data(e->ar, buf, n);
+
+	if (got > 0 && limits_bytes(e->guard, (long)got, (long)archive_filter_bytes(e->ar, -1)) == -1)
+		got = -1;
+	if (got < 0)
+		e->failed = 1;
+	if (got == 0)
+		e->eof = 1;
+	return got;
+}
+
 ssize_t
 src_pull(void *entry, void *buf, size_t n)
 {
 	struct src_entry *e = entry;
-	la_ssize_t got;
 
 	if (e->ppre < e->npre) {
 		size_t take = e->npre - e->ppre < n ? e->npre - e->ppre : n;
@@ -83,16 +98,9 @@ src_pull(void *entry, void *buf, size_t n)
 		e->ppre += take;
 		return (ssize_t)take;
 	}
-	if (e->eof)
-		return 0;
-	got = archive_read_data(e->ar, buf, n);
-	if (got < 0) {
-		e->failed = 1;
-		return -1;
-	}
-	if (got == 0)
-		e->eof = 1;
-	return (ssize_t)got;
+	if (e->eof || e->failed)
+		return e->failed ? -1 : 0;
+	return (ssize_t)entry_read(e, buf, n);
 }
 
 size_t
@@ -100,19 +108,29 @@ src_peek(struct src_entry *e, size_t want, const unsigned char **p)
 {
 	if (e->npre < want && e->ppre == 0 && !e->eof) {
 		e->pre = xrealloc(e->pre, want);
-		while (e->npre < want && !e->eof) {
-			la_ssize_t got = archive_read_data(e->ar, e->pre + e->npre, want - e->npre);
-			if (got < 0) {
-				e->failed = 1;
-				break;
-			}
-			if (got == 0)
-				e->eof = 1;
-			e->npre += (size_t)got;
+		while (e->npre < want && !e->eof && !e->failed) {
+			la_ssize_t got = entry_read(e, e->pre + e->npre, want - e->npre);
+			if (got > 0)
+				e->npre += (size_t)got;
 		}
 	}
 	*p = e->pre;
 	return e->npre;
+}
+
+int
+src_error(const struct src_entry *e, struct hk_err *err)
+{
+	const char *msg = archive_error_string(e->ar);
+
+	if (e->guard->over) {
+		limits_error(e->guard, e->archive, e->relname, err);
+		if (!limits_whole(e->guard))
+			snprintf(err->file, sizeof(err->file), "%s", e->name);
+		return limits_whole(e->guard);
+	}
+	err_at(err, e->name, 0, "read error: %s", msg ? msg : "unknown");
+	return 0;
 }
 
 int
@@ -132,8 +150,7 @@ src_read_all(struct src_entry *e, size_t max, char **buf, size_t *n, struct hk_e
 	}
 	if (got < 0) {
 		sbuf_release(&sb);
-		err_at(err, e->name, 0, "read error: %s", archive_error_string(e->ar) ?
-		    archive_error_string(e->ar) : "unknown");
+		src_error(e, err);
 		return -1;
 	}
 	if (sb.s == NULL)
@@ -167,16 +184,21 @@ entry_reset(struct src_entry *e)
 
 /* Read one file (plain, compressed or an archive) through libarchive. */
 static int
-walk_file(const char *path, const char *rel, int explicit, src_fn fn, void *ctx, struct hk_err *err)
+walk_file(const char *path, const char *rel, int explicit, const struct hk_limits *lim, src_fn fn, void *ctx,
+    struct hk_err *err)
 {
 	struct archive *a = open_archive();
 	struct archive_entry *ae;
 	struct src_entry e;
+	struct hk_limits plain = *lim;
+	struct hk_guard g = { .lim = lim };
 	struct sbuf name = SBUF_INIT, relname = SBUF_INIT, dir = SBUF_INIT;
 	int rc = 0, r, stdin_ = strcmp(path, "-") == 0;
 
 	memset(&e, 0, sizeof(e));
 	e.ar = a;
+	e.guard = &g;
+	e.archive = path;
 	r = stdin_ ? archive_read_open_fd(a, STDIN_FILENO, 65536)
 	    : archive_read_open_filename(a, path, 65536);
 	if (r != ARCHIVE_OK) {
@@ -197,6 +219,15 @@ walk_file(const char *path, const char *rel, int explicit, src_fn fn, void *ctx,
 		sbuf_reset(&name);
 		sbuf_reset(&relname);
 		entry_reset(&e);
+		/* text that is not compressed costs time in proportion to its size, no more: no byte limits */
+		if (raw && archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE) {
+			plain.member_bytes = plain.archive_bytes = plain.ratio = LONG_MAX;
+			g.lim = &plain;
+		}
+		/* every header counts, a member that is skipped too: reading headers takes the time */
+		if (limits_member(&g, archive_entry_size_is_set(ae) ? (long)archive_entry_size(ae) : -1) == -1 &&
+		    limits_whole(&g))
+			break;
 		if (raw) {
 			/* a plain or compressed single file: its own name */
 			sbuf_addstr(&name, path);
@@ -220,10 +251,13 @@ walk_file(const char *path, const char *rel, int explicit, src_fn fn, void *ctx,
 		e.name = name.s;
 		e.relname = relname.s;
 		rc = fn(ctx, &e);
-		if (rc != 0 || raw)
+		if (rc != 0 || raw || limits_whole(&g))
 			break;
 	}
-	if (rc == 0 && r == ARCHIVE_FATAL) {
+	if (rc == 0 && limits_whole(&g)) {
+		limits_error(&g, path, NULL, err);
+		rc = -1;
+	} else if (rc == 0 && r == ARCHIVE_FATAL) {
 		const char *msg = archive_error_string(a);
 		if (stdin_ && msg == NULL)
 			msg = "empty input";
@@ -247,7 +281,8 @@ by_name(const struct dirent **a, const struct dirent **b)
 static int is_archive_name(const char *n);
 
 static int
-walk_dir(const char *path, const char *rel, src_fn fn, src_errfn efn, void *ctx, struct hk_err *err)
+walk_dir(const char *path, const char *rel, const struct hk_limits *lim, src_fn fn, src_errfn efn, void *ctx,
+    struct hk_err *err)
 {
 	struct dirent **list = NULL;
 	int n = scandir(path, &list, NULL, by_name), rc = 0;
@@ -271,9 +306,9 @@ walk_dir(const char *path, const char *rel, src_fn fn, src_errfn efn, void *ctx,
 			sbuf_addstr(&sub, d);
 		if (stat(full.s, &st) == 0) {
 			if (S_ISDIR(st.st_mode))
-				rc = walk_dir(full.s, sub.s, fn, efn, ctx, err);
+				rc = walk_dir(full.s, sub.s, lim, fn, efn, ctx, err);
 			else if (S_ISREG(st.st_mode) && (src_format_of_name(d) != SRC_UNKNOWN || is_archive_name(d)))
-				rc = walk_file(full.s, sub.s, 0, fn, ctx, err);
+				rc = walk_file(full.s, sub.s, 0, lim, fn, ctx, err);
 			if (rc == -1) {
 				/* a broken file inside a directory does not stop the walk */
 				rc = efn ? efn(ctx, err) : 0;
@@ -296,23 +331,25 @@ is_archive_name(const char *n)
 }
 
 int
-src_walk(const char *path, src_fn fn, src_errfn efn, void *ctx, struct hk_err *err)
+src_walk(const char *path, const struct hk_limits *lim, src_fn fn, src_errfn efn, void *ctx, struct hk_err *err)
 {
 	struct stat st;
 
+	if (lim == NULL)
+		lim = limits_default();
 	if (strcmp(path, "-") == 0)
-		return walk_file(path, "-", 1, fn, ctx, err);
+		return walk_file(path, "-", 1, lim, fn, ctx, err);
 	if (stat(path, &st) == -1) {
 		err_at(err, path, 0, "cannot open: %s", strerror(errno));
 		return -1;
 	}
 	if (S_ISDIR(st.st_mode))
-		return walk_dir(path, "", fn, efn, ctx, err);
+		return walk_dir(path, "", lim, fn, efn, ctx, err);
 	if (st.st_size == 0) {
 		err_at(err, path, 0, "empty file");
 		return -1;
 	}
-	return walk_file(path, path, 1, fn, ctx, err);
+	return walk_file(path, path, 1, lim, fn, ctx, err);
 }
 
 /* How far from the end of a gzip file its trailer is looked for (padding from tape and transfer tools). */
@@ -332,6 +369,8 @@ struct src_gunzip {
 	uint64_t size;		/* ... and its length */
 	int empty;		/* a gzip stream of no bytes */
 	int failed;
+	long ratio;		/* the expansion refused (hklimits.h) */
+	int bomb;		/* ... and it was reached */
 };
 
 /* Whether a gzip header (1f 8b 08) starts in p[0..n), after the file's first byte. */
@@ -466,6 +505,7 @@ src_gunzip_open(ssize_t (*fn)(void *ctx, void *buf, size_t n), void *ctx)
 
 	g->fn = fn;
 	g->ctx = ctx;
+	g->ratio = HK_MAX_RATIO;
 	if (read_head(g) == -1)
 		g->failed = 1;
 	else if (g->nhead >= 2 && g->in[0] == 0x1f && g->in[1] == 0x8b)
@@ -504,12 +544,34 @@ src_gunzip_pull(void *gunzip, void *buf, size_t n)
 	if (got > 0) {
 		g->crc = crc32(g->crc, buf, (uInt)got);
 		g->size += (uint64_t)got;
+		g->bomb = g->size > (uint64_t)HK_RATIO_AFTER && g->size / (g->nin ? g->nin : 1) >= (uint64_t)g->ratio;
+		if (g->bomb)
+			got = -1;
 	}
 	if (got < 0 || (got == 0 && !trailer_ok(g))) {
 		g->failed = 1;
 		return -1;
 	}
 	return (ssize_t)got;
+}
+
+void
+src_gunzip_limit(struct src_gunzip *g, long ratio)
+{
+	g->ratio = ratio > 0 ? ratio : HK_MAX_RATIO;
+}
+
+int
+src_gunzip_error(const struct src_gunzip *g, const char *name, struct hk_err *err)
+{
+	struct hk_limits lim = HK_LIMITS_INIT;
+	struct hk_guard guard = { .lim = &lim, .over = LIM_RATIO };
+
+	if (!g->bomb)
+		return 0;
+	lim.ratio = g->ratio;
+	limits_error(&guard, name, NULL, err);
+	return 1;
 }
 
 void

@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include "err.h"
+#include "hklimits.h"
 
 enum src_format { SRC_UNKNOWN, SRC_CIF, SRC_POSCAR, SRC_JSON };
 
@@ -34,6 +35,8 @@ struct src_entry {
 	size_t npre, ppre;
 	int eof;
 	int failed;
+	struct hk_guard *guard;	/* internal: the limits of the archive being read */
+	const char *archive;	/* internal: its path */
 };
 
 /* Called per entry; a non-zero return stops the walk and is returned. */
@@ -46,11 +49,22 @@ typedef int (*src_fn)(void *ctx, struct src_entry *e);
 typedef int (*src_errfn)(void *ctx, const struct hk_err *err);
 
 /*
- * Walk one source.  Returns 0, fn's non-zero return, or -1 when the source
- * itself cannot be read (err set; other sources may still be walked).
- * Errors inside an entry are the callback's to report.
+ * Walk one source within the limits lim (NULL: the defaults; hklimits.h).
+ * Returns 0, fn's non-zero return, or -1 when the source itself cannot be
+ * read (err set; other sources may still be walked).  An archive past a
+ * limit of its own (members, bytes, expansion) is such a source: the walk
+ * stops there, after the entries already handed on.  Errors inside an
+ * entry are the callback's to report (src_error says why a read failed).
  */
-int src_walk(const char *path, src_fn fn, src_errfn efn, void *ctx, struct hk_err *err);
+int src_walk(const char *path, const struct hk_limits *lim, src_fn fn, src_errfn efn, void *ctx,
+    struct hk_err *err);
+
+/*
+ * Why a read of e failed, in err.  Returns 1 when the failure is the whole
+ * archive's (it passed a limit): src_walk reports that itself, once, so
+ * the caller says nothing; else 0.
+ */
+int src_error(const struct src_entry *e, struct hk_err *err);
 
 /* Stream bytes of an entry (a linerd_pull). */
 ssize_t src_pull(void *entry, void *buf, size_t n);
@@ -75,6 +89,16 @@ size_t src_peek(struct src_entry *e, size_t want, const unsigned char **p);
 struct src_gunzip;
 struct src_gunzip *src_gunzip_open(ssize_t (*fn)(void *ctx, void *buf, size_t n), void *ctx);
 ssize_t src_gunzip_pull(void *gunzip, void *buf, size_t n);
+
+/*
+ * A gzip stream that expands more than ratio times (0: HK_MAX_RATIO, the
+ * default) once HK_RATIO_AFTER bytes came out is a decompression bomb:
+ * src_gunzip_pull fails, and src_gunzip_error says why.
+ */
+void src_gunzip_limit(struct src_gunzip *g, long ratio);
+
+/* 1 with err (file: name) when the pull failed on the ratio, else 0. */
+int src_gunzip_error(const struct src_gunzip *g, const char *name, struct hk_err *err);
 void src_gunzip_close(struct src_gunzip *g);
 
 /* Format from a file name (compression suffixes ignored). */

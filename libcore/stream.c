@@ -300,6 +300,7 @@ stream_file(struct stream *s, const char *path)
 		return s->stopped;
 	}
 	s->rd = rd;
+	rec_set_limits(rd, s->lim);
 	batch_init(&b, s);
 	while (!s->stopped && (rc = rec_next(rd, &rec, &e)) != 0) {
 		if (rc == 1 && stage_ok(s, rec, &e)) {

@@ -101,6 +101,7 @@ struct stream {
 	int batch;		/* items per batch; 0: 1, or 32 per thread */
 	int keep_going;		/* report bad records and go on */
 	int quiet;		/* no STREAM_NOTE reports */
+	const struct hk_limits *lim;	/* what the input may hold; NULL: the defaults */
 	struct stream_out out;
 
 	long nbad;		/* bad lines and records of failed items */

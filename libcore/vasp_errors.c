@@ -486,7 +486,7 @@ read_atoms(const char *dir, const char *name, const char *hint, struct atoms *a,
 			blank++;
 		if (blank == t.len)
 			sbuf_addstr(why, "empty");
-		else if (poscar_read(t.s, t.len, name, hint, keep_atoms, a, &a->err) != 0 || a->z == NULL)
+		else if (poscar_read(t.s, t.len, name, hint, 0, keep_atoms, a, &a->err) != 0 || a->z == NULL)
 			sbuf_addf(why, "line %ld: %s", a->err.line, a->err.msg);
 		else
 			rc = 0;

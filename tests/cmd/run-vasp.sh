@@ -73,7 +73,7 @@ run-vasp: in.jsonl:13: job record m3: ./nebmiss has no 02/POSCAR (IMAGES = 2: im
 run-vasp: in.jsonl:14: job record m4: ./nokp/end has no KPOINTS
 run-vasp: in.jsonl:15: job record m5: ./badkp/start/KPOINTS:4: KPOINTS: want three divisions, each 1 to 1000, on the mesh line
 run-vasp: in.jsonl:16: job record m6: ./nopot/start has neither POTCAR nor POTCAR.spec
-run-vasp: in.jsonl:17: job record m7: ./noimg/INCAR sets no IMAGES (an NEB needs 1 to 98)
+run-vasp: in.jsonl:17: job record m7: ./noimg/INCAR sets no IMAGES (an NEB needs 1 to 97)
 run-vasp: 4 jobs added, 0 already known, 14 rejected
 ' ''
 # an INCAR VASP reads without KPOINTS (KSPACING), and one it could not read

@@ -36,7 +36,7 @@ read_text(const char *text)
 	struct got g = { 0 };
 	struct hk_err e = HK_ERR_INIT;
 
-	if (cif_read(text, strlen(text), "t.cif", collect, &g, &e) == -1) {
+	if (cif_read(text, strlen(text), "t.cif", 0, collect, &g, &e) == -1) {
 		g.nbad++;
 		g.e = e;
 	}

@@ -122,7 +122,7 @@ oxidation_states(void **state)
 		struct symmetry s = SYMMETRY_INIT;
 		size_t n;
 		char *text = test_data(cases[k].file, &n);
-		cif_read(text, n, "x", keep, &c, &e);
+		cif_read(text, n, "x", 0, keep, &c, &e);
 		assert_int_equal(sym_analyze(&c, 0.1, &s, &e), 0);
 		int *oxi = calloc((size_t)c.n, sizeof(int)), sum = 0;
 		assert_int_equal(bv_oxidation_states(&c, &s, &t, oxi, &e), 0);

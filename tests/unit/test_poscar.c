@@ -35,7 +35,7 @@ read_text(const char *text, const char *hint)
 	struct got g = { 0 };
 	struct hk_err e = HK_ERR_INIT;
 
-	poscar_read(text, strlen(text), "POSCAR", hint, collect, &g, &e);
+	poscar_read(text, strlen(text), "POSCAR", hint, 0, collect, &g, &e);
 	return g;
 }
 

@@ -67,9 +67,9 @@ test_cell(const char *name)
 
 	assert_non_null(text);
 	if (len > 4 && strcmp(name + len - 4, ".cif") == 0)
-		assert_int_equal(cif_read(text, n, name, keep_cell, &c, &e), 0);
+		assert_int_equal(cif_read(text, n, name, 0, keep_cell, &c, &e), 0);
 	else
-		poscar_read(text, n, name, NULL, keep_cell, &c, &e);
+		poscar_read(text, n, name, NULL, 0, keep_cell, &c, &e);
 	assert_true(c.n > 0);
 	free(text);
 	return c;
