@@ -94,7 +94,7 @@ hostile carriage-return "$(printf 'LIMIT=2\r')" '8: control character 0x0d (a DO
 # quoted, a ; is a value like any other: the value reaches rank as one
 # word (pipeline.mk quotes every value), which refuses it, and nothing else runs
 expect quoted-operator-is-data 0 "$STUDY && printf '%s\\n' \"'MAX_PATHS=1; touch pwned'\" > tiers && echo 1 > .tier && { $T $VARS; echo \$?; } &&
-	ls | grep -c pwned; tail -n 1 topup.log | cut -d' ' -f2- | sed 's/: make: .*//'; grep -o \"find-paths: invalid.*'1; touch pwned'\" .topup.out" "1
+	ls | grep -c pwned; tail -n 1 topup.log | cut -d' ' -f2- | sed -E 's/: make(\[[0-9]+\])?: .*//'; grep -o \"find-paths: invalid.*'1; touch pwned'\" .topup.out" "1
 0
 tier 1: building the queue failed
 find-paths: invalid --max-paths '1; touch pwned'
