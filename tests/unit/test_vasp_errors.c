@@ -87,18 +87,6 @@ teardown(void **state)
 	return 0;
 }
 
-static void
-put(const char *dir, const char *name, const char *text)
-{
-	char p[512];
-	FILE *f;
-
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	assert_non_null(f = fopen(p, "w"));
-	assert_int_equal(fputs(text, f) >= 0, 1);
-	assert_int_equal(fclose(f), 0);
-}
-
 /* The file's text, "" when it is empty, NULL when it does not exist. */
 static char *
 get(const char *dir, const char *name)
@@ -176,7 +164,7 @@ scale_symprec(void **state)
 {
 	const char *dir = *state;
 
-	put(dir, "INCAR", "ISYM = 2\nISMEAR = -5\n");
+	test_put(dir, "INCAR", "ISYM = 2\nISMEAR = -5\n");
 	assert_correct(dir, "posmap", 0, "INCAR SYMPREC = 1e-06");
 	assert_file(dir, "INCAR", "ISYM = 2\nISMEAR = -5\nSYMPREC = 1e-06\n");
 	assert_correct(dir, "posmap", 0, "INCAR SYMPREC = 1e-07");
@@ -184,7 +172,7 @@ scale_symprec(void **state)
 	assert_correct(dir, "pricelv", 1, "INCAR ISYM = 0");
 	assert_file(dir, "INCAR", "ISYM = 0\nISMEAR = -5\nSYMPREC = 1e-07\n");
 	/* not a number: from the default */
-	put(dir, "INCAR", "SYMPREC = tight\n");
+	test_put(dir, "INCAR", "SYMPREC = tight\n");
 	assert_correct(dir, "posmap", 0, "INCAR SYMPREC = 1e-06");
 }
 
@@ -194,12 +182,12 @@ scale_kpar(void **state)
 {
 	const char *dir = *state;
 
-	put(dir, "INCAR", "KPAR = 5\n");
+	test_put(dir, "INCAR", "KPAR = 5\n");
 	assert_correct(dir, "out_of_memory", 0, "INCAR KPAR = 2");
 	assert_correct(dir, "out_of_memory", 0, "INCAR KPAR = 1");
 	assert_correct(dir, "out_of_memory", 0, "INCAR KPAR = 1");
 	assert_file(dir, "INCAR", "KPAR = 1\n");
-	put(dir, "INCAR", "ENCUT = 520\n");
+	test_put(dir, "INCAR", "ENCUT = 520\n");
 	assert_correct(dir, "out_of_memory", 0, "INCAR KPAR = 1");
 	assert_file(dir, "INCAR", "ENCUT = 520\nKPAR = 1\n");
 	assert_no_correction(dir, "out_of_memory", 1, "corrections exhausted");
@@ -215,9 +203,9 @@ add_potim(void **state)
 
 	snprintf(old, sizeof(old), "old\n%s", cell);
 	snprintf(new, sizeof(new), "new\n%s", cell);
-	put(dir, "INCAR", "IBRION = 1\n");
-	put(dir, "POSCAR", old);
-	put(dir, "CONTCAR", new);
+	test_put(dir, "INCAR", "IBRION = 1\n");
+	test_put(dir, "POSCAR", old);
+	test_put(dir, "CONTCAR", new);
 	assert_correct(dir, "brions", 0, "CONTCAR -> POSCAR; INCAR POTIM = 0.6");
 	assert_file(dir, "POSCAR", new);
 	assert_file(dir, "INCAR", "IBRION = 1\nPOTIM = 0.6\n");
@@ -225,11 +213,11 @@ add_potim(void **state)
 	assert_correct(dir, "brions", 1, "CONTCAR -> POSCAR; INCAR IBRION = 2; INCAR POTIM = 0.5");
 	assert_file(dir, "INCAR", "IBRION = 2\nPOTIM = 0.5\n");
 	/* an empty CONTCAR is not copied, nor one cut inside the coordinates */
-	put(dir, "CONTCAR", "");
+	test_put(dir, "CONTCAR", "");
 	assert_correct(dir, "eddrmm", 1, "CONTCAR not copied: empty; INCAR POTIM = 0.25");
 	assert_file(dir, "POSCAR", new);
 	snprintf(cut, sizeof(cut), "%.*s", (int)(strlen(new) - strlen("0.5 0.5 0.5\n")), new);
-	put(dir, "CONTCAR", cut);
+	test_put(dir, "CONTCAR", cut);
 	assert_correct(dir, "eddrmm", 1,
 	    "CONTCAR not copied: line 10: truncated POSCAR: 1 of 2 atoms; INCAR POTIM = 0.125");
 	assert_file(dir, "POSCAR", new);
@@ -240,10 +228,10 @@ zbrent(void **state)
 {
 	const char *dir = *state;
 
-	put(dir, "INCAR", "EDIFF = 1e-3\nNELMIN = 8\n");
+	test_put(dir, "INCAR", "EDIFF = 1e-3\nNELMIN = 8\n");
 	assert_correct(dir, "zbrent", 0, "INCAR EDIFF = 0.0001");
 	assert_file(dir, "INCAR", "EDIFF = 0.0001\nNELMIN = 8\n");
-	put(dir, "INCAR", "ISMEAR = 0\n");
+	test_put(dir, "INCAR", "ISMEAR = 0\n");
 	assert_correct(dir, "zbrent", 0, "INCAR EDIFF = 1e-05; INCAR NELMIN = 8");
 }
 
@@ -253,14 +241,14 @@ set_or_second(void **state)
 {
 	const char *dir = *state;
 
-	put(dir, "INCAR", "ALGO = fast\nISMEAR = -5\n");
+	test_put(dir, "INCAR", "ALGO = fast\nISMEAR = -5\n");
 	assert_correct(dir, "algo_tet", 0, "INCAR ISMEAR = 0; INCAR SIGMA = 0.05");
 	assert_file(dir, "INCAR", "ALGO = fast\nISMEAR = 0\nSIGMA = 0.05\n");
 	assert_no_correction(dir, "algo_tet", 1, "nothing left to change");
 	assert_correct(dir, "real_optlay", 0, "INCAR LREAL = .FALSE.");
 	assert_correct(dir, "ksymm", 0, "INCAR SYMPREC = 1e-6");
 	assert_file(dir, "INCAR", "ALGO = fast\nISMEAR = 0\nSIGMA = 0.05\nLREAL = .FALSE.\nSYMPREC = 1e-6\n");
-	put(dir, "INCAR", "NCORE = 4\nNPAR = 2\nENCUT = 400\n");
+	test_put(dir, "INCAR", "NCORE = 4\nNPAR = 2\nENCUT = 400\n");
 	assert_correct(dir, "dfpt_ncore", 0, "INCAR NCORE removed; INCAR NPAR removed");
 	assert_file(dir, "INCAR", "ENCUT = 400\n");
 	assert_no_correction(dir, "dfpt_ncore", 0, "nothing left to change");
@@ -271,17 +259,17 @@ nbands(void **state)
 {
 	const char *dir = *state;
 
-	put(dir, "INCAR", "ENCUT = 400\n");
+	test_put(dir, "INCAR", "ENCUT = 400\n");
 	assert_no_correction(dir, "too_few_bands", 0, "no NBANDS = in");
-	put(dir, "OUTCAR", "   k-points           NKPTS =      4   k-points in BZ     NKDIM =      4   number of bands    NBANDS=     24\n"
+	test_put(dir, "OUTCAR", "   k-points           NKPTS =      4   k-points in BZ     NKDIM =      4   number of bands    NBANDS=     24\n"
 	    " later NBANDS=     33\n");
 	assert_correct(dir, "too_few_bands", 0, "INCAR NBANDS = 37");
 	assert_correct(dir, "nbands_not_sufficient", 0, "INCAR NBANDS = 40");
 	assert_file(dir, "INCAR", "ENCUT = 400\nNBANDS = 40\n");
 	/* at least one more */
-	put(dir, "OUTCAR", "NBANDS=  1\n");
+	test_put(dir, "OUTCAR", "NBANDS=  1\n");
 	assert_correct(dir, "too_few_bands", 0, "INCAR NBANDS = 2");
-	put(dir, "OUTCAR", "NBANDS= x\n");
+	test_put(dir, "OUTCAR", "NBANDS= x\n");
 	assert_no_correction(dir, "too_few_bands", 1, "no NBANDS = in");
 }
 
@@ -290,9 +278,9 @@ aliasing(void **state)
 {
 	const char *dir = *state;
 
-	put(dir, "INCAR", "ENCUT = 400\n");
-	put(dir, "WAVECAR", "");
-	put(dir, "OUTCAR", " WARNING: aliasing errors must be expected set NGX to  34 to avoid them\n"
+	test_put(dir, "INCAR", "ENCUT = 400\n");
+	test_put(dir, "WAVECAR", "");
+	test_put(dir, "OUTCAR", " WARNING: aliasing errors must be expected set NGX to  34 to avoid them\n"
 	    " WARNING: aliasing errors must be expected set NGZ to 120 to avoid them\n"
 	    " WARNING: aliasing errors must be expected set NGY to  x to avoid them\n");
 	assert_correct(dir, "aliasing", 0, "INCAR NGX = 34; INCAR NGZ = 120; removed WAVECAR");
@@ -305,18 +293,18 @@ kpoints(void **state)
 {
 	const char *dir = *state;
 
-	put(dir, "INCAR", "ENCUT = 400\n");
-	put(dir, "KPOINTS", "auto\n0\nMonkhorst-Pack\n2 3 4\n0 0 0\n");
+	test_put(dir, "INCAR", "ENCUT = 400\n");
+	test_put(dir, "KPOINTS", "auto\n0\nMonkhorst-Pack\n2 3 4\n0 0 0\n");
 	assert_correct(dir, "kpoints_trans", 0, "KPOINTS mesh 4 4 4");
 	assert_file(dir, "KPOINTS", "auto\n0\nMonkhorst-Pack\n4 4 4\n0 0 0\n");
 	assert_no_correction(dir, "kpoints_trans", 0, "nothing left to change");
-	put(dir, "KPOINTS", "auto\n0\nGamma\n2 3 4\n");
+	test_put(dir, "KPOINTS", "auto\n0\nGamma\n2 3 4\n");
 	assert_correct(dir, "kpoints_trans", 0, "KPOINTS mesh 3 3 3");
 	assert_file(dir, "KPOINTS", "auto\n0\nGamma\n3 3 3\n");
 	/* explicit k-points are left alone */
-	put(dir, "KPOINTS", "list\n2\nReciprocal\n0 0 0 1\n0.5 0 0 1\n");
+	test_put(dir, "KPOINTS", "list\n2\nReciprocal\n0 0 0 1\n0.5 0 0 1\n");
 	assert_no_correction(dir, "kpoints_trans", 0, "nothing left to change");
-	put(dir, "KPOINTS", "auto\n0\nMonkhorst-Pack\n4 4 4\n");
+	test_put(dir, "KPOINTS", "auto\n0\nMonkhorst-Pack\n4 4 4\n");
 	assert_correct(dir, "incorrect_shift", 0, "KPOINTS Gamma-centred");
 	assert_file(dir, "KPOINTS", "auto\n0\nGamma\n4 4 4\n");
 	assert_file(dir, "INCAR", "ENCUT = 400\n");
@@ -327,7 +315,7 @@ not_correctable(void **state)
 {
 	const char *dir = *state;
 
-	put(dir, "INCAR", "ENCUT = 400\n");
+	test_put(dir, "INCAR", "ENCUT = 400\n");
 	assert_true(verr_unfixable("spin_polarized_harris"));
 	assert_true(verr_unfixable("no such error"));
 	assert_false(verr_unfixable("posmap"));

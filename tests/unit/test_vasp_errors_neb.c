@@ -43,21 +43,6 @@ teardown(void **state)
 	return rc;
 }
 
-static void
-put(const char *dir, const char *name, const char *text)
-{
-	char *p = xasprintf("%s/%s", dir, name), *slash = strrchr(p, '/');
-	FILE *f;
-
-	*slash = '\0';
-	mkdir(p, 0777);
-	*slash = '/';
-	assert_non_null(f = fopen(p, "w"));
-	assert_true(fputs(text, f) >= 0);
-	assert_int_equal(fclose(f), 0);
-	free(p);
-}
-
 static char *
 get(const char *dir, const char *name)
 {
@@ -130,16 +115,16 @@ assert_no_correction(const char *dir, int nimages, const char *key, int nth, con
 static void
 neb(const char *dir, const char *incar)
 {
-	put(dir, "INCAR", incar);
-	put(dir, "00/POSCAR", nacl);
-	put(dir, "03/POSCAR", nacl);
-	put(dir, "00/OUTCAR", "endpoint\n");
+	test_put(dir, "INCAR", incar);
+	test_put(dir, "00/POSCAR", nacl);
+	test_put(dir, "03/POSCAR", nacl);
+	test_put(dir, "00/OUTCAR", "endpoint\n");
 	for (int k = 1; k <= 2; k++) {
 		char name[32];
 		snprintf(name, sizeof(name), "%02d/POSCAR", k);
-		put(dir, name, nacl);
+		test_put(dir, name, nacl);
 		snprintf(name, sizeof(name), "%02d/CONTCAR", k);
-		put(dir, name, nacl_moved);
+		test_put(dir, name, nacl_moved);
 	}
 }
 
@@ -160,8 +145,8 @@ brions(void **state)
 	assert_no_correction(dir, 2, "brions", 1,
 	    "brions in an NEB with IOPT 7: POTIM must stay 0 and IBRION 3 for VTST's optimizers");
 	/* already FIRE, CONTCARs gone: the first has nothing to do, nor the second */
-	put(dir, "01/CONTCAR", "");
-	put(dir, "02/CONTCAR", "");
+	test_put(dir, "01/CONTCAR", "");
+	test_put(dir, "02/CONTCAR", "");
 	assert_no_correction(dir, 2, "brions", 0, "no other correction is left (01/CONTCAR not copied: empty");
 	assert_file(dir, "INCAR", "IBRION = 3\nPOTIM = 0\nIOPT = 7\nIMAGES = 2\n");
 }
@@ -175,9 +160,9 @@ no_vtst(void **state)
 	neb(dir, "IBRION = 2\nIMAGES = 2\n");
 	assert_correct(dir, 2, "brions", 0, "CONTCAR -> POSCAR in 01, 02; INCAR POTIM = 0.6");
 	assert_correct(dir, 2, "zbrent", 1, "CONTCAR -> POSCAR in 01, 02; INCAR IBRION = 1");
-	put(dir, "INCAR", "IOPT = 0\nPOTIM = 0.4\n");
+	test_put(dir, "INCAR", "IOPT = 0\nPOTIM = 0.4\n");
 	assert_correct(dir, 0, "zpotrf", 1, "INCAR POTIM = 0.2");
-	put(dir, "INCAR", "IOPT = x\n");
+	test_put(dir, "INCAR", "IOPT = x\n");
 	assert_no_correction(dir, 2, "brions", 0, "IOPT = x is not an integer");
 }
 
@@ -193,8 +178,8 @@ step_limits(void **state)
 	assert_correct(dir, 2, "zbrent", 1, "CONTCAR -> POSCAR in 01, 02; INCAR EDIFF = 1e-07");
 	assert_correct(dir, 2, "zpotrf", 0, "INCAR MAXMOVE = 0.1");
 	assert_correct(dir, 2, "fexcf", 1, "CONTCAR -> POSCAR in 01, 02; INCAR MAXMOVE = 0.05");
-	put(dir, "01/WAVECAR", "");
-	put(dir, "00/WAVECAR", "");
+	test_put(dir, "01/WAVECAR", "");
+	test_put(dir, "00/WAVECAR", "");
 	assert_correct(dir, 2, "eddrmm", 1, "CONTCAR -> POSCAR in 01, 02; INCAR MAXMOVE = 0.025; removed WAVECAR");
 	assert_file(dir, "01/WAVECAR", NULL);
 	assert_file(dir, "00/WAVECAR", "");
@@ -212,9 +197,9 @@ assert_contcar(const char *dir, const char *contcar, int want, const char *why)
 	struct sbuf w = SBUF_INIT;
 	char *c = xasprintf("%s/CONTCAR", dir);
 
-	put(dir, "POSCAR", nacl);
+	test_put(dir, "POSCAR", nacl);
 	if (contcar)
-		put(dir, "CONTCAR", contcar);
+		test_put(dir, "CONTCAR", contcar);
 	else
 		unlink(c);
 	free(c);
@@ -247,7 +232,7 @@ contcar_complete(void **state)
 	    "not the atoms of POSCAR");
 	assert_contcar(dir, "x\n1.0\n5.6 0 0\n0 5.6 0\n0 0 5.6\nNa Cl\n2 1\nDirect\n0 0 0\n0.5 0 0\n0.5 0.5 0.5\n", 0,
 	    "3 atoms, 2 in POSCAR");
-	put(dir, "POSCAR", "not a POSCAR\n");
+	test_put(dir, "POSCAR", "not a POSCAR\n");
 	struct sbuf w = SBUF_INIT;
 	assert_int_equal(verr_contcar_complete(dir, &w), 0);
 	assert_non_null(strstr(w.s, "POSCAR cannot be read"));

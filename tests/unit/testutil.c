@@ -75,14 +75,18 @@ test_cell(const char *name)
 	return c;
 }
 
-/* dir/name holding text; fails the test if it cannot be written. */
-static void
-put_file(const char *dir, const char *name, const char *text)
+void
+test_put(const char *dir, const char *name, const char *text)
 {
-	char path[1024];
+	char path[1024], *slash;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	/* the directory the file is in, one level, when the name has one */
+	slash = strrchr(path, '/');
+	*slash = '\0';
+	assert_true(mkdir(path, 0777) == 0 || errno == EEXIST);
+	*slash = '/';
 	assert_non_null(f = fopen(path, "w"));
 	assert_int_equal(fputs(text, f) < 0, 0);
 	assert_int_equal(fclose(f), 0);
@@ -100,10 +104,10 @@ test_job_dir(const char *dir)
 	for (int i = 0; i < 3; i++) {
 		snprintf(sub, sizeof(sub), "%s/%s", dir, runs[i]);
 		assert_int_equal(mkdir(sub, 0777), 0);
-		put_file(sub, "INCAR", "NSW = 0\n");
-		put_file(sub, "KPOINTS", "Gamma 1 1 1\n0\nGamma\n1 1 1\n");
-		put_file(sub, "POTCAR.spec", "Si\n");
-		put_file(sub, "POSCAR", poscar);
+		test_put(sub, "INCAR", "NSW = 0\n");
+		test_put(sub, "KPOINTS", "Gamma 1 1 1\n0\nGamma\n1 1 1\n");
+		test_put(sub, "POTCAR.spec", "Si\n");
+		test_put(sub, "POSCAR", poscar);
 	}
 	free(poscar);
 }

@@ -19,6 +19,9 @@ char *test_data(const char *name, size_t *n);
 struct cell;
 struct cell test_cell(const char *name);
 
+/* dir/name holding text (name's own directory made when missing); fails the test if it cannot. */
+void test_put(const char *dir, const char *name, const char *text);
+
 /*
  * Make dir (and its parents' last level) a static3 job directory that
  * run-vasp accepts: start, mid and end, each with INCAR, KPOINTS, POSCAR
