@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "endpoints.h"
+#include "field.h"
 #include "fileio.h"
 #include "hklimits.h"
 #include "idpp.h"
@@ -19,6 +20,7 @@
 #include "restart.h"
 #include "runread.h"
 #include "sbuf.h"
+#include "stage.h"
 #include "tarball.h"
 #include "xalloc.h"
 
@@ -449,6 +451,11 @@ nebprep_prepare(const char *dir, const json_t *job, const char *const parent[2],
 
 	if (nebprep_is_prepared(dir))
 		return 1;
+	/* job.json is read again here, and may have been edited since run-vasp add checked it */
+	if (field_check(job, stage_fields("run-vasp"), err) == -1) {
+		err_prefix(err, "%s/job.json", dir);
+		return -1;
+	}
 	if (id == NULL || kind == NULL || (strcmp(kind, "neb") != 0 && strcmp(kind, "static3") != 0) ||
 	    !json_is_integer(ni) || json_integer_value(ni) < 1 || json_integer_value(ni) > HK_MAX_IMAGES) {
 		err_set(err, "%s: job record is no neb or static3 job with nimages", dir);

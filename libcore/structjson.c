@@ -4,6 +4,7 @@
 
 #include "cif.h"
 #include "elements.h"
+#include "field.h"
 #include "jsonw.h"
 #include "structjson.h"
 #include "xalloc.h"
@@ -261,6 +262,12 @@ structjson_doc(const json_t *doc, struct structure *s, struct hk_err *err, int *
 	if (json_is_number(eh)) {
 		s->e_above_hull = json_number_value(eh);
 		s->has_ehull = 1;
+	} else if (eh != NULL && !json_is_null(eh)) {
+		char what[64];
+
+		err_set(err, "\"%s\" is %s, want a number (eV per atom)",
+		    json_object_get(doc, "energy_above_hull") ? "energy_above_hull" : "e_above_hull", field_type(eh, what, sizeof(what)));
+		return -1;
 	}
 	return 0;
 }

@@ -112,4 +112,12 @@ expect report-barrier-string 1 "mkdir st && printf '%s\\n' '{\"id\":\"a.F.0\",\"
 ' 'report: st/results.jsonl:1: record a.F.0: "energy_barrier" is a string, want a number
 '
 
+# fetch-structures: a structure record's energy above the hull of the wrong type
+expect fetch-ehull-string 1 "fetch-structures -q \$DATA/structures/mp-1138_LiF.cif > s.jsonl &&
+	sed 's/^{/{\"e_above_hull\":\"0.1\",/' s.jsonl > bad.jsonl && sed 's/^{/{\"e_above_hull\":0.1,/' s.jsonl > good.jsonl &&
+	cat bad.jsonl good.jsonl | fetch-structures -kq > o; s=\$?; grep -c e_above_hull o; exit \$s" '1
+' 'fetch-structures: -:1: "e_above_hull" is a string, want a number (eV per atom)
+fetch-structures: 1 written; skipped 1 bad structure ("e_above_hull" is a string, want a number (eV per atom): 1)
+'
+
 finish

@@ -90,6 +90,12 @@ mp-2741.F.0,done,1
 mp-2741.F.1,done,1
 $R,done,1
 " ''
+# job.json edited after add, before the hop is prepared: the field of the
+# wrong type is named, and the hop is not prepared
+expect prepare-checks-fields 0 "$JOBS && $KIND && run-vasp -q add relax.jsonl && $RUN && run-vasp -q add neb.jsonl &&
+	sed -i 's/\"nimages\":3/\"nimages\":\"3\"/' calcs/mp-2741.F.1/job.json && run-vasp -q sync 2>&1 | sed \"s|\$PWD|D|\"; ls jobs/ready" "run-vasp: mp-2741.F.1: not prepared: D/calcs/mp-2741.F.1/job.json: \"nimages\" is a string, want an integer from 1 to 97
+001000000002.mp-2741.F.0.json
+" ''
 # a hop that cannot be prepared (its parent's CONTCAR is gone) fails, why
 # said; retried, it waits again and is prepared once the CONTCAR is back
 expect prepare-fails-retry-waits 0 "$JOBS && $KIND && run-vasp -q add relax.jsonl && $RUN && mv calcs/$R/CONTCAR c && run-vasp -q add neb.jsonl && run-vasp -q sync 2> e;
