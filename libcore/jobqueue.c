@@ -508,8 +508,22 @@ jq_status(const char *root, const char *id)
 	return rec;
 }
 
+/* What stands for a state file that cannot be read: its id, and why, as the last error. */
+static json_t *
+unreadable(const char *name, enum js_state s, const struct hk_err *e)
+{
+	char *id = js_id_of(name, s), msg[700];
+	json_t *rec;
+
+	err_format(e, msg, sizeof(msg));
+	rec = json_pack("{s:s,s:s+}", "id", id, "last_error", "unreadable state file: ", msg);
+	free(id);
+	return rec;
+}
+
 void
-jq_each(const char *root, int want, void (*fn)(void *ctx, const json_t *rec, enum js_state s), void *ctx)
+jq_each(const char *root, int want, int unreadable_too, void (*fn)(void *ctx, const json_t *rec, enum js_state s),
+    void *ctx)
 {
 	for (int s = 0; s < JS_NSTATES; s++) {
 		char **list;
@@ -520,7 +534,9 @@ jq_each(const char *root, int want, void (*fn)(void *ctx, const json_t *rec, enu
 		for (int i = 0; i < n; i++) {
 			struct hk_err e = HK_ERR_INIT;
 			char *path = js_path(root, (enum js_state)s, list[i]);
-			json_t *rec = js_load(path, &e);
+			json_t *rec = field_checked(js_load(path, &e), stage_fields("state"), path, &e);
+			if (rec == NULL && unreadable_too)
+				rec = unreadable(list[i], (enum js_state)s, &e);
 			if (rec != NULL)
 				fn(ctx, rec, (enum js_state)s);
 			json_decref(rec);
@@ -647,7 +663,7 @@ jq_list(const char *root, int want, const char *cause, int csv, void (*line)(voi
 		sbuf_addf(&l.text, "%-28s %-8s %3s %-6s %-10s %-20s %-20s %8s  %-15s  %s\n", "ID", "STATE", "TRY", "EXEC",
 		    "EXEC_ID", "SUBMITTED", "STARTED", "WALL_S", "CAUSE", "LAST_ERROR");
 	line(ctx, l.text.s);
-	jq_each(root, want, list_one, &l);
+	jq_each(root, want, 1, list_one, &l);
 	sbuf_release(&l.text);
 	return l.n;
 }
@@ -686,7 +702,7 @@ jq_retry_class(const char *root, const char *cls, int *retried, const struct jq_
 	enum js_state st;
 
 	*retried = 0;
-	jq_each(root, JS_FAILED, pick_failed, &b);
+	jq_each(root, JS_FAILED, 0, pick_failed, &b);
 	if (b.n > 0)
 		rc = jq_retry(root, b.ids, b.n, note, err);
 	else
@@ -724,7 +740,7 @@ causes(const char *root, void (*line)(void *ctx, const char *text), void *ctx)
 	struct sbuf t = SBUF_INIT;
 	size_t k = 0;
 
-	jq_each(root, JS_FAILED, pick_failed, &b);
+	jq_each(root, JS_FAILED, 0, pick_failed, &b);
 	c = xcalloc(b.counts.n + 1, sizeof(*c));
 	for (size_t i = 0; i < b.counts.cap; i++)
 		if (b.counts.slot && b.counts.slot[i])

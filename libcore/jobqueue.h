@@ -135,9 +135,13 @@ json_t *jq_status(const char *root, const char *id);
 
 /*
  * fn(ctx, rec, state) for each job, state by state (only want's when want
- * >= 0) in js_list order; files that cannot be read are skipped.
+ * >= 0) in js_list order.  A state file that does not parse, or has a
+ * field of the wrong type, is skipped, or with unreadable_too handed on
+ * as {"id", "last_error": "unreadable state file: why"}, so that a list
+ * shows it.
  */
-void jq_each(const char *root, int want, void (*fn)(void *ctx, const json_t *rec, enum js_state s), void *ctx);
+void jq_each(const char *root, int want, int unreadable_too, void (*fn)(void *ctx, const json_t *rec, enum js_state s),
+    void *ctx);
 
 /*
  * list's lines, each handed to line(ctx, text) with its newline: a header,

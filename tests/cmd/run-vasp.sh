@@ -82,6 +82,12 @@ expect add-kspacing 0 "$MKJOB a b && for s in start mid end; do rm a/\$s/KPOINTS
 	run-vasp add in.jsonl 2>&1 | sed \"s|\$PWD|.|\"" 'run-vasp: in.jsonl:2: job record b: ./b/mid/INCAR:2: '"'"'ENCUT 520'"'"' is not KEY = VALUE
 run-vasp: 1 jobs added, 0 already known, 1 rejected
 ' ''
+# a state file broken by hand is listed, with why, not left out
+expect list-unreadable 0 "$MKJOB a b && printf '%s\\n' '{\"id\":\"a\",\"dir\":\"a\"}' '{\"id\":\"b\",\"dir\":\"b\"}' > in.jsonl &&
+	run-vasp -q add in.jsonl && echo garbage > jobs/ready/001000000002.b.json && run-vasp list --csv | cut -d, -f1,2,10 | sed \"s|\$PWD|.|\"" 'id,state,last_error
+a,ready,
+b,ready,unreadable state file: ./jobs/ready/001000000002.b.json: '"'"'['"'"' or '"'"'{'"'"' expected near '"'"'garbage'"'"'
+' ''
 # a known job is left alone, even when its directory went away since
 expect add-known-not-checked-again 0 "$MKJOB d && echo '{\"id\":\"y\",\"dir\":\"d\"}' > a.jsonl && run-vasp -q add a.jsonl && rm -r d && run-vasp add a.jsonl" '' 'run-vasp: 0 jobs added, 1 already known, 0 rejected
 '
