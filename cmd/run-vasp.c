@@ -8,6 +8,7 @@
 #include "jobqueue.h"
 #include "jobshow.h"
 #include "jsonw.h"
+#include "pmap.h"
 #include "runjob.h"
 #include "stream.h"
 #include "sbuf.h"
@@ -39,12 +40,6 @@ checked(struct ctx *c, int rc)
 	return rc;
 }
 
-static int
-add_take(void *adder, struct stream_item *it)
-{
-	return jq_add_one(adder, it->rec[0], &it->err) == -1 ? STREAM_BAD : STREAM_OK;
-}
-
 /* Every record is tried: a bad one is reported and the rest still added. */
 static int
 cmd_add(struct ctx *c, int argc, char **argv)
@@ -55,11 +50,16 @@ cmd_add(struct ctx *c, int argc, char **argv)
 
 	checked(c, jq_add_begin(&a, c->root, &c->err));
 	cli_stream(&c->cli, &s, "jobs");
-	s.take = add_take;
+	s.work = jq_add_work;	/* the input checks and writes, on every core */
+	s.jobs = pmap_cpus(8);
+	s.take = jq_add_take;
 	s.ctx = &a;
 	s.progress = NULL;	/* it writes no records */
 	s.keep_going = 1;
 	rc = stream_run(&s, argc - 1, argv + 1);
+	if (rc == -1)
+		cli_fatal(&c->cli, "%s", s.fatal.msg);
+	checked(c, jq_add_finish(&a, &c->err));
 	jq_add_end(&a);
 	if (!c->cli.quiet)	/* rejected: bad lines and the records jobqueue refused */
 		cli_warn(&c->cli, "%ld jobs added, %ld already known, %ld rejected", a.added, a.known, s.nbad);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "strset.h"
 #include "xalloc.h"
 
 int
@@ -22,41 +23,96 @@ file_read_stream(FILE *f, struct sbuf *out)
 }
 
 int
+file_read_max(const char *path, long long max, struct sbuf *out)
+{
+	/* a limited read is of a regular file: a FIFO is refused, not waited on in open */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | (max >= 0 ? O_NONBLOCK : 0)), e = 0;
+	struct stat st;
+	ssize_t got;
+	size_t start = out->len;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) != 0)
+		e = errno;
+	else if (max >= 0 && !S_ISREG(st.st_mode))
+		e = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+	else if (max >= 0 && st.st_size > max)
+		e = EFBIG;
+	if (e == 0) {
+		sbuf_grow(out, S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536);
+		out->s[out->len] = '\0';
+	}
+	while (e == 0 && (got = read(fd, out->s + out->len, out->cap - out->len - 1)) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			e = errno;
+		else if (max >= 0 && (long long)(out->len - start) + got > max)
+			e = EFBIG;	/* it grew while read */
+		else {
+			out->len += (size_t)got;
+			out->s[out->len] = '\0';
+			if (max >= 0 && (long long)(out->len - start) == (long long)st.st_size)
+				break;	/* a regular file of a limited read: its size is its end */
+			if (out->cap - out->len < 2)
+				sbuf_grow(out, out->cap);
+		}
+	}
+	close(fd);
+	errno = e;
+	return e ? -1 : 0;
+}
+
+int
 file_read(const char *path, struct sbuf *out)
 {
-	FILE *f = fopen(path, "r");
-	int rc, e;
+	return file_read_max(path, -1, out);
+}
 
-	if (f == NULL)
+/* Write all n bytes of buf to fd. */
+static int
+write_all(int fd, const char *buf, size_t n)
+{
+	while (n > 0) {
+		ssize_t put = write(fd, buf, n);
+		if (put < 0 && errno == EINTR)
+			continue;
+		if (put <= 0)
+			return -1;
+		buf += put, n -= (size_t)put;
+	}
+	return 0;
+}
+
+/* Write the n bytes at p to path (open flags beside O_WRONLY|O_CREAT), fsynced when sync is set. */
+static int
+write_file(const char *path, int flags, const void *p, size_t n, int sync, struct hk_err *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | flags, 0666), e;
+
+	if (fd < 0) {
+		err_set(err, "%s: %s", path, strerror(errno));
 		return -1;
-	rc = file_read_stream(f, out);
-	e = errno;
-	fclose(f);
-	errno = e;
-	return rc;
+	}
+	if (write_all(fd, p, n) != 0 || (sync && fsync(fd) != 0)) {
+		e = errno;
+		close(fd);
+		err_set(err, "%s: write error: %s", path, strerror(e));
+		errno = e;
+		return -1;
+	}
+	if (close(fd) != 0) {
+		err_set(err, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 int
 file_write_sync(const char *path, const void *p, size_t n, struct hk_err *err)
 {
-	FILE *f = fopen(path, "w");
-	int e;
-
-	if (f == NULL) {
-		err_set(err, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fwrite(p, 1, n, f) != n || fflush(f) != 0 || fsync(fileno(f)) != 0) {
-		e = errno;
-		fclose(f);
-		err_set(err, "%s: write error: %s", path, strerror(e));
-		return -1;
-	}
-	if (fclose(f) != 0) {
-		err_set(err, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	return 0;
+	return write_file(path, O_TRUNC, p, n, 1, err);
 }
 
 int
@@ -76,6 +132,136 @@ file_write_atomic(const char *path, const void *p, size_t n, struct hk_err *err)
 	}
 	sbuf_release(&tmp);
 	return rc;
+}
+
+int
+file_batch_put(struct file_batch *b, const char *path, const void *p, size_t n, struct hk_err *err)
+{
+	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+
+	if (write_file(tmp, O_TRUNC, p, n, 0, err) == -1) {
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	file_batch_adopt(b, tmp, xstrdup(path));
+	return 0;
+}
+
+int
+file_write_new(const char *path, const void *p, size_t n, struct hk_err *err)
+{
+	int rc = write_file(path, O_EXCL, p, n, 0, err), e = errno;
+
+	if (rc == -1 && e != EEXIST)
+		unlink(path);
+	errno = e;
+	return rc;
+}
+
+void
+file_batch_adopt(struct file_batch *b, char *tmp, char *path)
+{
+	if (b->n == b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 64;
+		b->tmp = xrealloc(b->tmp, b->cap * sizeof(*b->tmp));
+		b->dst = xrealloc(b->dst, b->cap * sizeof(*b->dst));
+	}
+	b->tmp[b->n] = tmp;
+	b->dst[b->n++] = path;
+}
+
+/* The directory path is in, on the heap. */
+static char *
+dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return xstrdup(".");
+	return slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+}
+
+/* fsync (fs set: syncfs) the directory dir. */
+static int
+sync_dir(const char *dir, int fs, struct hk_err *err)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc;
+
+	if (fd < 0) {
+		err_set(err, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if ((rc = fs ? syncfs(fd) : fsync(fd)) != 0)
+		err_set(err, "%s: sync: %s", dir, strerror(errno));
+	close(fd);
+	return rc == 0 ? 0 : -1;
+}
+
+/* fsync each directory a pending file went to, once. */
+static int
+sync_dirs(const struct file_batch *b, struct hk_err *err)
+{
+	struct strset done = STRSET_INIT;
+	int rc = 0;
+
+	for (size_t i = 0; i < b->n && rc == 0; i++) {
+		char *dir = dir_of(b->dst[i]);
+		if (strset_add(&done, dir))
+			rc = sync_dir(dir, 0, err);
+		free(dir);
+	}
+	strset_release(&done);
+	return rc;
+}
+
+int
+file_batch_commit(struct file_batch *b, size_t *done, struct hk_err *err)
+{
+	size_t i = 0;
+	int rc = -1;
+	char *dir;
+
+	if (b->n == 0) {
+		if (done)
+			*done = 0;
+		return 0;
+	}
+	/* the contents reach the disk before any name does */
+	dir = dir_of(b->dst[0]);
+	rc = sync_dir(dir, 1, err);
+	free(dir);
+	for (; rc == 0 && i < b->n; i++)
+		if (rename(b->tmp[i], b->dst[i]) != 0) {
+			err_set(err, "%s: %s", b->dst[i], strerror(errno));
+			rc = -1;
+			break;
+		}
+	if (rc == 0)
+		rc = sync_dirs(b, err);
+	if (done)
+		*done = i;
+	for (size_t k = i; k < b->n; k++)
+		unlink(b->tmp[k]);
+	for (size_t k = 0; k < b->n; k++) {
+		free(b->tmp[k]);
+		free(b->dst[k]);
+	}
+	b->n = 0;
+	return rc;
+}
+
+void
+file_batch_release(struct file_batch *b)
+{
+	for (size_t k = 0; k < b->n; k++) {
+		unlink(b->tmp[k]);
+		free(b->tmp[k]);
+		free(b->dst[k]);
+	}
+	free(b->tmp);
+	free(b->dst);
+	*b = (struct file_batch)FILE_BATCH_INIT;
 }
 
 int
@@ -100,21 +286,6 @@ file_remove_tree(const char *path)
 	}
 	closedir(d);
 	return rc | rmdir(path);
-}
-
-/* Write all n bytes of buf to fd. */
-static int
-write_all(int fd, const char *buf, size_t n)
-{
-	while (n > 0) {
-		ssize_t put = write(fd, buf, n);
-		if (put < 0 && errno == EINTR)
-			continue;
-		if (put <= 0)
-			return -1;
-		buf += put, n -= (size_t)put;
-	}
-	return 0;
 }
 
 int

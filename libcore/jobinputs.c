@@ -32,19 +32,19 @@ static int
 read_input(const char *dir, const char *name, struct sbuf *t, struct hk_err *err)
 {
 	char *path = xasprintf("%s/%s", dir, name);
-	struct stat st;
-	int rc = -1;
+	int rc = file_read_max(path, JOBIN_FILE_MAX, t);
 
-	if (stat(path, &st) == -1)
+	if (rc == 0)
+		goto out;
+	if (errno == ENOENT)
 		err_set(err, "%s has no %s", dir, name);
-	else if (!S_ISREG(st.st_mode))
+	else if (errno == EISDIR || errno == EINVAL)
 		err_set(err, "%s is not a regular file", path);
-	else if (st.st_size > JOBIN_FILE_MAX)
+	else if (errno == EFBIG)
 		err_set(err, "%s is larger than %ld bytes: not a %s", path, JOBIN_FILE_MAX, name);
-	else if (file_read(path, t) == -1)
-		err_set(err, "%s: %s", path, strerror(errno));
 	else
-		rc = 0;
+		err_set(err, "%s: %s", path, strerror(errno));
+out:
 	free(path);
 	return rc;
 }
@@ -171,14 +171,11 @@ jobin_check(const char *dir, const char *kind, int waiting, struct hk_err *err)
 	for (int k = 0; runs[k]; k++) {
 		struct stat st;
 		char *d = strcmp(runs[k], ".") == 0 ? xstrdup(dir) : xasprintf("%s/%s", dir, runs[k]);
-		int rc = 0;
+		/* the directory is looked at only when its inputs are not there: adds of many jobs are faster */
+		int rc = check_run_dir(d, neb, err);
 
-		if (stat(d, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		if (rc == -1 && (stat(d, &st) == -1 || !S_ISDIR(st.st_mode)))
 			err_set(err, "%s has no %s (a static3 job runs in start, mid and end)", dir, runs[k]);
-			rc = -1;
-		} else {
-			rc = check_run_dir(d, neb, err);
-		}
 		free(d);
 		if (rc == -1)
 			return -1;

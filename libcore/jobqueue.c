@@ -16,6 +16,7 @@
 #include "num.h"
 #include "sbuf.h"
 #include "stage.h"
+#include "stream.h"
 #include "strset.h"
 #include "xalloc.h"
 
@@ -55,8 +56,11 @@ jq_add_begin(struct jq_adder *a, const char *root, struct hk_err *err)
 {
 	memset(a, 0, sizeof(*a));
 	a->root = root;
+	a->batch = (struct js_batch)JS_BATCH_INIT;
 	if ((a->lock = js_lock(root, err)) < 0)
 		return -1;
+	/* what an add killed midway left */
+	js_clean(root);
 	if (js_ready_ids(root, &a->ready) == -1) {
 		err_set(err, "%s/ready: %s", root, strerror(errno));
 		jq_add_end(a);
@@ -66,32 +70,95 @@ jq_add_begin(struct jq_adder *a, const char *root, struct hk_err *err)
 	return 0;
 }
 
-int
-jq_add_one(struct jq_adder *a, json_t *rec, struct hk_err *err)
-{
-	/* job directories are recorded absolute: runs start elsewhere */
-	const char *dir = json_string_value(json_object_get(rec, "dir"));
-	const char *id = json_string_value(json_object_get(rec, "id"));
-	int added;
+/* The new jobs' files written before one sync makes them durable together. */
+#define JQ_ADD_BATCH 2048
 
-	/* the second of two records with one id is a mistake, not a known job */
-	if (id && strset_has(&a->seen, id)) {
-		err_set(err, "job record %.200s: duplicate id (an earlier record of the input has it)", id);
+/* The pending jobs in place and on disk; -1 (err) when the state directory could not take them. */
+static int
+add_commit(struct jq_adder *a, struct hk_err *err)
+{
+	if (js_batch_commit(a->root, &a->batch, err) == -1) {
+		err_prefix(err, "%ld new jobs not added", a->pending);
+		a->pending = 0;
 		return -1;
 	}
+	a->added += a->pending;
+	a->pending = 0;
+	return 0;
+}
+
+/* it->flags of an item jq_add_work has seen */
+#define JQ_WORKED 1
+
+void
+jq_add_work(const void *adder, struct stream_item *it)
+{
+	const struct jq_adder *a = adder;
+	json_t *rec = it->rec[0];
+	/* job directories are recorded absolute: runs start elsewhere */
+	const char *dir = json_string_value(json_object_get(rec, "dir"));
+	struct js_new n;
+
+	it->flags |= JQ_WORKED;
 	if (dir && dir[0] != '/' && a->cwd)
 		json_object_set_new(rec, "dir", json_sprintf("%s/%s", a->cwd, dir));
-	if (js_add(a->root, rec, &a->ready, &added, err) == -1)
-		return -1;
+	/* the item's address tells apart the records written at once */
+	if (js_add_write(a->root, rec, &a->ready, (unsigned long)(uintptr_t)it, &n, &it->err) == -1) {
+		it->status = STREAM_BAD;
+		return;
+	}
+	/* the written file, for jq_add_take (which takes it out again: add writes no records) */
+	if (n.tmp)
+		it->out = json_pack("{s:s,s:b}", "tmp", n.tmp, "waiting", n.waiting);
+	free(n.tmp);
+}
+
+int
+jq_add_take(void *adder, struct stream_item *it)
+{
+	struct jq_adder *a = adder;
+	const char *id = json_string_value(json_object_get(it->rec[0], "id"));
+	struct js_new n = { NULL, 0 };
+
+	if (!(it->flags & JQ_WORKED)) {
+		jq_add_work(a, it);
+		if (it->status != STREAM_OK)
+			return it->status;
+	}
+	if (it->out) {
+		n.tmp = xstrdup(json_string_value(json_object_get(it->out, "tmp")));
+		n.waiting = json_is_true(json_object_get(it->out, "waiting"));
+		json_decref(it->out);
+		it->out = NULL;
+	}
+	/* the second of two records with one id is a mistake, not a known job */
+	if (strset_has(&a->seen, id)) {
+		js_new_release(&n);
+		err_set(&it->err, "job record %.200s: duplicate id (an earlier record of the input has it)", id);
+		return STREAM_BAD;
+	}
 	strset_add(&a->seen, id);
-	a->added += added;
-	a->known += !added;
-	return 0;
+	if (n.tmp == NULL) {
+		a->known++;
+		return STREAM_OK;
+	}
+	js_add_place(a->root, &n, id, &a->ready, &a->batch);
+	if (++a->pending >= JQ_ADD_BATCH && add_commit(a, &it->err) == -1)
+		return STREAM_FATAL;
+	return STREAM_OK;
+}
+
+int
+jq_add_finish(struct jq_adder *a, struct hk_err *err)
+{
+	return add_commit(a, err);
 }
 
 void
 jq_add_end(struct jq_adder *a)
 {
+	js_batch_release(&a->batch);
+	a->pending = 0;
 	if (a->lock >= 0)
 		js_unlock(a->lock);
 	a->lock = -1;

@@ -32,24 +32,37 @@ struct jq_note {
 
 /*
  * Registering job records as ready, in the order given, after the jobs
- * already there, under the state directory's lock (begin to end).  A
- * relative "dir" is made absolute.  Known ids are left alone (added
- * counts the new jobs, known the others), so adding again changes
- * nothing.  jq_add_one: -1 with err for a record that cannot be added
- * (js_add's reasons), or whose id an earlier record given to this adder
- * had.
+ * already there, under the state directory's lock (begin to end), as a
+ * stream of one record per item: jq_add_work (the stream's work, on any
+ * thread: js_add_write) checks a record and writes its new state file;
+ * jq_add_take (its take: js_add_place) gives it its place in order.
+ * Without work, take does both.  A relative "dir" is made absolute.
+ * Known ids are left alone (added counts the new jobs, known the others),
+ * so adding again changes nothing.  A record that cannot be added
+ * (js_add_write's reasons, or an id an earlier record given to this adder
+ * had) is STREAM_BAD.  The new jobs are made durable in batches, by one
+ * sync each (js_batch): take is STREAM_FATAL when a batch could not be,
+ * and jq_add_finish (-1 with err likewise) commits the last one; jobs are
+ * added, and counted in added, only then.  jq_add_end drops what was not
+ * committed: a crash or a failed sync loses no job already counted and
+ * leaves none half written, and adding again adds the rest.
  */
 struct jq_adder {
 	const char *root;
 	struct strset ready;
 	struct strset seen;	/* the ids added or known, in this adder's input */
+	struct js_batch batch;	/* the new jobs' files, not yet in place */
 	char *cwd;
 	int lock;
 	long added, known;
+	long pending;		/* new jobs in batch */
 };
 
+struct stream_item;
 int jq_add_begin(struct jq_adder *a, const char *root, struct hk_err *err);
-int jq_add_one(struct jq_adder *a, json_t *rec, struct hk_err *err);
+void jq_add_work(const void *adder, struct stream_item *it);
+int jq_add_take(void *adder, struct stream_item *it);
+int jq_add_finish(struct jq_adder *a, struct hk_err *err);
 void jq_add_end(struct jq_adder *a);
 
 struct jq_topup {

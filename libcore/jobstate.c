@@ -181,9 +181,10 @@ js_clean(const char *root)
 {
 	int removed = 0;
 
-	for (int s = 0; s < JS_NSTATES; s++) {
+	/* -1: ROOT itself, for ROOT/seq's */
+	for (int s = -1; s < JS_NSTATES; s++) {
 		struct dirent **list = NULL;
-		char *p = xasprintf("%s/%s", root, names[s]);
+		char *p = s < 0 ? xstrdup(root) : xasprintf("%s/%s", root, names[s]);
 		int k = scandir(p, &list, stale_tmp, NULL);
 		for (int i = 0; i < k; i++) {
 			char *f = xasprintf("%s/%s", p, list[i]->d_name);
@@ -296,19 +297,41 @@ js_save_existing(const char *path, const json_t *rec, struct hk_err *err)
 	return rc;
 }
 
+/* The last sequence number given out, from ROOT/seq (0 before the first). */
+static long
+seq_stored(const char *root)
+{
+	char *p = xasprintf("%s/seq", root);
+	struct sbuf old = SBUF_INIT;
+	const char *end;
+	long seq = 0;
+
+	if (file_read(p, &old) == 0 && num_scan_long(old.s ? old.s : "", &end, &seq) == -1)
+		seq = 0;
+	sbuf_release(&old);
+	free(p);
+	return seq;
+}
+
+/* ROOT/seq's content for seq. */
+static int
+seq_text(char text[32], long seq)
+{
+	return snprintf(text, 32, "%ld\n", seq);
+}
+
 /* The next sequence number (under the lock), or the one before the first. */
 static long
 next_seq(const char *root, int front)
 {
 	char *p, text[32];
-	long seq = 0;
-	struct sbuf old = SBUF_INIT;
-	const char *end;
+	long seq;
 	struct hk_err e = HK_ERR_INIT;
 
 	if (front) {
 		char **list;
 		int n;
+		const char *end;
 		long first = 1000000000L;
 		if (js_list(root, JS_READY, &list, &n) == 0) {
 			/* a ready file's name starts with its sequence number */
@@ -320,16 +343,46 @@ next_seq(const char *root, int front)
 		}
 		return first > 0 ? first - 1 : 0;
 	}
-	p = xasprintf("%s/seq", root);
-	if (file_read(p, &old) == 0 && num_scan_long(old.s ? old.s : "", &end, &seq) == -1)
-		seq = 0;
-	sbuf_release(&old);
-	seq++;
+	seq = seq_stored(root) + 1;
 	/* not fatal: a lost update only lets a later job tie in order with this one */
-	int len = snprintf(text, sizeof(text), "%ld\n", seq);
-	file_write_atomic(p, text, (size_t)len, &e);
+	p = xasprintf("%s/seq", root);
+	file_write_atomic(p, text, (size_t)seq_text(text, seq), &e);
 	free(p);
 	return seq + 1000000000L;
+}
+
+/* The next sequence number of a batch: ROOT/seq is written when it is committed. */
+static long
+batch_seq(const char *root, struct js_batch *b)
+{
+	if (!b->seq_known)
+		b->seq = seq_stored(root);
+	b->seq_known = 1;
+	return ++b->seq + 1000000000L;
+}
+
+int
+js_batch_commit(const char *root, struct js_batch *b, struct hk_err *err)
+{
+	char text[32], *p;
+	int rc = 0;
+
+	if (b->seq_known && b->files.n > 0) {
+		p = xasprintf("%s/seq", root);
+		rc = file_batch_put(&b->files, p, text, (size_t)seq_text(text, b->seq), err);
+		free(p);
+	}
+	if (rc == 0)
+		rc = file_batch_commit(&b->files, NULL, err);
+	b->seq_known = 0;
+	return rc;
+}
+
+void
+js_batch_release(struct js_batch *b)
+{
+	file_batch_release(&b->files);
+	b->seq_known = 0;
 }
 
 int
@@ -392,38 +445,50 @@ job_runnable(const json_t *job, const char *id, struct hk_err *err)
 	const json_t *kind = json_object_get(job, "kind");
 	const char *k = json_string_value(kind);
 	struct stat st;
+	int rc = 0;
 
-	if (stat(dir, &st) == -1) {
-		err_set(err, "job record %s: dir %s: %s", id, dir, strerror(errno));
-		return -1;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		err_set(err, "job record %s: dir %s is not a directory", id, dir);
-		return -1;
-	}
 	if (kind && !json_is_null(kind) && !(k && (strcmp(k, "static3") == 0 || strcmp(k, "neb") == 0 ||
 	    strcmp(k, "relax") == 0))) {
 		err_set(err, "job record %s: unknown kind '%.40s' (want static3, neb or relax)", id, k ? k : "(not text)");
-		return -1;
-	}
-	if (jobin_check(dir, k, json_object_get(job, "parents") != NULL, err) == -1) {
+		rc = -1;
+	} else if (jobin_check(dir, k, json_object_get(job, "parents") != NULL, err) == -1) {
 		err_prefix(err, "job record %s", id);
-		return -1;
+		rc = -1;
 	}
-	return 0;
+	/* dir itself is looked at only when something is wrong: what is wrong with it is said first */
+	if (rc == -1 && stat(dir, &st) == -1)
+		err_set(err, "job record %s: dir %s: %s", id, dir, strerror(errno));
+	else if (rc == -1 && !S_ISDIR(st.st_mode))
+		err_set(err, "job record %s: dir %s is not a directory", id, dir);
+	return rc;
+}
+
+/* A new job's state file, from its record. */
+static json_t *
+new_state(const json_t *job, const char *id)
+{
+	const json_t *parents = json_object_get(job, "parents"), *kind = json_object_get(job, "kind");
+	json_t *s = json_pack("{s:s,s:s,s:O,s:O,s:i,s:f}", "id", id, "state", parents ? "waiting" : "ready", "dir",
+	    json_object_get(job, "dir"), "kind", kind ? kind : json_null(), "attempts", 0, "added", js_now());
+
+	json_object_set_new(s, "errors", json_array());
+	json_object_set_new(s, "corrections", json_array());
+	if (parents)
+		json_object_set_new(s, "parents", json_deep_copy(parents));
+	return s;
 }
 
 int
-js_add(const char *root, const json_t *job, struct strset *ready, int *added, struct hk_err *err)
+js_add_write(const char *root, const json_t *job, const struct strset *ready, unsigned long tag,
+    struct js_new *n, struct hk_err *err)
 {
 	const json_t *parents = json_object_get(job, "parents");
-	enum js_state st;
+	struct sbuf text = SBUF_INIT;
 	const char *id;
-	char *path;
 	json_t *s;
 	int rc;
 
-	*added = 0;
+	memset(n, 0, sizeof(*n));
 	if ((id = rec_id(job, err)) == NULL)
 		return -1;
 	if (!json_is_string(json_object_get(job, "dir"))) {
@@ -434,30 +499,45 @@ js_add(const char *root, const json_t *job, struct strset *ready, int *added, st
 		err_set(err, "job record %s: \"parents\" is not an array of ids", id);
 		return -1;
 	}
-	if (ready ? strset_has(ready, id) || known_elsewhere(root, id) : js_find(root, id, &st, NULL) == 0)
+	if (strset_has(ready, id) || known_elsewhere(root, id))
 		return 0;
 	if (job_runnable(job, id, err) == -1)
 		return -1;
-	s = json_pack("{s:s,s:s,s:O,s:O,s:i,s:f}", "id", id, "state", parents ? "waiting" : "ready", "dir",
-	    json_object_get(job, "dir"), "kind", json_object_get(job, "kind") ? json_object_get(job, "kind") : json_null(),
-	    "attempts", 0, "added", js_now());
-	json_object_set_new(s, "errors", json_array());
-	json_object_set_new(s, "corrections", json_array());
-	if (parents) {
-		json_object_set_new(s, "parents", json_deep_copy(parents));
-		path = js_job_path(root, JS_WAITING, id);
-	} else {
-		path = xasprintf("%s/ready/%012ld.%s.json", root, next_seq(root, 0), id);
+	n->waiting = parents != NULL;
+	n->tmp = xasprintf("%s/%s/%s.%lx.tmp.%ld", root, names[n->waiting ? JS_WAITING : JS_READY], id, tag,
+	    (long)getpid());
+	s = new_state(job, id);
+	if ((rc = jsonw_value(&text, s, err)) == 0) {
+		sbuf_addc(&text, '\n');
+		rc = file_write_new(n->tmp, text.s, text.len, err);
 	}
-	rc = js_save(path, s, err);
-	free(path);
 	json_decref(s);
-	if (rc == 0) {
-		*added = 1;
-		if (ready)
-			strset_add(ready, id);
+	sbuf_release(&text);
+	if (rc == -1) {
+		free(n->tmp);
+		n->tmp = NULL;
 	}
 	return rc;
+}
+
+void
+js_add_place(const char *root, struct js_new *n, const char *id, struct strset *ready, struct js_batch *b)
+{
+	char *path = n->waiting ? js_job_path(root, JS_WAITING, id) :
+	    xasprintf("%s/ready/%012ld.%s.json", root, batch_seq(root, b), id);
+
+	file_batch_adopt(&b->files, n->tmp, path);
+	n->tmp = NULL;
+	strset_add(ready, id);
+}
+
+void
+js_new_release(struct js_new *n)
+{
+	if (n->tmp)
+		unlink(n->tmp);
+	free(n->tmp);
+	n->tmp = NULL;
 }
 
 int

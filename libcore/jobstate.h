@@ -22,6 +22,7 @@
 #include <jansson.h>
 
 #include "err.h"
+#include "fileio.h"
 
 enum js_state { JS_READY, JS_ACTIVE, JS_DONE, JS_FAILED, JS_ABORTED, JS_WAITING, JS_BLOCKED, JS_NSTATES };
 
@@ -60,21 +61,45 @@ int js_save(const char *path, const json_t *rec, struct hk_err *err);
 int js_save_existing(const char *path, const json_t *rec, struct hk_err *err);
 
 /*
- * Register a job from its job record (needs "id" and "dir") as ready, after
- * every job already known; a record with "parents" (an array of ids) is
- * registered waiting instead, its file remembering them (jobwait.h moves
- * it on).  *added is 0 when the id is known (nothing
- * changes).  A new job whose "dir" is not a directory, whose "kind" is
- * not one js_run_dirs knows (static3, neb, relax; absent means static3)
- * or whose directory lacks an input VASP needs (jobinputs.h) is refused
- * (-1): it could only fail once it runs.  A known one is not
- * looked at again.  Call with the lock held.  ready, when not NULL, holds the ids
- * in ready/ (js_ready_ids) and is kept up to date, so that adding n jobs
- * does not read the ready directory n times.
+ * Registering a job from its job record (needs "id" and "dir") as ready,
+ * after every job already known; a record with "parents" (an array of
+ * ids) is registered waiting instead, its file remembering them
+ * (jobwait.h moves it on).  A new job whose "dir" is not a directory,
+ * whose "kind" is not one js_run_dirs knows (static3, neb, relax; absent
+ * means static3) or whose directory lacks an input VASP needs
+ * (jobinputs.h) is refused (-1): it could only fail once it runs.  A
+ * known one (in ready, the ids of ready/ from js_ready_ids, or in another
+ * state) is not looked at again: n->tmp is NULL.
+ *
+ * In halves, so that many jobs are added at once.  js_add_write, on any
+ * thread (it only reads ready and the state directory), checks the job
+ * and writes its state file under a temporary name, n->tmp, made unique
+ * by tag among the jobs written at once (two records may have one id).
+ * js_add_place, in input order with the lock held, gives a written file
+ * its name (a ready one the next sequence number), pending in batch b
+ * until js_batch_commit, and adds id to ready.  js_new_release removes a
+ * temporary file that was not placed.  A crash before the commit leaves
+ * only temporary files, which js_clean removes.
  */
+struct js_batch {
+	struct file_batch files;
+	long seq;	/* the last sequence number the batch gave out */
+	int seq_known;	/* seq read from ROOT/seq */
+};
+#define JS_BATCH_INIT { FILE_BATCH_INIT, 0, 0 }
+struct js_new {
+	char *tmp;	/* the state file, written, not yet placed; NULL: nothing to add */
+	int waiting;	/* it goes to waiting/ */
+};
 struct strset;
 int js_ready_ids(const char *root, struct strset *ids);
-int js_add(const char *root, const json_t *job, struct strset *ready, int *added, struct hk_err *err);
+int js_add_write(const char *root, const json_t *job, const struct strset *ready, unsigned long tag,
+    struct js_new *n, struct hk_err *err);
+void js_add_place(const char *root, struct js_new *n, const char *id, struct strset *ready, struct js_batch *b);
+void js_new_release(struct js_new *n);
+/* Every pending file of b (and ROOT/seq) in place and on disk, with one sync; -1 with err. */
+int js_batch_commit(const char *root, struct js_batch *b, struct hk_err *err);
+void js_batch_release(struct js_batch *b);
 
 /*
  * Move job id from one state to another, setting "state" in its content;

@@ -3,6 +3,7 @@
 
 #include "pmap.h"
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "xalloc.h"
 
@@ -46,4 +47,12 @@ pmap_run(void **items, int n, int nthreads, pmap_fn fn, const void *ctx)
 	for (int k = 1; k <= started; k++)
 		pthread_join(t[k], NULL);
 	free(t);
+}
+
+int
+pmap_cpus(int max)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > max ? max : (int)n;
 }

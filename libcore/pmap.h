@@ -14,4 +14,7 @@ typedef void (*pmap_fn)(const void *ctx, void *item);
 /* fn(ctx, items[i]) for every i, on up to nthreads threads (1: this thread). */
 void pmap_run(void **items, int n, int nthreads, pmap_fn fn, const void *ctx);
 
+/* The processors online, at most max (at least 1). */
+int pmap_cpus(int max);
+
 #endif

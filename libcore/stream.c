@@ -195,6 +195,11 @@ finish(struct stream *s, struct stream_item *it)
 {
 	if (it->status == STREAM_OK && s->take)
 		it->status = s->take(s->ctx, it);
+	if (it->status == STREAM_FATAL) {
+		s->fatal = it->err;
+		s->stopped = 1;
+		return;
+	}
 	if (it->status == STREAM_BAD || (it->status == STREAM_NOTE && !s->quiet)) {
 		err_where(&it->err, it->file, it->line[0]);
 		report(s, &it->err);

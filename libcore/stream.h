@@ -38,6 +38,7 @@ enum stream_status {
 	STREAM_OK,
 	STREAM_NOTE,	/* nothing to write, reported unless quiet, not a failure */
 	STREAM_BAD,	/* reported; its records count as bad */
+	STREAM_FATAL,	/* from take: the run cannot go on (err becomes s->fatal) */
 };
 
 struct stream_item {
@@ -106,7 +107,7 @@ struct stream {
 
 	long nbad;		/* bad lines and records of failed items */
 	int stopped;		/* a bad record ended the run */
-	struct hk_err fatal;	/* a write error: the run cannot go on */
+	struct hk_err fatal;	/* a write error, or take's STREAM_FATAL: the run cannot go on */
 
 	long nin;		/* records read */
 	struct tally nulls;	/* by field, from the reasons objects */
@@ -123,7 +124,8 @@ void stream_init(struct stream *s, FILE *out);
 /*
  * Run over the n files (standard input when n is 0).  Returns the exit
  * status: 0 all good, 1 some records were bad (keep_going), 2 stopped at
- * a bad record; -1 on a fatal write error (s->fatal says what).
+ * a bad record; -1 on a fatal write error or STREAM_FATAL (s->fatal
+ * says what).
  */
 int stream_run(struct stream *s, int n, char *const *files);
 

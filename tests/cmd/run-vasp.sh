@@ -723,4 +723,20 @@ expect kill-9-anywhere 0 "i=0; while [ \$i -lt 100 ]; do echo d/j\$i >> dirs;
 done 100
 ' ''
 
+# add killed (kill -9) at random moments, then run to its end: every state
+# file is whole at every moment and none is there twice, the temporary files
+# the killed adds left are cleared, and the jobs stand in the input's order
+expect add-kill-9 0 "$MKJOB d && awk 'BEGIN { for (i = 0; i < 6000; i++) printf \"{\\\"id\\\":\\\"j%d\\\",\\\"dir\\\":\\\"d\\\"}\\n\", i }' > many.jsonl &&
+	rnd() { od -An -N1 -tu1 /dev/urandom | tr -d ' '; } && r=0 && while [ \$r -lt 8 ]; do
+		run-vasp add many.jsonl >/dev/null 2>&1 & p=\$!; sleep \$((\$(rnd) % 2)).\$((\$(rnd) % 10)); kill -9 \$p 2>/dev/null; wait \$p 2>/dev/null
+		run-vasp list | grep -c unreadable; ls jobs/ready | grep '[.]json\$' | sed 's/^[0-9]*[.]//' | sort | uniq -d; r=\$((r+1))
+	done | sort | uniq -c | sed 's/^ *//';
+	run-vasp add many.jsonl 2>&1 | sed 's/[0-9]* jobs added, [0-9]* already/N jobs added, M already/';
+	ls -a jobs jobs/ready | grep -c tmp; ls jobs/ready | sed 's/^[0-9]*[.]//; s/[.]json\$//' > got;
+	awk 'BEGIN { for (i = 0; i < 6000; i++) print \"j\" i }' | cmp - got && echo in order" '8 0
+run-vasp: N jobs added, M already known, 0 rejected
+0
+in order
+' ''
+
 finish

@@ -1,3 +1,4 @@
+#include <dirent.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,12 +13,6 @@
 #include "testutil.h"
 #include "xalloc.h"
 
-static int
-add_take(void *adder, struct stream_item *it)
-{
-	return jq_add_one(adder, it->rec[0], &it->err) == -1 ? STREAM_BAD : STREAM_OK;
-}
-
 static void
 add_report(void *note, const struct hk_err *e)
 {
@@ -27,10 +22,14 @@ add_report(void *note, const struct hk_err *e)
 		n->fn(n->ctx, e);
 }
 
-/* What run-vasp add does: the records of the files through the stream, each to jq_add_one; 1 if one was bad. */
+/*
+ * What run-vasp add does: the records of the files through the stream,
+ * checked and written by jq_add_work on threads threads (0: none, take
+ * does it all), placed by jq_add_take; 1 if one was bad.
+ */
 static int
-add_files(const char *root, char **files, int n, long *added, long *known, const struct jq_note *note,
-    struct hk_err *err)
+add_files_on(int threads, const char *root, char **files, int n, long *added, long *known,
+    const struct jq_note *note, struct hk_err *err)
 {
 	struct jq_adder a;
 	struct stream s;
@@ -39,17 +38,30 @@ add_files(const char *root, char **files, int n, long *added, long *known, const
 	if (jq_add_begin(&a, root, err) == -1)
 		return -1;
 	stream_init(&s, stdout);
-	s.take = add_take;
+	if (threads > 0) {
+		s.work = jq_add_work;
+		s.jobs = threads;
+	}
+	s.take = jq_add_take;
 	s.ctx = &a;
 	s.report = add_report;
 	s.hctx = (void *)note;
 	s.keep_going = 1;
 	rc = stream_run(&s, n, files);
+	if (rc != -1 && jq_add_finish(&a, err) == -1)
+		rc = -1;
 	jq_add_end(&a);
 	stream_release(&s);
 	*added = a.added;
 	*known = a.known;
 	return rc != 0;
+}
+
+static int
+add_files(const char *root, char **files, int n, long *added, long *known, const struct jq_note *note,
+    struct hk_err *err)
+{
+	return add_files_on(2, root, files, n, added, known, note, err);
 }
 
 /* A state directory in a temporary directory of its own, per test. */
@@ -407,12 +419,77 @@ list_lines(void **state)
 	sbuf_release(&out);
 }
 
+/* Files of ready/ with a temporary name. */
+static int
+tmp_files(const char *root)
+{
+	char *p = xasprintf("%s/ready", root);
+	DIR *d = opendir(p);
+	struct dirent *de;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL)
+		n += strstr(de->d_name, ".tmp.") != NULL;
+	closedir(d);
+	free(p);
+	return n;
+}
+
+/*
+ * 5000 records on 2 threads, then on none, over more than one batch:
+ * every other run of 32 repeats the ids of the run before it (written at
+ * the same time on the threads), so each later one is refused however
+ * the threads ran, the first stays, the order is the input's, and no
+ * temporary file is left
+ */
+static void
+add_first_of_one_id_wins(void **state)
+{
+	struct fixture *f = *state;
+	struct jq_note note = { count_note, f };
+	struct hk_err e = HK_ERR_INIT;
+	char *path = xasprintf("%s/many.jsonl", f->tmp), *dir = xasprintf("%s/d", f->tmp), **list;
+	long added, known;
+	int k;
+	FILE *fp;
+
+	test_job_dir(dir);
+	for (int threads = 2; threads >= 0; threads -= 2) {
+		char *root = xasprintf("%s/state%d", f->tmp, threads);
+		assert_int_equal(js_init(root, &e), 0);
+		assert_non_null(fp = fopen(path, "w"));
+		for (int i = 0; i < 5000; i++)
+			fprintf(fp, "{\"id\":\"j%d\",\"dir\":\"%s\",\"kind\":\"static3\"}\n", (i / 32) % 2 ? i - 32 : i, dir);
+		assert_int_equal(fclose(fp), 0);
+		f->notes = 0;
+		assert_int_equal(add_files_on(threads, root, &path, 1, &added, &known, &note, &e), 1);
+		assert_int_equal(added, 2504);
+		assert_int_equal(f->notes, 2496);
+		assert_int_equal(js_list(root, JS_READY, &list, &k), 0);
+		assert_int_equal(k, 2504);
+		for (int i = 0; i < k; i++) {
+			char *id = js_id_of(list[i], JS_READY), want[16];
+			snprintf(want, sizeof(want), "j%d", (i / 32) * 64 + i % 32);
+			assert_string_equal(id, want);
+			free(id);
+			free(list[i]);
+		}
+		free(list);
+		assert_int_equal(tmp_files(root), 0);
+		free(root);
+	}
+	free(path);
+	free(dir);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(add_is_idempotent_and_keeps_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(relative_dirs_become_absolute, setup, teardown),
+		cmocka_unit_test_setup_teardown(add_first_of_one_id_wins, setup, teardown),
 		cmocka_unit_test_setup_teardown(topup_starts_up_to_n, setup, teardown),
 		cmocka_unit_test_setup_teardown(topup_stops_at_a_start_that_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(sync_reconciles_active_jobs, setup, teardown),
