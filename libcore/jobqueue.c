@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -57,6 +58,7 @@ jq_add_begin(struct jq_adder *a, const char *root, struct hk_err *err)
 	memset(a, 0, sizeof(*a));
 	a->root = root;
 	a->batch = (struct js_batch)JS_BATCH_INIT;
+	a->committing = (struct js_batch)JS_BATCH_INIT;
 	if ((a->lock = js_lock(root, err)) < 0)
 		return -1;
 	/* what an add killed midway left */
@@ -73,17 +75,57 @@ jq_add_begin(struct jq_adder *a, const char *root, struct hk_err *err)
 /* The new jobs' files written before one sync makes them durable together. */
 #define JQ_ADD_BATCH 2048
 
-/* The pending jobs in place and on disk; -1 (err) when the state directory could not take them. */
-static int
-add_commit(struct jq_adder *a, struct hk_err *err)
+/* The committer thread: one batch in place and on disk. */
+static void *
+commit_main(void *adder)
 {
-	if (js_batch_commit(a->root, &a->batch, err) == -1) {
-		err_prefix(err, "%ld new jobs not added", a->pending);
-		a->pending = 0;
+	struct jq_adder *a = adder;
+
+	a->commit_rc = js_batch_commit(a->root, &a->committing, &a->commit_err);
+	return NULL;
+}
+
+/* The batch being committed, finished and its jobs counted; -1 (err) when it could not be. */
+static int
+commit_wait(struct jq_adder *a, struct hk_err *err)
+{
+	if (a->committer_running)
+		pthread_join(a->committer, NULL);
+	a->committer_running = 0;
+	if (a->commit_rc == -1) {
+		*err = a->commit_err;
+		err_prefix(err, "%ld new jobs not added", a->committing_n);
+		a->commit_rc = 0;
+		a->committing_n = 0;
 		return -1;
 	}
-	a->added += a->pending;
+	a->added += a->committing_n;
+	a->committing_n = 0;
+	return 0;
+}
+
+/*
+ * The pending jobs handed to the committer, which puts them in place
+ * while the next are checked and written (on this thread when it cannot
+ * start); -1 (err) when the batch before could not be committed.
+ */
+static int
+commit_start(struct jq_adder *a, struct hk_err *err)
+{
+	if (commit_wait(a, err) == -1)
+		return -1;
+	js_batch_release(&a->committing);
+	a->committing = a->batch;
+	/* the next batch's numbers follow on, before ROOT/seq has them */
+	a->batch = (struct js_batch)JS_BATCH_INIT;
+	a->batch.seq = a->committing.seq;
+	a->batch.seq_known = a->committing.seq_known;
+	a->committing_n = a->pending;
 	a->pending = 0;
+	if (pthread_create(&a->committer, NULL, commit_main, a) == 0)
+		a->committer_running = 1;
+	else
+		commit_main(a);
 	return 0;
 }
 
@@ -143,7 +185,7 @@ jq_add_take(void *adder, struct stream_item *it)
 		return STREAM_OK;
 	}
 	js_add_place(a->root, &n, id, &a->ready, &a->batch);
-	if (++a->pending >= JQ_ADD_BATCH && add_commit(a, &it->err) == -1)
+	if (++a->pending >= JQ_ADD_BATCH && commit_start(a, &it->err) == -1)
 		return STREAM_FATAL;
 	return STREAM_OK;
 }
@@ -151,12 +193,18 @@ jq_add_take(void *adder, struct stream_item *it)
 int
 jq_add_finish(struct jq_adder *a, struct hk_err *err)
 {
-	return add_commit(a, err);
+	if (a->pending > 0 && commit_start(a, err) == -1)
+		return -1;
+	return commit_wait(a, err);
 }
 
 void
 jq_add_end(struct jq_adder *a)
 {
+	if (a->committer_running)
+		pthread_join(a->committer, NULL);
+	a->committer_running = 0;
+	js_batch_release(&a->committing);
 	js_batch_release(&a->batch);
 	a->pending = 0;
 	if (a->lock >= 0)

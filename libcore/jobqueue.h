@@ -19,6 +19,7 @@
 #define HK_JOBQUEUE_H
 
 #include <jansson.h>
+#include <pthread.h>
 
 #include "err.h"
 #include "executor.h"
@@ -41,7 +42,8 @@ struct jq_note {
  * so adding again changes nothing.  A record that cannot be added
  * (js_add_write's reasons, or an id an earlier record given to this adder
  * had) is STREAM_BAD.  The new jobs are made durable in batches, by one
- * sync each (js_batch): take is STREAM_FATAL when a batch could not be,
+ * sync each (js_batch), each put in place by a thread of its own while
+ * the next is written: take is STREAM_FATAL when a batch could not be,
  * and jq_add_finish (-1 with err likewise) commits the last one; jobs are
  * added, and counted in added, only then.  jq_add_end drops what was not
  * committed: a crash or a failed sync loses no job already counted and
@@ -52,10 +54,16 @@ struct jq_adder {
 	struct strset ready;
 	struct strset seen;	/* the ids added or known, in this adder's input */
 	struct js_batch batch;	/* the new jobs' files, not yet in place */
+	long pending;		/* new jobs in batch */
+	/* the batch before, put in place by a thread of its own meanwhile */
+	struct js_batch committing;
+	long committing_n;
+	pthread_t committer;
+	int committer_running, commit_rc;
+	struct hk_err commit_err;
 	char *cwd;
 	int lock;
 	long added, known;
-	long pending;		/* new jobs in batch */
 };
 
 struct stream_item;
