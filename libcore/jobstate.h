@@ -12,7 +12,8 @@
  * rename(2), so exactly one process wins it and a crash leaves the job in
  * one state or the other.  A file's content (state, attempts, executor
  * id, times, errors, corrections) is rewritten atomically (temporary file,
- * fsync, rename).  ROOT/lock serialises what must see a consistent whole
+ * fsync, rename); the new files of a large add are made durable in batches,
+ * one sync each (js_batch).  ROOT/lock serialises what must see a consistent whole
  * (adding, topping up, syncing); a job's own runner only rewrites its file
  * and moves it out of active/.
  */
