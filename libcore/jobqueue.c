@@ -601,28 +601,6 @@ jq_count(const char *root, struct jq_counts *c)
 	}
 }
 
-json_t *
-jq_status(const char *root, const char *id)
-{
-	struct hk_err e = HK_ERR_INIT;
-	enum js_state st;
-	char *path = NULL;
-	json_t *rec = NULL;
-	const char *ex;
-
-	if (js_find(root, id, &st, &path) == 0)
-		rec = js_load(path, &e);
-	free(path);
-	ex = rec ? json_string_value(json_object_get(rec, "executor")) : NULL;
-	if (ex && st == JS_ACTIVE && strcmp(ex, "slurm") == 0) {
-		char why[300], sched[64];
-		exec_alive(rec, why, sizeof(why), sched, sizeof(sched));
-		if (sched[0])
-			json_object_set_new(rec, "slurm_state", json_string(sched));
-	}
-	return rec;
-}
-
 /* What stands for a state file that cannot be read: its id, and why, as the last error. */
 static json_t *
 unreadable(const char *name, enum js_state s, const struct hk_err *e)
@@ -633,6 +611,31 @@ unreadable(const char *name, enum js_state s, const struct hk_err *e)
 	err_format(e, msg, sizeof(msg));
 	rec = json_pack("{s:s,s:s+}", "id", id, "last_error", "unreadable state file: ", msg);
 	free(id);
+	return rec;
+}
+
+json_t *
+jq_status(const char *root, const char *id)
+{
+	struct hk_err e = HK_ERR_INIT;
+	enum js_state st;
+	char *path = NULL;
+	json_t *rec = NULL;
+	const char *ex;
+
+	if (js_find(root, id, &st, &path) == 0 &&
+	    (rec = field_checked(js_load(path, &e), stage_fields("state"), path, &e)) == NULL) {
+		rec = unreadable(strrchr(path, '/') + 1, st, &e);
+		json_object_set_new(rec, "state", json_string(js_state_name(st)));
+	}
+	free(path);
+	ex = rec ? json_string_value(json_object_get(rec, "executor")) : NULL;
+	if (ex && st == JS_ACTIVE && strcmp(ex, "slurm") == 0) {
+		char why[300], sched[64];
+		exec_alive(rec, why, sizeof(why), sched, sizeof(sched));
+		if (sched[0])
+			json_object_set_new(rec, "slurm_state", json_string(sched));
+	}
 	return rec;
 }
 

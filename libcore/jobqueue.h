@@ -150,7 +150,9 @@ void jq_count(const char *root, struct jq_counts *c);
 
 /*
  * Job id's state record; an active Slurm job gets Slurm's view as
- * "slurm_state".  NULL when the job is unknown.
+ * "slurm_state".  A state file that does not parse, or has a field of
+ * the wrong type, gives only id, state and why, as "last_error"
+ * ("unreadable state file: ...").  NULL when the job is unknown.
  */
 json_t *jq_status(const char *root, const char *id);
 

@@ -88,6 +88,17 @@ expect list-unreadable 0 "$MKJOB a b && printf '%s\\n' '{\"id\":\"a\",\"dir\":\"
 a,ready,
 b,ready,unreadable state file: ./jobs/ready/001000000002.b.json: '"'"'['"'"' or '"'"'{'"'"' expected near '"'"'garbage'"'"'
 ' ''
+# status and show of a state file broken by hand, or with a field of the wrong type: why, not "no such job"
+expect status-unreadable 0 "$MKJOB a b && printf '%s\\n' '{\"id\":\"a\",\"dir\":\"a\"}' '{\"id\":\"b\",\"dir\":\"b\"}' > in.jsonl &&
+	run-vasp -q add in.jsonl && echo garbage > jobs/ready/001000000001.a.json && sed -i 's/\"attempts\":0/\"attempts\":\"x\"/' jobs/ready/001000000002.b.json &&
+	run-vasp status a b | sed \"s|\$PWD|.|\"; run-vasp show b | sed \"s|\$PWD|.|\" | head -n 5" '{"id":"a","last_error":"unreadable state file: ./jobs/ready/001000000001.a.json: '"'"'['"'"' or '"'"'{'"'"' expected near '"'"'garbage'"'"'","state":"ready"}
+{"id":"b","last_error":"unreadable state file: ./jobs/ready/001000000002.b.json: \"attempts\" is a string, want an integer from 0 to 2147483647","state":"ready"}
+b: ready
+dir: ?
+kind: ?
+attempts: 0
+last error: unreadable state file: ./jobs/ready/001000000002.b.json: "attempts" is a string, want an integer from 0 to 2147483647
+' ''
 # a known job is left alone, even when its directory went away since
 expect add-known-not-checked-again 0 "$MKJOB d && echo '{\"id\":\"y\",\"dir\":\"d\"}' > a.jsonl && run-vasp -q add a.jsonl && rm -r d && run-vasp add a.jsonl" '' 'run-vasp: 0 jobs added, 1 already known, 0 rejected
 '
