@@ -135,20 +135,6 @@ file_write_atomic(const char *path, const void *p, size_t n, struct hk_err *err)
 }
 
 int
-file_batch_put(struct file_batch *b, const char *path, const void *p, size_t n, struct hk_err *err)
-{
-	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-
-	if (write_file(tmp, O_TRUNC, p, n, 0, err) == -1) {
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	file_batch_adopt(b, tmp, xstrdup(path));
-	return 0;
-}
-
-int
 file_write_new(const char *path, const void *p, size_t n, struct hk_err *err)
 {
 	int rc = write_file(path, O_EXCL, p, n, 0, err), e = errno;
@@ -216,17 +202,14 @@ sync_dirs(const struct file_batch *b, struct hk_err *err)
 }
 
 int
-file_batch_commit(struct file_batch *b, size_t *done, struct hk_err *err)
+file_batch_commit(struct file_batch *b, struct hk_err *err)
 {
 	size_t i = 0;
-	int rc = -1;
+	int rc;
 	char *dir;
 
-	if (b->n == 0) {
-		if (done)
-			*done = 0;
+	if (b->n == 0)
 		return 0;
-	}
 	/* the contents reach the disk before any name does */
 	dir = dir_of(b->dst[0]);
 	rc = sync_dir(dir, 1, err);
@@ -239,8 +222,6 @@ file_batch_commit(struct file_batch *b, size_t *done, struct hk_err *err)
 		}
 	if (rc == 0)
 		rc = sync_dirs(b, err);
-	if (done)
-		*done = i;
 	for (size_t k = i; k < b->n; k++)
 		unlink(b->tmp[k]);
 	for (size_t k = 0; k < b->n; k++) {

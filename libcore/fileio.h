@@ -41,24 +41,23 @@ int file_write_atomic(const char *path, const void *p, size_t n, struct hk_err *
 
 /*
  * Many new files made visible and durable together, for the cost of one
- * sync instead of one per file.  file_batch_put writes the n bytes at p
- * to PATH.tmp.PID, unsynced.  file_batch_commit makes every pending file
- * durable with one syncfs(2), renames each to its path, in order, and
- * fsyncs their directories.  A crash before the commit leaves only
- * temporary files; once it returns 0 every file is in place, on disk.
- * On -1, *done (when not NULL) says how many of the pending files, the
- * first ones, were renamed.  file_batch_release drops what is pending.
- * The paths should be on one file system.
+ * sync instead of one per file.  file_batch_adopt takes a file written
+ * under a temporary name (file_write_new, unsynced).  file_batch_commit
+ * makes every pending file durable with one syncfs(2), renames each to
+ * its path, in order, and fsyncs their directories.  A crash before the
+ * commit leaves only temporary files; once it returns 0 every file is in
+ * place, on disk; on -1 the first ones may be, the rest are removed.
+ * file_batch_release drops what is pending.  The paths should be on one
+ * file system.
  */
 struct file_batch {
 	char **tmp, **dst;
 	size_t n, cap;
 };
 #define FILE_BATCH_INIT { NULL, NULL, 0, 0 }
-int file_batch_put(struct file_batch *b, const char *path, const void *p, size_t n, struct hk_err *err);
 /* A temporary file written already (file_write_new), to be renamed to path; both strings become b's. */
 void file_batch_adopt(struct file_batch *b, char *tmp, char *path);
-int file_batch_commit(struct file_batch *b, size_t *done, struct hk_err *err);
+int file_batch_commit(struct file_batch *b, struct hk_err *err);
 void file_batch_release(struct file_batch *b);
 
 /*

@@ -367,13 +367,18 @@ js_batch_commit(const char *root, struct js_batch *b, struct hk_err *err)
 	char text[32], *p;
 	int rc = 0;
 
+	/*
+	 * ROOT/seq is on disk before any of the batch's names: a kill between
+	 * two renames must not leave ready files numbered past it, or the next
+	 * add would give their numbers again and its jobs would run first.
+	 */
 	if (b->seq_known && b->files.n > 0) {
 		p = xasprintf("%s/seq", root);
-		rc = file_batch_put(&b->files, p, text, (size_t)seq_text(text, b->seq), err);
+		rc = file_write_atomic(p, text, (size_t)seq_text(text, b->seq), err);
 		free(p);
 	}
 	if (rc == 0)
-		rc = file_batch_commit(&b->files, NULL, err);
+		rc = file_batch_commit(&b->files, err);
 	b->seq_known = 0;
 	return rc;
 }

@@ -98,7 +98,7 @@ int js_add_write(const char *root, const json_t *job, const struct strset *ready
     struct js_new *n, struct hk_err *err);
 void js_add_place(const char *root, struct js_new *n, const char *id, struct strset *ready, struct js_batch *b);
 void js_new_release(struct js_new *n);
-/* Every pending file of b (and ROOT/seq) in place and on disk, with one sync; -1 with err. */
+/* ROOT/seq on disk, then every pending file of b in place and on disk with one sync; -1 with err. */
 int js_batch_commit(const char *root, struct js_batch *b, struct hk_err *err);
 void js_batch_release(struct js_batch *b);
 

@@ -2,11 +2,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "jobstate.h"
 #include "sbuf.h"
+#include "strset.h"
+#include "xalloc.h"
 #include "testutil.h"
 
 /* The job directory's lock: one holder; a child that inherits it holds it after the parent lets go. */
@@ -88,12 +92,85 @@ save_existing_only(void **state)
 	sbuf_release(&moved);
 }
 
+/* Jobs ids written and placed in one batch, in order (tag: their place). */
+static void
+place_jobs(const char *root, const char *dir, const char *ids, struct js_batch *b)
+{
+	struct hk_err e = HK_ERR_INIT;
+	struct strset ready = STRSET_INIT;
+	struct js_new n;
+
+	assert_int_equal(js_ready_ids(root, &ready), 0);
+	for (const char *id = ids; *id; id++) {
+		char one[2] = { *id, 0 };
+		json_t *job = json_pack("{s:s,s:s,s:s}", "id", one, "dir", dir, "kind", "static3");
+		assert_int_equal(js_add_write(root, job, &ready, (unsigned long)(id - ids), &n, &e), 0);
+		assert_non_null(n.tmp);
+		js_add_place(root, &n, one, &ready, b);
+		js_new_release(&n);
+		json_decref(job);
+	}
+	strset_release(&ready);
+}
+
+/*
+ * A batch whose renames stop part way (as a kill would stop them) has
+ * given its numbers for good: the next add's jobs still come after the
+ * ones that were placed.
+ */
+static void
+batch_cut_short_keeps_order(void **state)
+{
+	char tmp[] = "/tmp/hk-batchcut-XXXXXX";
+	struct hk_err e = HK_ERR_INIT;
+	struct js_batch b = JS_BATCH_INIT;
+	char *root, *dir, *block, *inside, **list;
+	int n, fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(tmp));
+	root = xasprintf("%s/jobs", tmp);
+	dir = xasprintf("%s/d", tmp);
+	test_job_dir(dir);
+	assert_int_equal(js_init(root, &e), 0);
+	assert_true((fd = js_lock(root, &e)) >= 0);
+	place_jobs(root, dir, "cb", &b);
+	/* b's name is taken by a directory that a rename cannot replace */
+	block = xasprintf("%s/ready/001000000002.b.json", root);
+	inside = xasprintf("%s/x", block);
+	assert_int_equal(mkdir(block, 0755), 0);
+	test_put(block, "x", "x\n");
+	assert_int_equal(js_batch_commit(root, &b, &e), -1);
+	js_batch_release(&b);
+	assert_int_equal(unlink(inside), 0);
+	assert_int_equal(rmdir(block), 0);
+	place_jobs(root, dir, "ba", &b);
+	assert_int_equal(js_batch_commit(root, &b, &e), 0);
+	js_batch_release(&b);
+	js_unlock(fd);
+	assert_int_equal(js_list(root, JS_READY, &list, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(list[0], "001000000001.c.json");
+	assert_string_equal(list[1], "001000000003.b.json");
+	assert_string_equal(list[2], "001000000004.a.json");
+	for (int i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+	assert_int_equal(js_clean(root), 0);
+	assert_int_equal(file_remove_tree(tmp), 0);
+	free(root);
+	free(dir);
+	free(block);
+	free(inside);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(dir_lock_keeps_a_second_out),
 		cmocka_unit_test(save_existing_only),
+		cmocka_unit_test(batch_cut_short_keeps_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
