@@ -141,9 +141,8 @@ start_local(const struct exec_opts *o, json_t *rec, int *hold, struct hk_err *er
 	return 0;
 }
 
-/* Run argv, capturing stdout (and stderr into err on failure). */
-static int
-capture(char *const argv[], struct sbuf *out, struct sbuf *errout)
+int
+exec_capture(char *const argv[], struct sbuf *out, struct sbuf *errout)
 {
 	int po[2], pe[2], status;
 	pid_t pid;
@@ -190,8 +189,8 @@ next_word(const char **p, size_t *n)
 	return w;
 }
 
-static void
-shell_quote(struct sbuf *sb, const char *s)
+void
+exec_shell_quote(struct sbuf *sb, const char *s)
 {
 	sbuf_addc(sb, '\'');
 	for (; *s; s++) {
@@ -201,6 +200,23 @@ shell_quote(struct sbuf *sb, const char *s)
 			sbuf_addc(sb, *s);
 	}
 	sbuf_addc(sb, '\'');
+}
+
+void
+exec_sbatch_settings(struct sbuf *s, const struct slurm_conf *c, int tasks)
+{
+	if (c->partition[0])
+		sbuf_addf(s, "#SBATCH --partition=%s\n", c->partition);
+	if (c->account[0])
+		sbuf_addf(s, "#SBATCH --account=%s\n", c->account);
+	if (c->time[0])
+		sbuf_addf(s, "#SBATCH --time=%s\n", c->time);
+	if (tasks && c->nodes > 0)
+		sbuf_addf(s, "#SBATCH --nodes=%d\n", c->nodes);
+	if (tasks && c->ntasks > 0)
+		sbuf_addf(s, "#SBATCH --ntasks=%d\n", c->ntasks);
+	if (c->lines)
+		sbuf_addstr(s, c->lines);
 }
 
 static int
@@ -219,27 +235,16 @@ start_slurm(const struct exec_opts *o, json_t *rec, struct hk_err *err)
 		goto out;
 	sbuf_addstr(&s, "#!/bin/sh\n");
 	sbuf_addf(&s, "#SBATCH --job-name=hk-%s\n#SBATCH --output=%s/slurm-%%j.out\n", id, dir);
-	if (c.partition[0])
-		sbuf_addf(&s, "#SBATCH --partition=%s\n", c.partition);
-	if (c.account[0])
-		sbuf_addf(&s, "#SBATCH --account=%s\n", c.account);
-	if (c.time[0])
-		sbuf_addf(&s, "#SBATCH --time=%s\n", c.time);
-	if (c.nodes > 0)
-		sbuf_addf(&s, "#SBATCH --nodes=%d\n", c.nodes);
-	if (c.ntasks > 0)
-		sbuf_addf(&s, "#SBATCH --ntasks=%d\n", c.ntasks);
-	if (c.lines)
-		sbuf_addstr(&s, c.lines);
+	exec_sbatch_settings(&s, &c, 1);
 	sbuf_addstr(&s, "exec ");
-	shell_quote(&s, o->self);
+	exec_shell_quote(&s, o->self);
 	sbuf_addstr(&s, " run --state ");
-	shell_quote(&s, o->root);
+	exec_shell_quote(&s, o->root);
 	sbuf_addstr(&s, " --calculator ");
-	shell_quote(&s, o->calculator);
+	exec_shell_quote(&s, o->calculator);
 	run_args(o, wall, frozen, poll);
 	sbuf_addf(&s, " --walltime %s --frozen-after %s --max-errors %d --poll %s ", wall, frozen, o->max_errors, poll);
-	shell_quote(&s, id);
+	exec_shell_quote(&s, id);
 	sbuf_addc(&s, '\n');
 	sbuf_addf(&script, "%s/run-vasp.sbatch", dir);
 	if ((f = fopen(script.s, "w")) == NULL || fwrite(s.s, 1, s.len, f) != s.len || fclose(f) != 0) {
@@ -247,7 +252,7 @@ start_slurm(const struct exec_opts *o, json_t *rec, struct hk_err *err)
 		goto out;
 	}
 	char *argv[] = { "sbatch", "--parsable", script.s, NULL };
-	int st = capture(argv, &out, &eo);
+	int st = exec_capture(argv, &out, &eo);
 	long jid;
 	char idtext[64];
 	snprintf(idtext, sizeof(idtext), "%.*s", (int)strcspn(out.s ? out.s : "", ";\n"), out.s ? out.s : "");
@@ -315,7 +320,7 @@ exec_alive(const json_t *rec, char *reason, size_t n, char *sched, size_t sn)
 	struct sbuf ids = SBUF_INIT, out = SBUF_INIT, eo = SBUF_INIT;
 	sbuf_addf(&ids, "%s,%s", eid, eid);
 	argv[7] = ids.s;
-	int st = capture(argv, &out, &eo);
+	int st = exec_capture(argv, &out, &eo);
 	int alive = -1;
 	if (st == 0) {
 		char got[64] = "";
@@ -369,7 +374,7 @@ exec_abort(const json_t *rec, struct hk_err *err)
 	}
 	char *argv[] = { "scancel", (char *)eid, NULL };
 	struct sbuf out = SBUF_INIT, eo = SBUF_INIT;
-	int st = capture(argv, &out, &eo);
+	int st = exec_capture(argv, &out, &eo);
 	if (st != 0)
 		err_set(err, "scancel %s failed: %.200s", eid, eo.s ? eo.s : "");
 	sbuf_release(&out);

@@ -60,6 +60,15 @@ int exec_abort(const json_t *rec, struct hk_err *err);
 int exec_group_alive(long pgid, unsigned long long start);
 int exec_group_stop(long pgid, unsigned long long start, double grace);
 
+/* Run argv, capturing its standard output (and error); its exit status, 128 when killed, -1. */
+struct sbuf;
+int exec_capture(char *const argv[], struct sbuf *out, struct sbuf *errout);
+/* s in single quotes for sh, appended to sb. */
+void exec_shell_quote(struct sbuf *sb, const char *s);
+/* The #SBATCH lines of c (nodes and ntasks only when tasks) and its extra lines. */
+struct slurm_conf;
+void exec_sbatch_settings(struct sbuf *s, const struct slurm_conf *c, int tasks);
+
 /* The start time of a process (clock ticks since boot), 0 when it does not exist. */
 unsigned long long exec_proc_start(long pid);
 

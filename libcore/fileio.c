@@ -116,6 +116,29 @@ file_write_sync(const char *path, const void *p, size_t n, struct hk_err *err)
 }
 
 int
+file_same(const char *a, const char *b)
+{
+	FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+	char ba[65536], bb[65536];
+	size_t na, nb;
+	int same = fa && fb;
+
+	while (same) {
+		na = fread(ba, 1, sizeof(ba), fa);
+		nb = fread(bb, 1, sizeof(bb), fb);
+		if (na != nb || memcmp(ba, bb, na) != 0 || ferror(fa) || ferror(fb))
+			same = 0;
+		else if (na == 0)
+			break;
+	}
+	if (fa)
+		fclose(fa);
+	if (fb)
+		fclose(fb);
+	return same;
+}
+
+int
 file_write_atomic(const char *path, const void *p, size_t n, struct hk_err *err)
 {
 	struct sbuf tmp = SBUF_INIT;

@@ -36,6 +36,9 @@ int file_write_sync(const char *path, const void *p, size_t n, struct hk_err *er
 /* A new file path holding the n bytes at p, unsynced; -1 with errno EEXIST (and err) when path exists. */
 int file_write_new(const char *path, const void *p, size_t n, struct hk_err *err);
 
+/* 1 when the files at a and b both exist and hold the same bytes, else 0. */
+int file_same(const char *a, const char *b);
+
 /* Replace path by the n bytes at p, atomically and durably. */
 int file_write_atomic(const char *path, const void *p, size_t n, struct hk_err *err);
 

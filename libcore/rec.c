@@ -89,7 +89,16 @@ rec_next(struct rec_reader *r, json_t **out, struct hk_err *err)
 			break;
 	}
 	*out = rec_parse(line, len, r->name, r->lr.lineno, err);
+	r->text = line;
+	r->text_len = len;
 	return *out ? 1 : -1;
+}
+
+const char *
+rec_text(const struct rec_reader *r, size_t *len)
+{
+	*len = r->text_len;
+	return r->text;
 }
 
 void

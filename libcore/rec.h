@@ -25,6 +25,8 @@ struct rec_reader {
 	FILE *f;		/* owned unless it is stdin */
 	struct src_gunzip *gz;	/* owned; between f and lr, for rec_open */
 	char *name;		/* "-" for stdin */
+	const char *text;	/* the line of the record rec_next last gave */
+	size_t text_len;
 };
 
 /* Open path ("-" or NULL for stdin) for reading records. */
@@ -45,6 +47,9 @@ int rec_next(struct rec_reader *r, json_t **out, struct hk_err *err);
  * bad lines, gzip input expanding more than lim->ratio times is refused.
  */
 void rec_set_limits(struct rec_reader *r, const struct hk_limits *lim);
+
+/* The text of the record rec_next last returned (no newline), valid until the next call. */
+const char *rec_text(const struct rec_reader *r, size_t *len);
 
 int rec_failed(const struct rec_reader *r);
 long rec_line(const struct rec_reader *r);

@@ -12,7 +12,8 @@
 enum { K_PARTITION, K_ACCOUNT, K_TIME, K_NODES, K_NTASKS, K_LINE, NKEYS };
 static const char *const keys[NKEYS] = { "partition", "account", "time", "nodes", "ntasks", "line" };
 /* "*" first: its settings give way to a kind's own */
-static const char *const kinds[] = { "*", "static3", "neb", "relax" };
+static const char *const kinds[] = { "*", "static3", "neb", "relax", "shard" };
+#define KIND_SHARD 4
 #define NKINDS (sizeof kinds / sizeof *kinds)
 
 struct conf_read {
@@ -183,7 +184,7 @@ conf_line(struct conf_read *r, char *s, size_t n)
 		return 0;
 	keyw = next_word(&p, &keyn);
 	if ((kind = lookup(kinds, NKINDS, kw, kn)) < 0) {
-		err_set(r->err, "%s:%ld: unknown job kind '%.*s' (static3, neb, relax or *)", r->name, r->lineno,
+		err_set(r->err, "%s:%ld: unknown job kind '%.*s' (static3, neb, relax, shard or *)", r->name, r->lineno,
 		    (int)(kn > 40 ? 40 : kn), kw);
 		return -1;
 	}
@@ -203,6 +204,11 @@ conf_line(struct conf_read *r, char *s, size_t n)
 	if (key != K_LINE && r->seen[kind][key]) {
 		err_set(r->err, "%s:%ld: %s %s given twice (first on line %ld)", r->name, r->lineno, kinds[kind],
 		    keys[key], r->seen[kind][key]);
+		return -1;
+	}
+	if (kind == KIND_SHARD && (key == K_NODES || key == K_NTASKS)) {
+		err_set(r->err, "%s:%ld: shard %s: a part of a cheap stage is one process on one node "
+		    "(its CPUs: shard run -c)", r->name, r->lineno, keys[key]);
 		return -1;
 	}
 	r->seen[kind][key] = r->lineno;

@@ -2,7 +2,8 @@
  * slurmconf.h - the sbatch settings file of run-vasp's Slurm executor.
  *
  * One setting a line, "KIND KEY VALUE": KIND is a job kind (static3, neb,
- * relax) or * for every kind; KEY is partition, account, time, nodes,
+ * relax), shard (the array tasks of shard run: no nodes or ntasks, each
+ * is one process) or * for every kind; KEY is partition, account, time, nodes,
  * ntasks or line (VALUE, the rest of the line, copied into the batch
  * script as is).  Blank lines and lines whose first non-blank is # are
  * skipped.  The reader is strict: an unknown kind or key, a value that is

@@ -5,16 +5,21 @@
 #include "xalloc.h"
 
 uint64_t
-hash_fnv1a(const void *p, size_t n)
+hash_fnv1a_from(uint64_t h, const void *p, size_t n)
 {
 	const unsigned char *s = p;
-	uint64_t h = 1469598103934665603ULL;
 
 	for (size_t i = 0; i < n; i++) {
 		h ^= s[i];
 		h *= 1099511628211ULL;
 	}
 	return h;
+}
+
+uint64_t
+hash_fnv1a(const void *p, size_t n)
+{
+	return hash_fnv1a_from(1469598103934665603ULL, p, n);
 }
 
 static size_t

@@ -43,7 +43,9 @@
 # change, so a stage is rebuilt exactly when they do.
 #
 # JOBS, the threads of find-paths and measure, is the number of cores unless
-# set.  Progress shows when standard error is a terminal (-q otherwise).
+# set.  SHARDS=N above 1 runs find-paths and measure on N parts of their
+# input cut by structure (shard(1)): one after another, or with EXECUTOR =
+# slurm as one array job per stage, JOBS CPUs a task.  Progress shows when standard error is a terminal (-q otherwise).
 # make -n prints what would run and changes nothing, study.mk included; it
 # takes the tables as they are (collect, which runs every time, is left
 # out of a dry run: whether it would change a table only running it can
@@ -72,6 +74,8 @@ doc.MAX_PATHS  = the shortest distinct hops kept per structure (find-paths --max
 MAX_PATHS     ?= 5
 doc.JOBS       = threads of find-paths and measure (-j); $$(NCORES) is the number of cores
 JOBS          ?= $(NCORES)
+doc.SHARDS     = parts find-paths and measure are cut into by structure (shard), each run on its own: one after another, or as one Slurm array job with EXECUTOR = slurm; 1: one run over the whole table
+SHARDS        ?= 1
 doc.WHERE      = which hops get a calculation (rank --where); $$(ION_OXIDATION) is -1 for F Cl Br I, else -2
 WHERE         ?= measures.dimensionality >= 1 and measures.oxidation_state == $(ION_OXIDATION)
 doc.BY         = in which order (rank --by)
@@ -127,7 +131,7 @@ B_STATE       ?= jobs-B
 doc.B_MAX_ACTIVE = tier B's jobs queued or running at once
 B_MAX_ACTIVE  ?= $(MAX_ACTIVE)
 
-PARAMS := SOURCES ION CUTOFF MAX_PATHS JOBS WHERE BY LIMIT KIND IMAGES INCAR RELAX CALCS \
+PARAMS := SOURCES ION CUTOFF MAX_PATHS JOBS SHARDS WHERE BY LIMIT KIND IMAGES INCAR RELAX CALCS \
 	STATE MAX_ACTIVE EXECUTOR VASP_CMD WALLTIME SLURM_CONFIG REUSE_WAVECAR TIERS \
 	B_WHERE B_BY B_LIMIT B_KIND B_IMAGES B_CLIMB B_INCAR B_ENDPOINTS_FROM B_CALCS B_STATE B_MAX_ACTIVE
 
@@ -210,12 +214,26 @@ endif
 structures.jsonl: $(SOURCES) .params/structures | params
 	fetch-structures $(QUIET) --sanitize --dedupe -o $@ $(call qw,$(SOURCES))
 
+# With SHARDS above 1 a cheap stage is cut into parts by structure
+# (.shards/TABLE-N/in.K.jsonl, unchanged parts keeping their time), run on
+# each part that is due (its input or parameters newer than its output: a
+# part that failed, alone, on a rerun) and joined back in input order, the
+# same table as one run gives.  $(1): the input, $(2): the table made,
+# $(3): the stage's command (shard run appends -o OUT IN), $(4): what else
+# makes a part due.
+shards = .shards/$(basename $(2))-$(SHARDS)
+sharded = mkdir -p $(shards) && shard split $(QUIET) -n $(call q,$(SHARDS)) -d $(shards) $(1) && \
+	shard run $(QUIET) -n $(call q,$(SHARDS)) -d $(shards) -e $(call q,$(EXECUTOR)) -c $(call q,$(JOBS)) \
+		$(if $(SLURM_CONFIG),--slurm-config $(call q,$(SLURM_CONFIG))) $(foreach a,$(4),-a $(a)) -- $(3) && \
+	shard join $(QUIET) -n $(call q,$(SHARDS)) -d $(shards) -o $(2) $(1)
+stage = $(if $(filter-out 1,$(SHARDS)),$(call sharded,$(1),$(2),$(3),$(4)),$(3) -o $(2) $(1))
+
 paths.jsonl: structures.jsonl .params/paths | params
-	find-paths $(QUIET) -j $(call q,$(JOBS)) --ion $(call q,$(ION)) --cutoff $(call q,$(CUTOFF)) \
-		--max-paths $(call q,$(MAX_PATHS)) -o $@ structures.jsonl
+	$(call stage,structures.jsonl,$@,find-paths $(QUIET) -j $(call q,$(JOBS)) --ion $(call q,$(ION)) \
+		--cutoff $(call q,$(CUTOFF)) --max-paths $(call q,$(MAX_PATHS)),.params/paths)
 
 measured.jsonl: paths.jsonl | params
-	measure $(QUIET) -j $(call q,$(JOBS)) -o $@ paths.jsonl
+	$(call stage,paths.jsonl,$@,measure $(QUIET) -j $(call q,$(JOBS)))
 
 queue.jsonl: measured.jsonl .params/queue | params
 	rank $(QUIET) -w $(call q,$(WHERE)) -b $(call q,$(BY)) -n $(call q,$(LIMIT)) -o $@ measured.jsonl

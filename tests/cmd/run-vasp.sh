@@ -143,7 +143,8 @@ run-vasp: 0 started, 0 active, 2 ready
 }
 bad_conf misspelt-key '* partiton short' "sc:1: unknown key 'partiton' (partition, account, time, nodes, ntasks or line)"
 bad_conf twice 'neb nodes 2\nneb nodes 4' 'sc:2: neb nodes given twice (first on line 1)'
-bad_conf misspelt-kind 'nbe time 10' "sc:1: unknown job kind 'nbe' (static3, neb, relax or *)"
+bad_conf misspelt-kind 'nbe time 10' "sc:1: unknown job kind 'nbe' (static3, neb, relax, shard or *)"
+bad_conf shard-ntasks 'shard ntasks 4' 'sc:1: shard ntasks: a part of a cheap stage is one process on one node (its CPUs: shard run -c)'
 bad_conf bad-time 'static3 time 4h' "sc:1: time '4h' is not a Slurm time (minutes, [days-]hours:minutes:seconds, ...)"
 bad_conf crlf '* nodes 2\r' 'sc:1: control character 0x0d in column 10 (a DOS line end?)'
 expect slurm-config-missing 0 "$MK && run-vasp topup -n 1 -e slurm --slurm-config nosuch -c true; echo \$?" '1

@@ -84,4 +84,28 @@ expect slurm-sync-lost 0 "$MK && run-vasp topup -n 1 -e slurm --poll 0.05 -c 'sl
 expect slurm-bad-partition 0 "$MK && echo '* partition nosuch' > sc && run-vasp topup -n 1 -e slurm --slurm-config sc -c true; ls jobs/ready" '001000000001.mp-2741.F.0.json
 001000000002.mp-2741.F.1.json
 ' '~mp-2741.F.0: not started: sbatch failed \(status 1\): sbatch: error: invalid partition specified: nosuch'
+# shard run on Slurm.  pipeline.mk's SHARDS=4 makes each cheap stage one
+# array job of 4 tasks and gives the tables one run here gives; a task
+# cancelled is reported with its log's last line, and the rerun submits
+# that part alone.
+unset MAKELEVEL MAKEFLAGS MFLAGS
+PMK="make -s -f $TOP/scripts/pipeline.mk"
+STUDY="mkdir structures && cp $DATA/structures/*.cif structures && $PMK measured.jsonl 2>/dev/null && mkdir ref &&
+	mv paths.jsonl measured.jsonl ref"
+expect shard-array-pipeline 0 "$STUDY && $PMK EXECUTOR=slurm SHARDS=4 JOBS=1 measured.jsonl 2>/dev/null &&
+	cmp ref/paths.jsonl paths.jsonl && cmp ref/measured.jsonl measured.jsonl && cat .shards/*/run.sbatch | grep -c '^#SBATCH --array=0,1,2,3\$' &&
+	ls .shards/measured-4/ | grep -c '^slurm-[0-9]*_[0-3][.]out\$'" '2
+4
+' ''
+# measure's part 2 sleeps while ./slow exists
+WRAP="mkdir wbin && for p in $TOP/bin/*; do ln -s \$p wbin/; done && rm wbin/measure &&
+	printf '#!/bin/sh\ncase \"\$*\" in *in.002.jsonl*) [ -e slow ] && sleep 300;; esac\nexec $TOP/bin/measure \"\$@\"\n' > wbin/measure &&
+	chmod +x wbin/measure"
+expect shard-array-cancel-rerun 0 "$STUDY && $WRAP && touch slow && { $PMK BIN=\$PWD/wbin EXECUTOR=slurm SHARDS=4 JOBS=1 measured.jsonl 2> err & } &&
+	k=0 && until squeue -h -n hk-shard-measured-4 -o '%i %T' | grep -q '_2 RUNNING'; do k=\$((k+1)); [ \$k -lt 600 ] || exit 9; sleep 0.1; done &&
+	scancel \$(squeue -h -n hk-shard-measured-4 -o '%i' | grep '_2\$') && wait; rm slow && ls measured.jsonl;
+	grep -c 'shard: part 2 (.shards/measured-4/in.002.jsonl): Slurm task [0-9]*_2 ended CANCELLED, no output; .*slurm-[0-9]*_2.out: ' err &&
+	$PMK BIN=\$PWD/wbin measured.jsonl && grep '^#SBATCH --array' .shards/measured-4/run.sbatch && cmp ref/measured.jsonl measured.jsonl" '1
+#SBATCH --array=2
+' "~cannot access 'measured.jsonl'"
 finish
