@@ -92,11 +92,28 @@ unset MAKELEVEL MAKEFLAGS MFLAGS
 PMK="make -s -f $TOP/scripts/pipeline.mk"
 STUDY="mkdir structures && cp $DATA/structures/*.cif structures && $PMK measured.jsonl 2>/dev/null && mkdir ref &&
 	mv paths.jsonl measured.jsonl ref"
-expect shard-array-pipeline 0 "$STUDY && $PMK EXECUTOR=slurm SHARDS=4 JOBS=1 measured.jsonl 2>/dev/null &&
+expect shard-array-pipeline 0 "$STUDY && printf 'shard partition debug\nshard time 10\n* ntasks 64\n* line # set up\n' > sc &&
+	$PMK EXECUTOR=slurm SHARDS=4 JOBS=1 SLURM_CONFIG=sc measured.jsonl 2>/dev/null &&
 	cmp ref/paths.jsonl paths.jsonl && cmp ref/measured.jsonl measured.jsonl && cat .shards/*/run.sbatch | grep -c '^#SBATCH --array=0,1,2,3\$' &&
-	ls .shards/measured-4/ | grep -c '^slurm-[0-9]*_[0-3][.]out\$'" '2
+	ls .shards/measured-4/ | grep -c '^slurm-[0-9]*_[0-3][.]out\$' && grep '^#SBATCH\|^# set' .shards/measured-4/run.sbatch | sed 's,=/.*/,=DIR/,'" '2
 4
+#SBATCH --job-name=hk-shard-measured-4
+#SBATCH --array=0,1,2,3
+#SBATCH --output=DIR/slurm-%A_%a.out
+#SBATCH --ntasks=1
+#SBATCH --cpus-per-task=1
+#SBATCH --partition=debug
+#SBATCH --time=10
+# set up
 ' ''
+if [ -n "$SHARED" ]; then
+	expect shard-array-corpus-paths 0 "mkdir structures && cp $SHARED/data/structures/fluorides/*.cif structures &&
+		$PMK paths.jsonl 2>/dev/null && mv paths.jsonl ref && $PMK EXECUTOR=slurm SHARDS=4 paths.jsonl 2>/dev/null &&
+		cmp ref paths.jsonl && cat .shards/paths-4/in.* | wc -l" '448
+' ''
+else
+	echo "slurm: shard-array-corpus-paths skipped: $SHARED_MISSING"
+fi
 # measure's part 2 sleeps while ./slow exists
 WRAP="mkdir wbin && for p in $TOP/bin/*; do ln -s \$p wbin/; done && rm wbin/measure &&
 	printf '#!/bin/sh\ncase \"\$*\" in *in.002.jsonl*) [ -e slow ] && sleep 300;; esac\nexec $TOP/bin/measure \"\$@\"\n' > wbin/measure &&
