@@ -104,6 +104,8 @@ doc.WALLTIME   = seconds a run may take, 0 for no limit (run-vasp --walltime)
 WALLTIME      ?= 0
 doc.SLURM_CONFIG = the sbatch settings file, for EXECUTOR = slurm (run-vasp --slurm-config)
 SLURM_CONFIG  ?=
+doc.ARCHIVE    = yes: collect packs each done job into CALCS/ID.tar.gz (verified, large files dropped) and removes its directory, so the study does not grow without bound (not with REUSE_WAVECAR = yes, whose relaxations later runs start from); scripts/topup sets it unless this file does
+ARCHIVE       ?= no
 doc.REUSE_WAVECAR = yes: relaxations keep WAVECAR and CHGCAR, and what is prepared from them starts from them (make-neb --reuse-wavecar)
 REUSE_WAVECAR ?= no
 doc.TIERS      = the DFT tiers: A (KIND on the cheap ranking), or A B (then B_KIND on tier A's barriers)
@@ -132,7 +134,7 @@ doc.B_MAX_ACTIVE = tier B's jobs queued or running at once
 B_MAX_ACTIVE  ?= $(MAX_ACTIVE)
 
 PARAMS := SOURCES ION CUTOFF MAX_PATHS JOBS SHARDS WHERE BY LIMIT KIND IMAGES INCAR RELAX CALCS \
-	STATE MAX_ACTIVE EXECUTOR VASP_CMD WALLTIME SLURM_CONFIG REUSE_WAVECAR TIERS \
+	STATE MAX_ACTIVE EXECUTOR VASP_CMD WALLTIME SLURM_CONFIG ARCHIVE REUSE_WAVECAR TIERS \
 	B_WHERE B_BY B_LIMIT B_KIND B_IMAGES B_CLIMB B_INCAR B_ENDPOINTS_FROM B_CALCS B_STATE B_MAX_ACTIVE
 
 export PATH := $(BIN):$(PATH)
@@ -286,11 +288,16 @@ collect_always := $(if $(dry_run),,FORCE)
 # collect's own stamps can tell (they cost a stat per file, not a read).
 # Its line of counts (new, replaced, kept) goes to standard error even off
 # a terminal, for scripts/topup's log.
+# With ARCHIVE = yes a done job's directory becomes CALCS/ID.tar.gz, where
+# make-neb --endpoints-from and run-vasp's preparation of waiting hops
+# find a relaxation as they find its directory.
+archive = $(if $(call yes,$(ARCHIVE)),$(if $(call yes,$(REUSE_WAVECAR)),,-a $(call q,$(1))))
+
 results.jsonl: $(collect_always) | params
-	collect -u $@ -S $(call q,$(STATE)) -p plots $(call q,$(CALCS))
+	collect -u $@ -S $(call q,$(STATE)) -p plots $(call archive,$(CALCS)) $(call q,$(CALCS))
 
 results-B.jsonl: $(collect_always) | params
-	collect -u $@ -S $(call q,$(B_STATE)) -p plots-B $(call q,$(B_CALCS))
+	collect -u $@ -S $(call q,$(B_STATE)) -p plots-B $(call archive,$(B_CALCS)) $(call q,$(B_CALCS))
 
 # every tier's table
 results: results.jsonl $(if $(tier_b),results-B.jsonl)

@@ -68,6 +68,35 @@ expect dft-tier 0 "$STUDY_B && for i in \$(seq 40); do $T $VARS || exit 1; [ \"\
       1 state,attempts
 TIERS = A B
 ' ''
+# Done jobs are archived by default (study.mk then says so): the study
+# keeps CALCS/ID.tar.gz, verified, and no directory of a done job; every
+# result is kept, and collect reads the archives as the directories.  With
+# RELAX=yes the relaxations (two, shared by the two hops) are archived
+# before their hops run, which are prepared from the archives.  ARCHIVE = no in study.mk keeps directories.
+DRAIN="for i in \$(seq 30); do $T \$V || exit 1; [ \$(run-vasp status | awk '\$1 == \"done\" { print \$2 }') -ge \$N ] && break; sleep 0.3; done; $T \$V"
+expect archives-by-default 0 "$STUDY && : > tiers && V='$VARS' N=2 && $DRAIN && grep '^ARCHIVE' study.mk && ls calcs &&
+	$CHECK && collect -q calcs | wc -l && wc -l < results.jsonl && for f in calcs/*.tar.gz; do tar -tzf \$f | grep -c OUTCAR; done" 'ARCHIVE = yes
+mp-2741.F.0.tar.gz
+mp-315.F.0.tar.gz
+2 jobs, 0 not done once
+0
+2
+2
+3
+3
+' ''
+expect archives-relaxations 0 "$STUDY && : > tiers && V='$VARS RELAX=yes' N=4 && $DRAIN && ls calcs | grep -vc 'tar[.]gz\$';
+	$CHECK && grep -c '\"kind\":\"static3\".*energy_barrier' results.jsonl && ls calcs | wc -l" '0
+4 jobs, 0 not done once
+0
+2
+4
+' ''
+expect archive-no-keeps-directories 0 "$STUDY && : > tiers && echo 'ARCHIVE = no' > study.mk && V='$VARS' N=2 && $DRAIN && ls calcs &&
+	grep -c '^ARCHIVE = no' study.mk" 'mp-2741.F.0
+mp-315.F.0
+1
+' ''
 # A hostile tiers line is refused, the whole file checked at the start of
 # every round: the round stops with the file, line, column and what is
 # wrong, on stderr and in the log, and nothing runs (no table, no job, no
