@@ -46,7 +46,6 @@ shard_split_begin(struct shard_split *sp, const char *dir, int n, struct hk_err 
 	sp->dir = xstrdup(dir);
 	sp->n = n;
 	sp->f = xcalloc((size_t)n, sizeof(*sp->f));
-	sp->count = xcalloc((size_t)n, sizeof(*sp->count));
 	for (int k = 0; k < n; k++) {
 		char *tmp = split_tmp(sp, k);
 		sp->f[k] = fopen(tmp, "w");
@@ -91,7 +90,6 @@ shard_split_take(void *ctx, struct stream_item *it)
 			err_prefix(&it->err, "%s/in.%03d.jsonl", sp->dir, k);
 			return STREAM_FATAL;
 		}
-		sp->count[k]++;
 	}
 	return STREAM_OK;
 }
@@ -152,7 +150,6 @@ shard_split_release(struct shard_split *sp)
 		free(tmp);
 	}
 	free(sp->f);
-	free(sp->count);
 	free(sp->dir);
 	free(sp->last);
 	sbuf_release(&sp->line);

@@ -51,7 +51,6 @@ struct shard_split {
 	struct sbuf line;
 	struct strset seen;	/* structures whose records have passed */
 	char *last;		/* the structure of the record before */
-	long *count;		/* records per part */
 };
 int shard_split_begin(struct shard_split *sp, const char *dir, int n, struct hk_err *err);
 int shard_split_take(void *sp, struct stream_item *it);
