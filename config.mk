@@ -9,7 +9,7 @@ SHAREDIR  = $(PREFIX)/share/hopkit
 CC      ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS    = jansson libarchive zlib
-OPT     = -O2 -g
+OPT     = -O3 -g -fno-math-errno
 WARN    = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CSTD    = -std=c17 -D_GNU_SOURCE
 

@@ -70,10 +70,15 @@ mic_distance(const struct mic *m, const double a[3], const double b[3])
 }
 
 /*
- * Images of a pair within this much (Å) of its nearest are candidates, and
- * the candidates are rebuilt once an atom has moved half as far: until
- * then no other image can become the nearest, so the paper's objective
- * follows the true minimum image without a 27-image search per pair.
+ * Images of a pair within 2 MIC_MARGIN (Å) of its nearest are candidates,
+ * so the candidates stay complete while the pair's separation moves less
+ * than MIC_MARGIN: until then no other image can become the nearest, and
+ * the paper's objective follows the true minimum image without a 27-image
+ * search per pair.  An atom's pairs are rebuilt once it has moved
+ * MIC_MARGIN / 3 since its own last rebuild: the other atom of a pair has
+ * then moved at most twice that since the pair's (its last rebuild may be
+ * older), so the separation at most MIC_MARGIN.  In a hop usually only the
+ * ion and its neighbours move far: a rebuild costs n pairs, not n^2 / 2.
  */
 #define MIC_MARGIN 0.5
 
@@ -83,9 +88,11 @@ struct pair {
 	unsigned alt, nalt;	/* further candidates: alt[alt .. alt + nalt) of the image */
 };
 
+/* One image's candidates; a rebuilt pair appends its own and leaves the old dead. */
 struct alts {
 	double (*t)[3];
 	size_t n, cap;
+	size_t live;		/* those some pair still points at */
 };
 
 struct idpp {
@@ -97,13 +104,22 @@ struct idpp {
 	struct mic mic;
 	int follow;		/* follow the minimum image (paper) rather than freeze it */
 	struct alts *alt;	/* per interior image */
-	double *ref;		/* per interior image: coordinates at the last build */
+	double *ref;		/* per interior image and atom: where its pairs were last built */
+	int *moved;		/* n: scratch, the atoms due a rebuild */
+	double (*v)[3], *g;	/* n: scratch, one row's pair vectors and factors */
 };
 
 static double *
 coord(const struct idpp *p, int k, int a)
 {
 	return p->x + ((size_t)k * p->n + a) * 3;
+}
+
+/* Index of pair (i, j), i < j, among one image's pairs. */
+static size_t
+pair_index(int n, int i, int j)
+{
+	return (size_t)i * n - (size_t)i * (i + 1) / 2 + (size_t)(j - i - 1);
 }
 
 static void
@@ -117,16 +133,16 @@ alts_push(struct alts *a, const double t[3])
 }
 
 /*
- * Image offsets of pair (i, j) in image k: the nearest into pp->t, and with
- * follow set those within 2 MIC_MARGIN of it into the image's alternates.
- * Returns the nearest distance.
+ * Pair (i, j) of image k from the displacements r to j's images and their
+ * squared lengths l2 (image_vectors'): the nearest offset into pp->t, and
+ * with follow set those within 2 MIC_MARGIN of it into the image's
+ * alternates.  Returns the nearest distance.
  */
 static double
-pair_images(struct idpp *p, int k, int i, int j, struct pair *pp)
+pair_set(struct idpp *p, int k, int i, int j, const double r[27][3], const double l2[27], int best,
+    struct pair *pp)
 {
 	const double *xi = coord(p, k, i), *xj = coord(p, k, j);
-	double r[27][3], l2[27];
-	int best = image_vectors(&p->mic, xi, xj, r, l2);
 
 	/* x_i - x_j - T must be -r: T = x_i - x_j + r */
 	for (int q = 0; q < 3; q++)
@@ -142,30 +158,70 @@ pair_images(struct idpp *p, int k, int i, int j, struct pair *pp)
 				alts_push(al, t);
 				pp->nalt++;
 			}
+		al->live += pp->nalt;
 	}
 	return sqrt(l2[best]);
 }
 
-/* Rebuild image k's candidates once an atom has moved MIC_MARGIN / 2 since the last build. */
-static void
-follow_images(struct idpp *p, int k)
+/* Pair (i, j) of image k searched afresh; the nearest distance. */
+static double
+pair_images(struct idpp *p, int k, int i, int j, struct pair *pp)
 {
-	double *ref = p->ref + (size_t)(k - 1) * p->n * 3, lim = MIC_MARGIN * MIC_MARGIN / 4;
-	const double *x = coord(p, k, 0);
-	int moved = 0;
+	double r[27][3], l2[27];
+	int best = image_vectors(&p->mic, coord(p, k, i), coord(p, k, j), r, l2);
 
-	for (int a = 0; a < p->n && !moved; a++) {
-		double dx = x[a * 3] - ref[a * 3], dy = x[a * 3 + 1] - ref[a * 3 + 1], dz = x[a * 3 + 2] - ref[a * 3 + 2];
-		moved = dx * dx + dy * dy + dz * dz > lim;
-	}
-	if (!moved)
-		return;
+	return pair_set(p, k, i, j, r, l2, best, pp);
+}
+
+/* Every pair of image k afresh, the dead candidates dropped. */
+static void
+rebuild_image(struct idpp *p, int k)
+{
 	struct pair *pp = p->pair + (size_t)(k - 1) * p->npair;
-	p->alt[k - 1].n = 0;
+
+	p->alt[k - 1].n = p->alt[k - 1].live = 0;
 	for (int i = 0; i < p->n; i++)
 		for (int j = i + 1; j < p->n; j++, pp++)
 			pair_images(p, k, i, j, pp);
-	memcpy(ref, x, (size_t)p->n * 3 * sizeof(double));
+	memcpy(p->ref + (size_t)(k - 1) * p->n * 3, coord(p, k, 0), (size_t)p->n * 3 * sizeof(double));
+}
+
+/* Rebuild the pairs of the atoms of image k that have moved MIC_MARGIN / 3 since theirs were. */
+static void
+follow_images(struct idpp *p, int k)
+{
+	double *ref = p->ref + (size_t)(k - 1) * p->n * 3, lim = MIC_MARGIN * MIC_MARGIN / 9;
+	const double *x = coord(p, k, 0);
+	struct pair *pp = p->pair + (size_t)(k - 1) * p->npair;
+	struct alts *al = &p->alt[k - 1];
+	int nm = 0;
+
+	for (int a = 0; a < p->n; a++) {
+		double dx = x[a * 3] - ref[a * 3], dy = x[a * 3 + 1] - ref[a * 3 + 1], dz = x[a * 3 + 2] - ref[a * 3 + 2];
+		p->moved[a] = dx * dx + dy * dy + dz * dz > lim;
+		nm += p->moved[a];
+	}
+	if (nm == 0)
+		return;
+	/* many movers, or more dead candidates than live: start the image afresh */
+	if (4 * nm > p->n || al->n > 2 * al->live + 1024) {
+		rebuild_image(p, k);
+		return;
+	}
+	for (int a = 0; a < p->n; a++) {
+		if (!p->moved[a])
+			continue;
+		for (int b = 0; b < p->n; b++) {
+			/* a pair of two movers once, from its first */
+			if (b == a || (p->moved[b] && b < a))
+				continue;
+			int i = a < b ? a : b, j = a < b ? b : a;
+			struct pair *q = pp + pair_index(p->n, i, j);
+			al->live -= q->nalt;
+			pair_images(p, k, i, j, q);
+		}
+		memcpy(ref + a * 3, x + a * 3, 3 * sizeof(double));
+	}
 }
 
 /*
@@ -202,36 +258,47 @@ image_force_fixed(const struct idpp *p, int k, double *f)
 /*
  * The same with the paper's weight 1/d^4 of the current distance:
  * d/dd (d - D)^2 / d^4 = 2 (d - D) (1 - 2 (d - D) / d) / d^4.
+ * Row by row in three passes: the nearest image of each pair, then the
+ * pairs' scalar factors (no stores into f: the square roots and divisions
+ * of a row overlap), then the forces.
  */
 static double
 image_force_paper(const struct idpp *p, int k, double *f)
 {
 	const struct pair *pp = p->pair + (size_t)(k - 1) * p->npair;
 	const double (*alt)[3] = (const double (*)[3])p->alt[k - 1].t;
-	double func = 0;
+	double (*v)[3] = p->v, *g = p->g, func = 0;
 
 	memset(f, 0, (size_t)p->n * 3 * sizeof(double));
-	for (int i = 0; i < p->n; i++) {
+	for (int i = 0; i < p->n; i++, pp += p->n - i) {
 		const double *xi = coord(p, k, i);
-		double fx = 0, fy = 0, fz = 0;
-		for (int j = i + 1; j < p->n; j++, pp++) {
-			const double *xj = coord(p, k, j), *t = pp->t;
+		int nj = p->n - i - 1;
+		for (int j = 0; j < nj; j++) {
+			const double *xj = coord(p, k, i + 1 + j), *t = pp[j].t;
 			double vx = xi[0] - xj[0] - t[0], vy = xi[1] - xj[1] - t[1], vz = xi[2] - xj[2] - t[2];
 			double d2 = vx * vx + vy * vy + vz * vz;
-			for (unsigned c = 0; c < pp->nalt; c++) {
-				const double *u = alt[pp->alt + c];
+			for (unsigned c = 0; c < pp[j].nalt; c++) {
+				const double *u = alt[pp[j].alt + c];
 				double wx = xi[0] - xj[0] - u[0], wy = xi[1] - xj[1] - u[1], wz = xi[2] - xj[2] - u[2];
 				double w2 = wx * wx + wy * wy + wz * wz;
 				if (w2 < d2)
 					d2 = w2, vx = wx, vy = wy, vz = wz;
 			}
+			v[j][0] = vx, v[j][1] = vy, v[j][2] = vz;
+			g[j] = d2;
+		}
+		for (int j = 0; j < nj; j++) {
 			/* one division per pair: 1/d, then d and 1/d^4 from it */
-			double id = 1 / sqrt(d2), d = d2 * id, id2 = id * id, inv4 = id2 * id2;
-			double diff = d - pp->target;
+			double id = 1 / sqrt(g[j]), d = g[j] * id, id2 = id * id, inv4 = id2 * id2;
+			double diff = d - pp[j].target;
 			func += diff * diff * inv4;
-			double g = 2 * diff * (1 - 2 * diff * id) * inv4 * id;
-			fx -= g * vx, fy -= g * vy, fz -= g * vz;
-			f[j * 3] += g * vx, f[j * 3 + 1] += g * vy, f[j * 3 + 2] += g * vz;
+			g[j] = 2 * diff * (1 - 2 * diff * id) * inv4 * id;
+		}
+		double fx = 0, fy = 0, fz = 0, *fj = f + (size_t)(i + 1) * 3;
+		for (int j = 0; j < nj; j++) {
+			double gx = g[j] * v[j][0], gy = g[j] * v[j][1], gz = g[j] * v[j][2];
+			fx -= gx, fy -= gy, fz -= gz;
+			fj[j * 3] += gx, fj[j * 3 + 1] += gy, fj[j * 3 + 2] += gz;
 		}
 		f[i * 3] += fx, f[i * 3 + 1] += fy, f[i * 3 + 2] += fz;
 	}
@@ -324,14 +391,62 @@ steepest_descent(struct idpp_run *run, double *x, size_t dim, const struct idpp_
 	return rc;
 }
 
+/*
+ * Per atom, whether it stands at the same place in every image of the
+ * initial path.  In a hop most atoms do: their pairs' images are searched
+ * once, not once per image.
+ */
+static unsigned char *
+path_still_atoms(const struct idpp *p)
+{
+	unsigned char *still = xmalloc((size_t)p->n);
+
+	for (int a = 0; a < p->n; a++) {
+		still[a] = 1;
+		for (int k = 1; k < p->ni + 2 && still[a]; k++)
+			still[a] = memcmp(coord(p, k, a), coord(p, 0, a), 3 * sizeof(double)) == 0;
+	}
+	return still;
+}
+
+/*
+ * Pair (i, j) in every interior image: its target, the linear
+ * interpolation of the endpoints' minimum-image distances, its images and
+ * its frozen weight.  still: neither atom moves along the initial path.
+ */
+static int
+init_pair(struct idpp *p, int i, int j, int still, struct hk_err *err)
+{
+	double r[27][3], l2[27];
+	int last = p->ni + 1, best = image_vectors(&p->mic, coord(p, 0, i), coord(p, 0, j), r, l2);
+	double d0 = sqrt(l2[best]);
+	double d1 = still ? d0 : mic_distance(&p->mic, coord(p, last, i), coord(p, last, j));
+	size_t ij = pair_index(p->n, i, j);
+
+	for (int k = 1; k <= p->ni; k++) {
+		struct pair *pp = p->pair + (size_t)(k - 1) * p->npair + ij;
+		double tgt = d0 + (double)k / (p->ni + 1) * (d1 - d0);
+		double di = still ? pair_set(p, k, i, j, r, l2, best, pp) : pair_images(p, k, i, j, pp);
+		if (di < 1e-6) {
+			err_set(err, "atoms %d and %d coincide in image %d of the initial path", i + 1, j + 1, k);
+			return -1;
+		}
+		pp->target = tgt;
+		double avg = (tgt + di) / 2;
+		pp->w = 1.0 / (avg * avg * avg * avg);
+	}
+	return 0;
+}
+
 int
 idpp_relax(struct cell *img, int nimg, const struct idpp_opts *o, struct idpp_result *res,
     struct hk_err *err)
 {
 	struct idpp p = { 0 };
-	double *d0 = NULL, *d1 = NULL, *e = NULL;
+	double *e = NULL;
+	unsigned char *still = NULL;
 	int n = img[0].n, rc = -1;
-	size_t nn, m;
+	size_t m;
 
 	memset(res, 0, sizeof(*res));
 	if (nimg < 3) {
@@ -346,42 +461,25 @@ idpp_relax(struct cell *img, int nimg, const struct idpp_opts *o, struct idpp_re
 	p.n = n;
 	p.ni = nimg - 2;
 	p.follow = o->model == IDPP_PAPER;
-	nn = (size_t)n * n;
 	m = (size_t)n * 3;
 	mic_init(&p.mic, img[0].lattice);
 	p.x = xmalloc((size_t)nimg * m * sizeof(double));
 	for (int k = 0; k < nimg; k++)
 		for (int a = 0; a < n; a++)
 			lat_frac_to_cart(img[0].lattice, img[k].frac[a], coord(&p, k, a));
-	d0 = xmalloc(nn * sizeof(double));
-	d1 = xmalloc(nn * sizeof(double));
-	for (int i = 0; i < n; i++)
-		for (int j = i + 1; j < n; j++) {
-			/* only i < j is read */
-			d0[(size_t)i * n + j] = mic_distance(&p.mic, coord(&p, 0, i), coord(&p, 0, j));
-			d1[(size_t)i * n + j] = mic_distance(&p.mic, coord(&p, nimg - 1, i), coord(&p, nimg - 1, j));
-		}
 	p.npair = (size_t)n * (n - 1) / 2;
 	p.pair = xmalloc((size_t)p.ni * p.npair * sizeof(*p.pair));
 	p.alt = xcalloc((size_t)p.ni, sizeof(*p.alt));
 	p.ref = xmalloc((size_t)p.ni * m * sizeof(double));
 	memcpy(p.ref, coord(&p, 1, 0), (size_t)p.ni * m * sizeof(double));
-	for (int k = 1; k <= p.ni; k++) {
-		struct pair *pp = p.pair + (size_t)(k - 1) * p.npair;
-		for (int i = 0; i < n; i++)
-			for (int j = i + 1; j < n; j++, pp++) {
-				size_t ij = (size_t)i * n + j;
-				double tgt = d0[ij] + (double)k / (p.ni + 1) * (d1[ij] - d0[ij]);
-				double di = pair_images(&p, k, i, j, pp);
-				if (di < 1e-6) {
-					err_set(err, "atoms %d and %d coincide in image %d of the initial path", i + 1, j + 1, k);
-					goto out;
-				}
-				pp->target = tgt;
-				double avg = (tgt + di) / 2;
-				pp->w = 1.0 / (avg * avg * avg * avg);
-			}
-	}
+	p.moved = xmalloc((size_t)n * sizeof(*p.moved));
+	p.v = xmalloc((size_t)n * sizeof(*p.v));
+	p.g = xmalloc((size_t)n * sizeof(*p.g));
+	still = path_still_atoms(&p);
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++)
+			if (init_pair(&p, i, j, still[i] && still[j], err) == -1)
+				goto out;
 	e = xmalloc((size_t)nimg * sizeof(double));
 	struct idpp_run run = { &p, o->spring, o->movable, e };
 	if (o->steepest) {
@@ -422,9 +520,11 @@ out:
 		free(p.alt[k].t);
 	free(p.alt);
 	free(p.ref);
+	free(p.moved);
+	free(p.v);
+	free(p.g);
+	free(still);
 	free(e);
-	free(d0);
-	free(d1);
 	free(p.pair);
 	free(p.x);
 	return rc;
