@@ -63,8 +63,8 @@ jq_add_begin(struct jq_adder *a, const char *root, struct hk_err *err)
 		return -1;
 	/* what an add killed midway left */
 	js_clean(root);
-	if (js_ready_ids(root, &a->ready) == -1) {
-		err_set(err, "%s/ready: %s", root, strerror(errno));
+	if (js_known_ids(root, &a->ids) == -1) {
+		err_set(err, "%s: %s", root, strerror(errno));
 		jq_add_end(a);
 		return -1;
 	}
@@ -145,7 +145,7 @@ jq_add_work(const void *adder, struct stream_item *it)
 	if (dir && dir[0] != '/' && a->cwd)
 		json_object_set_new(rec, "dir", json_sprintf("%s/%s", a->cwd, dir));
 	/* the item's address tells apart the records written at once */
-	if (js_add_write(a->root, rec, &a->ready, (unsigned long)(uintptr_t)it, &n, &it->err) == -1) {
+	if (js_add_write(a->root, rec, &a->ids, (unsigned long)(uintptr_t)it, &n, &it->err) == -1) {
 		it->status = STREAM_BAD;
 		return;
 	}
@@ -184,7 +184,7 @@ jq_add_take(void *adder, struct stream_item *it)
 		a->known++;
 		return STREAM_OK;
 	}
-	js_add_place(a->root, &n, id, &a->ready, &a->batch);
+	js_add_place(a->root, &n, id, &a->ids, &a->batch);
 	if (++a->pending >= JQ_ADD_BATCH && commit_start(a, &it->err) == -1)
 		return STREAM_FATAL;
 	return STREAM_OK;
@@ -210,7 +210,7 @@ jq_add_end(struct jq_adder *a)
 	if (a->lock >= 0)
 		js_unlock(a->lock);
 	a->lock = -1;
-	strset_release(&a->ready);
+	strset_release(&a->ids);
 	strset_release(&a->seen);
 	free(a->cwd);
 	a->cwd = NULL;

@@ -51,7 +51,7 @@ struct jq_note {
  */
 struct jq_adder {
 	const char *root;
-	struct strset ready;
+	struct strset ids;	/* the ids of every state, and those added since */
 	struct strset seen;	/* the ids added or known, in this adder's input */
 	struct js_batch batch;	/* the new jobs' files, not yet in place */
 	long pending;		/* new jobs in batch */

@@ -391,36 +391,23 @@ js_batch_release(struct js_batch *b)
 }
 
 int
-js_ready_ids(const char *root, struct strset *ids)
+js_known_ids(const char *root, struct strset *ids)
 {
-	char **list;
-	int n;
+	for (int k = 0; k < JS_NSTATES; k++) {
+		char **list;
+		int n;
 
-	if (js_list(root, JS_READY, &list, &n) == -1)
-		return -1;
-	for (int i = 0; i < n; i++) {
-		char *id = js_id_of(list[i], JS_READY);
-		strset_add(ids, id);
-		free(id);
-		free(list[i]);
+		if (js_list(root, (enum js_state)k, &list, &n) == -1)
+			return -1;
+		for (int i = 0; i < n; i++) {
+			char *id = js_id_of(list[i], (enum js_state)k);
+			strset_add(ids, id);
+			free(id);
+			free(list[i]);
+		}
+		free(list);
 	}
-	free(list);
 	return 0;
-}
-
-/* Known in a state other than ready (one stat each). */
-static int
-known_elsewhere(const char *root, const char *id)
-{
-	struct stat st;
-	int found = 0;
-
-	for (int k = JS_ACTIVE; k < JS_NSTATES && !found; k++) {
-		char *path = js_job_path(root, (enum js_state)k, id);
-		found = stat(path, &st) == 0;
-		free(path);
-	}
-	return found;
 }
 
 /* A non-empty array of strings. */
@@ -484,7 +471,7 @@ new_state(const json_t *job, const char *id)
 }
 
 int
-js_add_write(const char *root, const json_t *job, const struct strset *ready, unsigned long tag,
+js_add_write(const char *root, const json_t *job, const struct strset *known, unsigned long tag,
     struct js_new *n, struct hk_err *err)
 {
 	const json_t *parents = json_object_get(job, "parents");
@@ -504,7 +491,7 @@ js_add_write(const char *root, const json_t *job, const struct strset *ready, un
 		err_set(err, "job record %s: \"parents\" is not an array of ids", id);
 		return -1;
 	}
-	if (strset_has(ready, id) || known_elsewhere(root, id))
+	if (strset_has(known, id))
 		return 0;
 	if (job_runnable(job, id, err) == -1)
 		return -1;
@@ -526,14 +513,14 @@ js_add_write(const char *root, const json_t *job, const struct strset *ready, un
 }
 
 void
-js_add_place(const char *root, struct js_new *n, const char *id, struct strset *ready, struct js_batch *b)
+js_add_place(const char *root, struct js_new *n, const char *id, struct strset *known, struct js_batch *b)
 {
 	char *path = n->waiting ? js_job_path(root, JS_WAITING, id) :
 	    xasprintf("%s/ready/%012ld.%s.json", root, batch_seq(root, b), id);
 
 	file_batch_adopt(&b->files, n->tmp, path);
 	n->tmp = NULL;
-	strset_add(ready, id);
+	strset_add(known, id);
 }
 
 void

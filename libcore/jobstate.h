@@ -69,16 +69,17 @@ int js_save_existing(const char *path, const json_t *rec, struct hk_err *err);
  * whose "kind" is not one js_run_dirs knows (static3, neb, relax; absent
  * means static3) or whose directory lacks an input VASP needs
  * (jobinputs.h) is refused (-1): it could only fail once it runs.  A
- * known one (in ready, the ids of ready/ from js_ready_ids, or in another
- * state) is not looked at again: n->tmp is NULL.
+ * known one (in known: the ids of every state from js_known_ids, listed
+ * once under the lock, since only an add brings an id in) is not looked at
+ * again: n->tmp is NULL.
  *
  * In halves, so that many jobs are added at once.  js_add_write, on any
- * thread (it only reads ready and the state directory), checks the job
+ * thread (it only reads known), checks the job
  * and writes its state file under a temporary name, n->tmp, made unique
  * by tag among the jobs written at once (two records may have one id).
  * js_add_place, in input order with the lock held, gives a written file
  * its name (a ready one the next sequence number), pending in batch b
- * until js_batch_commit, and adds id to ready.  js_new_release removes a
+ * until js_batch_commit, and adds id to known.  js_new_release removes a
  * temporary file that was not placed.  A crash before the commit leaves
  * only temporary files, which js_clean removes.
  */
@@ -93,10 +94,10 @@ struct js_new {
 	int waiting;	/* it goes to waiting/ */
 };
 struct strset;
-int js_ready_ids(const char *root, struct strset *ids);
-int js_add_write(const char *root, const json_t *job, const struct strset *ready, unsigned long tag,
+int js_known_ids(const char *root, struct strset *ids);
+int js_add_write(const char *root, const json_t *job, const struct strset *known, unsigned long tag,
     struct js_new *n, struct hk_err *err);
-void js_add_place(const char *root, struct js_new *n, const char *id, struct strset *ready, struct js_batch *b);
+void js_add_place(const char *root, struct js_new *n, const char *id, struct strset *known, struct js_batch *b);
 void js_new_release(struct js_new *n);
 /* ROOT/seq on disk, then every pending file of b in place and on disk with one sync; -1 with err. */
 int js_batch_commit(const char *root, struct js_batch *b, struct hk_err *err);

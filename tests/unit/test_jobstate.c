@@ -97,20 +97,20 @@ static void
 place_jobs(const char *root, const char *dir, const char *ids, struct js_batch *b)
 {
 	struct hk_err e = HK_ERR_INIT;
-	struct strset ready = STRSET_INIT;
+	struct strset known = STRSET_INIT;
 	struct js_new n;
 
-	assert_int_equal(js_ready_ids(root, &ready), 0);
+	assert_int_equal(js_known_ids(root, &known), 0);
 	for (const char *id = ids; *id; id++) {
 		char one[2] = { *id, 0 };
 		json_t *job = json_pack("{s:s,s:s,s:s}", "id", one, "dir", dir, "kind", "static3");
-		assert_int_equal(js_add_write(root, job, &ready, (unsigned long)(id - ids), &n, &e), 0);
+		assert_int_equal(js_add_write(root, job, &known, (unsigned long)(id - ids), &n, &e), 0);
 		assert_non_null(n.tmp);
-		js_add_place(root, &n, one, &ready, b);
+		js_add_place(root, &n, one, &known, b);
 		js_new_release(&n);
 		json_decref(job);
 	}
-	strset_release(&ready);
+	strset_release(&known);
 }
 
 /*
