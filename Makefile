@@ -1,7 +1,8 @@
 # hopkit: see README.md.  `make`, `make check`, `make demo`, `make bench`, `make install`.
 include config.mk
 
-DEPS_OK := $(shell $(PKG_CONFIG) --exists $(PKGS) cmocka 2>/dev/null && test -f /usr/include/spglib.h && echo yes)
+DEPS_OK := $(shell $(PKG_CONFIG) --exists $(PKGS) cmocka 2>/dev/null && test -f /usr/include/spglib.h && \
+	test -f /usr/include/xgboost/c_api.h && echo yes)
 ifneq ($(DEPS_OK),yes)
 ifeq ($(filter clean lint,$(MAKECMDGOALS)),)
 $(info make: dependencies missing, running scripts/install-deps)
@@ -57,15 +58,20 @@ $(B)/libfe.a: $(FE_OBJ)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $(FE_OBJ)
 
+# only learn needs XGBoost (and the C++ runtime it brings): the others start without it
+bin/learn: CMD_LIBS = -lxgboost
+
 bin/%: $(B)/cmd/%.o $(B)/libfe.a $(B)/libcore.a
 	@mkdir -p bin
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(B)/libfe.a $(B)/libcore.a $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(B)/libfe.a $(B)/libcore.a $(PKG_LIBS) $(CMD_LIBS)
+
+$(B)/tests/test_learn: CMD_LIBS = -lxgboost
 
 $(B)/tests/%: $(B)/tests/unit/%.o $(B)/tests/unit/testutil.o $(B)/libcore.a
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(B)/tests/unit/testutil.o $(B)/libcore.a $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(B)/tests/unit/testutil.o $(B)/libcore.a $(PKG_LIBS) $(CMOCKA_LIBS) $(CMD_LIBS)
 
 $(B)/tests/unit/%.o: tests/unit/%.c config.mk
 	@mkdir -p $(@D)

@@ -8,6 +8,8 @@ S=$(mktemp -d)
 trap 'rm -rf "$S"' EXIT
 fetch-structures -q "$DATA/structures/mp-2741_CaF2.cif" > "$S/s.jsonl"
 find-paths -q -n 1 "$S/s.jsonl" > "$S/p.jsonl"
+awk 'BEGIN { for (i = 0; i < 12; i++) printf "{\"id\":\"h%d\",\"structure_id\":\"s%d\",\"length\":%d,\"energy_barrier\":%d}\n", i, i % 4, i, i % 5 }' |
+	learn fit -q -e 2 --rounds 3 -m "$S/m.json"
 
 # The program reads its input from a FIFO held open, so it is caught
 # mid-run; it is sent the signal once its temporary output exists.
@@ -32,6 +34,9 @@ $code
 $code
 " "$said"
 	expect "measure-$sig" 0 "$(caught $sig "$S/p.jsonl" measure -q)" "1
+$code
+" "$said"
+	expect "learn-predict-$sig" 0 "$(caught $sig "$S/p.jsonl" learn predict -q -m "$S/m.json")" "1
 $code
 " "$said"
 	expect "rank-$sig" 0 "$(caught $sig "$S/p.jsonl" rank -q)" "1
