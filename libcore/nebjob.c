@@ -575,17 +575,20 @@ install(const char *tmp, const char *dir, const char *out, const char *id, struc
 typedef int (*fill_fn)(const char *tmp, const void *ctx, struct hk_err *err);
 
 /*
- * Directory o->out/id: kept when it exists (unless forced), else filled by
- * fill under a temporary name and renamed into place.
+ * Directory o->out/id: kept when it exists, or when collect -a packed it
+ * into o->out/id.tar.gz and removed it (a finished job whose hop is queued
+ * again, by a wider or re-ranked queue, is not written back beside its
+ * archive); unless forced.  Else filled by fill under a temporary name
+ * and renamed into place.
  */
 static int
 make_dir(const struct nebjob_opts *o, const char *id, fill_fn fill, const void *ctx, struct hk_err *err)
 {
-	char *dir = xasprintf("%s/%s", o->out, id), *tmp = NULL;
+	char *dir = xasprintf("%s/%s", o->out, id), *tmp = NULL, *archive = xasprintf("%s.tar.gz", dir);
 	struct stat st;
 	int rc = NEBJOB_ERROR;
 
-	if (stat(dir, &st) == 0 && !o->force) {
+	if ((stat(dir, &st) == 0 || stat(archive, &st) == 0) && !o->force) {
 		rc = NEBJOB_KEPT;
 		goto out;
 	}
@@ -605,6 +608,7 @@ make_dir(const struct nebjob_opts *o, const char *id, fill_fn fill, const void *
 	rc = NEBJOB_WRITTEN;
 out:
 	free(dir);
+	free(archive);
 	free(tmp);
 	return rc;
 }

@@ -15,6 +15,7 @@
 #   make -f .../pipeline.mk status         run-vasp's counts per state
 #   make -f .../pipeline.mk params         write study.mk if it is new or changed
 #   make -f .../pipeline.mk report         report.html: the study in one page
+#   make -f .../pipeline.mk model.json     with MODEL = yes: refit the model on results.jsonl
 #   make -f .../pipeline.mk snapshot       every stage table in snapshots/NAME-TIME.tar.gz
 #   make -f .../pipeline.mk snapshot-restore SNAP=snapshots/...tar.gz   bring them back
 #
@@ -80,6 +81,10 @@ doc.WHERE      = which hops get a calculation (rank --where); $$(ION_OXIDATION) 
 WHERE         ?= measures.dimensionality >= 1 and measures.oxidation_state == $(ION_OXIDATION)
 doc.BY         = in which order (rank --by)
 BY            ?= measures.bvse_barrier
+doc.MODEL      = yes: once MIN_TRAIN results have a barrier, tier A's queue is ordered by a model of them (learn; prediction.value, lowest first) instead of BY, refit whenever results.jsonl changes, and the hops a refit brings into the first LIMIT are added; no: by BY alone
+MODEL         ?= no
+doc.MIN_TRAIN  = results with a barrier before the model orders the queue (MODEL = yes)
+MIN_TRAIN     ?= 30
 doc.LIMIT      = how many hops are queued (rank --limit)
 LIMIT         ?= 100
 doc.KIND       = the calculations: static3 (start, mid, end) or neb (make-neb --kind)
@@ -133,7 +138,7 @@ B_STATE       ?= jobs-B
 doc.B_MAX_ACTIVE = tier B's jobs queued or running at once
 B_MAX_ACTIVE  ?= $(MAX_ACTIVE)
 
-PARAMS := SOURCES ION CUTOFF MAX_PATHS JOBS SHARDS WHERE BY LIMIT KIND IMAGES INCAR RELAX CALCS \
+PARAMS := SOURCES ION CUTOFF MAX_PATHS JOBS SHARDS WHERE BY MODEL MIN_TRAIN LIMIT KIND IMAGES INCAR RELAX CALCS \
 	STATE MAX_ACTIVE EXECUTOR VASP_CMD WALLTIME SLURM_CONFIG ARCHIVE REUSE_WAVECAR TIERS \
 	B_WHERE B_BY B_LIMIT B_KIND B_IMAGES B_CLIMB B_INCAR B_ENDPOINTS_FROM B_CALCS B_STATE B_MAX_ACTIVE
 
@@ -184,7 +189,8 @@ endif
 endef
 $(eval $(call params,structures,SOURCES))
 $(eval $(call params,paths,ION CUTOFF MAX_PATHS))
-$(eval $(call params,queue,WHERE BY LIMIT))
+$(eval $(call params,queue,WHERE BY MODEL LIMIT))
+$(eval $(call params,model,MIN_TRAIN))
 $(eval $(call params,jobs,KIND IMAGES INCAR RELAX REUSE_WAVECAR CALCS))
 $(eval $(call params,queue-B,B_WHERE B_BY B_LIMIT))
 $(eval $(call params,jobs-B,B_KIND B_IMAGES B_CLIMB B_INCAR REUSE_WAVECAR B_ENDPOINTS_FROM B_CALCS))
@@ -237,8 +243,36 @@ paths.jsonl: structures.jsonl .params/paths | params
 measured.jsonl: paths.jsonl | params
 	$(call stage,paths.jsonl,$@,measure $(QUIET) -j $(call q,$(JOBS)))
 
+ifeq ($(MODEL),yes)
+# The learned ranking: the queue follows the model while there is one,
+# and BY until MIN_TRAIN results have a barrier.  A refit that moves new
+# hops into the first LIMIT adds their jobs (the finished ones stay), so
+# the calculations go where the model, as it learns, expects low barriers.  The model is refit
+# whenever results.jsonl changed (so collect runs first: see results.jsonl),
+# and learn cv's figures are kept beside it in model-cv.txt.
+model_rank = if [ -f model.json ]; then learn predict $(QUIET) -m model.json measured.jsonl | \
+	rank $(QUIET) -w $(call q,$(WHERE)) -b prediction.value -n $(call q,$(LIMIT)) -o $@; \
+	else rank $(QUIET) -w $(call q,$(WHERE)) -b $(call q,$(BY)) -n $(call q,$(LIMIT)) -o $@ measured.jsonl; fi
+
+queue.jsonl: measured.jsonl model.json .params/queue | params
+	$(model_rank)
+
+model.json: $(if $(wildcard $(CALCS)),results.jsonl) .params/model | params
+	@n=$$([ -f results.jsonl ] && rank -q -w 'energy_barrier is not null' results.jsonl | wc -l || echo 0); \
+	if [ "$$n" -lt $(call q,$(MIN_TRAIN)) ]; then \
+		echo "model: $$n results with a barrier, $(MIN_TRAIN) wanted: the queue is ordered by $(BY)" >&2; \
+		rm -f $@ model-cv.txt; \
+	else \
+		if learn cv -q results.jsonl > model-cv.txt.tmp 2> model-cv.err; then \
+			mv model-cv.txt.tmp model-cv.txt && cv="cross-validated spearman $$(awk '/^all/ { print $$4 }' model-cv.txt)"; \
+		else rm -f model-cv.txt.tmp model-cv.txt; cv="no cross-validation ($$(sed -n '$$s/^learn: //p' model-cv.err))"; fi; \
+		rm -f model-cv.err; \
+		learn fit -q -m $@ results.jsonl && echo "model: refit on $$n results, $$cv" >&2; \
+	fi
+else
 queue.jsonl: measured.jsonl .params/queue | params
 	rank $(QUIET) -w $(call q,$(WHERE)) -b $(call q,$(BY)) -n $(call q,$(LIMIT)) -o $@ measured.jsonl
+endif
 
 # make-neb keeps existing directories and run-vasp add knows its jobs, so a
 # wider queue adds only the new hops.

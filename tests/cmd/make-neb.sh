@@ -63,6 +63,11 @@ PAW_PBE F 08Apr2002
 expect potcar-library-incomplete 2 "mkdir -p pp/Ca_sv && echo x > pp/Ca_sv/POTCAR && $P | VASP_PP_PATH=\$PWD/pp make-neb > /dev/null" '' '~^make-neb: -:1: .*pp/F/POTCAR: No such file or directory'
 expect idempotent 0 "$P > p && make-neb -q p > /dev/null && touch -d '2001-01-01' calcs/mp-2741.F.0/start/INCAR && make-neb -q p > /dev/null && ls -l --time-style=+%Y calcs/mp-2741.F.0/start/INCAR | awk '{print \$6}'" '2001
 ' ''
+# a job collect -a packed and removed is not written back beside its archive
+expect archived-kept 0 "$P > p && make-neb -q p > /dev/null && tar -czf calcs/mp-2741.F.0.tar.gz -C calcs mp-2741.F.0 &&
+	rm -r calcs/mp-2741.F.0 && make-neb -q p | grep -c '\"id\":\"mp-2741.F.0\"' && ls calcs" '1
+mp-2741.F.0.tar.gz
+' ''
 expect force-rewrites 0 "$P > p && make-neb -q p > /dev/null && touch -d '2001-01-01' calcs/mp-2741.F.0/start/INCAR && make-neb -q -f p > /dev/null && ls -l --time-style=+%Y calcs/mp-2741.F.0/start/INCAR | awk '{print (\$6 > 2001 ? \"rewritten\" : \$6)}' && ls -a calcs | grep tmp | wc -l" 'rewritten
 0
 ' ''

@@ -121,4 +121,19 @@ make-neb -q -k -t 'static3' --idpp --relax-endpoints --reuse-wavecar -d 'calcs-B
 expect tier-b-defaults 0 "$FIRST && $MK -n $TB 2>/dev/null | tr -d '\\\\' | tr -s ' \t\n' ' ' | grep -o 'make-neb [^|]*calcs-B[^|]*' | sed 's/ || .*//'" \
 	"make-neb -q -k -t 'neb' --idpp --relax-endpoints -i '3' --climb --endpoints-from 'calcs' -d 'calcs-B' -o jobs-B.jsonl.tmp queue-B.jsonl 
 " ''
+# MODEL=yes: BY orders the queue until MIN_TRAIN results have a barrier,
+# then a model of them (learn), refit when results.jsonl changes
+ML="mkdir structures && cp $TOP/examples/*.cif structures && $MK -s MODEL=yes MIN_TRAIN=4 LIMIT=6 CUTOFF=4"
+# (collect runs on every make then, and the rest only when results changed)
+expect model-orders-queue 0 "$ML 2> e1 && grep '^model:' e1 && $MK -s drain > /dev/null 2>&1 && $MK -s results.jsonl 2> /dev/null &&
+	$MK -s LIMIT=10 2> e2 && sed -n 's/, cross-validated.*//p' e2 && wc -l < queue.jsonl &&
+	jq -r '.prediction.value' queue.jsonl | sort -c -g && jq -c -s 'map(.prediction | has(\"sd\") and .model == \"model.json\") | unique' queue.jsonl &&
+	touch stamp && $MK -s 2> e3 && grep -c '^model:' e3; find queue.jsonl model.json -newer stamp | wc -l" \
+	'model: 0 results with a barrier, 4 wanted: the queue is ordered by measures.bvse_barrier
+model: refit on 6 results
+10
+[true]
+0
+0
+' ''
 finish

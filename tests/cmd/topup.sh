@@ -30,6 +30,11 @@ expect report-each-round 0 "$STUDY && $T $VARS && grep -c '<html' report.html &&
 ' ''
 expect no-more-tiers 0 "$STUDY && : > tiers && for i in 1 2 3 4 5 6 7 8 9 10; do $T $VARS; sleep 0.3; done; tail -n 1 topup.log" \
 	'~tier 0: done=2; started 0, collected 0 new, 0 replaced; queue drained, no wider tier in tiers$' ''
+# MODEL=yes: once MIN_TRAIN results have a barrier each round refits the
+# model and the log says on how many, and how it cross-validates
+expect model-refit-logged 0 "$STUDY && : > tiers && for i in \$(seq 20); do $T $VARS MODEL=yes MIN_TRAIN=2 || exit 1;
+	grep -q 'model: refit' topup.log && break; sleep 0.3; done; grep -o 'model: .*' topup.log | sort | uniq -c | sed 's/^ *//'" \
+	'~1 model: refit on 2 results, no cross-validation \(2 groups \(structure_id\) for 5 folds: each fold needs one\)' ''
 expect make-drain-table 0 "$STUDY && make -s -f $TOP/scripts/pipeline.mk $VARS drain > /dev/null 2>&1 && make -s -f $TOP/scripts/pipeline.mk $VARS table 2>/dev/null | cut -d, -f2,7 | sort" 'id,converged
 mp-2741.F.0,true
 mp-315.F.0,true
