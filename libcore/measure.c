@@ -274,7 +274,7 @@ path_relax(struct record *r, char **why)
 {
 	struct hk_err e = HK_ERR_INIT;
 	struct idpp_result ir;
-	int mm[3][3];
+	int mm[3][3], detour = 0;
 
 	if (paths_supercell_matrix(r->rec, r->s->c.lattice, r->o->min_length, mm) == -1)
 		return unmet(why, xstrdup("no usable supercell"));
@@ -283,9 +283,17 @@ path_relax(struct record *r, char **why)
 	r->ni = r->o->nimages + 2;
 	r->img = xcalloc((size_t)r->ni, sizeof(*r->img));
 	neb_linear(&r->p, r->o->nimages, r->img);
-	if (idpp_relax(r->img, r->ni, &r->o->idpp, &ir, &e) == -1)
-		return unmet(why, xasprintf("IDPP: %s", e.msg));
-	json_object_set_new(r->m, "idpp", idpp_result_json(&ir));
+	if (idpp_relax(r->img, r->ni, &r->o->idpp, &ir, &e) == -1) {
+		/* the straight line runs through an atom: start from a path bent around it */
+		struct hk_err e2 = HK_ERR_INIT;
+		neb_detour(&r->p, r->o->nimages, NEB_DETOUR_AMP, r->img);
+		if (idpp_relax(r->img, r->ni, &r->o->idpp, &ir, &e2) == -1)
+			return unmet(why, xasprintf("IDPP: %s", e.msg));
+		detour = 1;
+	}
+	json_t *idpp = idpp_result_json(&ir);
+	json_object_set_new(idpp, "start", json_string(detour ? "detour" : "linear"));
+	json_object_set_new(r->m, "idpp", idpp);
 	json_object_set_new(r->m, "images_closest", images_closest(r->img, r->ni));
 	return 0;
 }

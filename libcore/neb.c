@@ -197,6 +197,95 @@ neb_linear(const struct neb_path *p, int n, struct cell *img)
 	}
 }
 
+/* The distance from the Cartesian point x to atom a of c at its nearest periodic image. */
+static double
+point_atom_distance(const struct cell *c, const double inv[3][3], const double x[3], int a)
+{
+	double f[3], d[3], best = INFINITY;
+
+	lat_cart_to_frac(inv, x, f);
+	for (int r = 0; r < 3; r++)
+		d[r] = c->frac[a][r] - f[r] - round(c->frac[a][r] - f[r]);
+	for (int u = -1; u <= 1; u++)
+		for (int v = -1; v <= 1; v++)
+			for (int w = -1; w <= 1; w++) {
+				double s[3] = { d[0] + u, d[1] + v, d[2] + w }, rc[3];
+				lat_frac_to_cart(c->lattice, s, rc);
+				best = fmin(best, sqrt(rc[0] * rc[0] + rc[1] * rc[1] + rc[2] * rc[2]));
+			}
+	return best;
+}
+
+static void
+unit(double v[3])
+{
+	double l = sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+
+	for (int r = 0; r < 3; r++)
+		v[r] /= l;
+}
+
+static void
+cross(const double a[3], const double b[3], double out[3])
+{
+	out[0] = a[1] * b[2] - a[2] * b[1];
+	out[1] = a[2] * b[0] - a[0] * b[2];
+	out[2] = a[0] * b[1] - a[1] * b[0];
+}
+
+/*
+ * Of the directions perpendicular to the hop, the one along which the
+ * midpoint, moved amp, is least crowded: the smallest sum over the other
+ * atoms of 1/d^4 (IDPP's own weight; the nearest atom alone would tie,
+ * the one on the line being amp away in every direction).
+ */
+static void
+detour_direction(const struct neb_path *p, const double inv[3][3], double amp, double best_u[3])
+{
+	const double *h = p->hop;
+	double axis[3] = { 0, 0, 0 }, e1[3], e2[3], start[3], best = INFINITY;
+	int least = fabs(h[0]) <= fabs(h[1]) && fabs(h[0]) <= fabs(h[2]) ? 0 : fabs(h[1]) <= fabs(h[2]) ? 1 : 2;
+
+	axis[least] = 1;
+	cross(h, axis, e1);
+	unit(e1);
+	cross(h, e1, e2);
+	unit(e2);
+	memcpy(best_u, e1, sizeof(e1));
+	lat_frac_to_cart(p->start.lattice, p->start.frac[p->mover], start);
+	for (int k = 0; k < NEB_DETOUR_DIRS; k++) {
+		double th = 2 * M_PI * k / NEB_DETOUR_DIRS, u[3], x[3], crowd = 0;
+		for (int r = 0; r < 3; r++) {
+			u[r] = cos(th) * e1[r] + sin(th) * e2[r];
+			x[r] = start[r] + 0.5 * h[r] + amp * u[r];
+		}
+		for (int a = 0; a < p->start.n; a++)
+			if (a != p->mover) {
+				double d = point_atom_distance(&p->start, inv, x, a);
+				crowd += 1 / (d * d * d * d);
+			}
+		if (crowd < best)
+			best = crowd, memcpy(best_u, u, sizeof(u));
+	}
+}
+
+void
+neb_detour(const struct neb_path *p, int n, double amp, struct cell *img)
+{
+	double inv[3][3], u[3];
+
+	neb_linear(p, n, img);
+	if (lat_inverse(p->start.lattice, inv) == -1)
+		return;
+	detour_direction(p, inv, amp, u);
+	for (int k = 1; k <= n; k++) {
+		double s = amp * sin(M_PI * k / (n + 1)), d[3] = { s * u[0], s * u[1], s * u[2] }, df[3];
+		lat_cart_to_frac(inv, d, df);
+		for (int r = 0; r < 3; r++)
+			img[k].frac[p->mover][r] += df[r];
+	}
+}
+
 double
 neb_closest(const struct cell *c, int *i, int *j)
 {

@@ -45,6 +45,19 @@ void neb_path_release(struct neb_path *p);
 void neb_linear(const struct neb_path *p, int n, struct cell *img);
 
 /*
+ * The linear images with the mover bent off the straight line, for a hop
+ * whose line runs through another atom (IDPP cannot start where two atoms
+ * coincide): interior image k (t = k / (n + 1)) moves the mover by
+ * amp sin(pi t) u, amp in Å, u the unit vector perpendicular to the hop,
+ * of NEB_DETOUR_DIRS evenly spaced, along which the displaced midpoint is
+ * least crowded (the smallest sum of 1/d^4 over the other atoms at their
+ * nearest periodic images, IDPP's weight).  The endpoints are p's.
+ */
+#define NEB_DETOUR_DIRS 12
+#define NEB_DETOUR_AMP 0.5
+void neb_detour(const struct neb_path *p, int n, double amp, struct cell *img);
+
+/*
  * Nudged-elastic-band forces.  x holds n images of dim Cartesian numbers
  * (endpoints first and last); f holds the true forces of the n - 2
  * interior images and becomes their NEB forces: the force perpendicular to

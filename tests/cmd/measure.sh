@@ -7,6 +7,13 @@ P="fetch-structures $S/mp-2741_CaF2.cif | find-paths -n 1"
 
 expect help 0 'measure --help' '~^usage: measure' ''
 expect version 0 'measure -V' '~^measure \(hopkit\)' ''
+# rock salt's second F-F hop runs straight through a Li site: IDPP starts
+# from a path bent around it, converges, and every descriptor has a value
+expect detour-through-cation 0 "fetch-structures -q $DATA/structures/mp-1138_LiF.cif | find-paths -q -n 2 | measure -q |
+	jq -c '[.id, .measures.idpp.start, .measures.idpp.converged, (.measures.errors | length), (.measures.images_closest | min > 1.2)]'" \
+	'["mp-1138.F.0","linear",true,0,true]
+["mp-1138.F.1","detour",true,0,true]
+' ''
 expect bad-only 2 'measure --only nonsense' '' "~^measure: unknown measure 'nonsense'"
 expect bad-images 2 'measure --images 0' '' "~^measure: invalid --images '0'"
 expect no-tables 2 "HOPKIT_SHARE=/nonexistent sh -c 'cp $TOP/bin/measure . && ./measure < /dev/null'" '' '~^measure: data file bv/brese-okeeffe-1991.tsv not found'

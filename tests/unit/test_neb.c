@@ -54,12 +54,43 @@ kinked_band_at_maximum(void **state)
 		assert_near(g[k], f[k], 0);
 }
 
+/* A hop straight through an atom, with another atom off the line in +y: the detour bends to -y. */
+static void
+detour_bends_away_from_the_crowd(void **state)
+{
+	struct neb_path p = NEB_PATH_INIT;
+	struct cell img[7] = { CELL_INIT, CELL_INIT, CELL_INIT, CELL_INIT, CELL_INIT, CELL_INIT, CELL_INIT };
+	const double l[3][3] = { { 8, 0, 0 }, { 0, 8, 0 }, { 0, 0, 8 } };
+
+	(void)state;
+	memcpy(p.start.lattice, l, sizeof(l));
+	cell_add(&p.start, 9, (double[3]){ 0, 0.5, 0.5 }, 0);
+	cell_add(&p.start, 3, (double[3]){ 0.25, 0.5, 0.5 }, 0);
+	cell_add(&p.start, 3, (double[3]){ 0.25, 0.6, 0.5 }, 0);
+	cell_copy(&p.end, &p.start);
+	p.end.frac[0][0] = 0.5;
+	p.mover = 0;
+	p.hop[0] = 4;
+	neb_detour(&p, 5, 0.5, img);
+	for (int k = 0; k < 7; k++) {
+		double s = 0.5 * sin(M_PI * k / 6);
+		/* along the hop as the line; off it by amp sin(pi t), all of it in -y */
+		assert_near(img[k].frac[0][0], k / 12.0, 1e-12);
+		assert_near(img[k].frac[0][1], 0.5 - s / 8, 1e-12);
+		assert_near(img[k].frac[0][2], 0.5, 1e-12);
+		assert_near(img[k].frac[1][1], 0.5, 0);
+		cell_release(&img[k]);
+	}
+	neb_path_release(&p);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(straight_band_uphill),
 		cmocka_unit_test(kinked_band_at_maximum),
+		cmocka_unit_test(detour_bends_away_from_the_crowd),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
