@@ -77,9 +77,9 @@ expect default-order 0 "fetch-structures \$DATA/structures/mp-1138_LiF.cif \$DAT
 expect study-filter 0 "fetch-structures \$DATA/structures/mp-2741_CaF2.cif | find-paths | measure --only oxidation_state,dimensionality,ionic_radii_overlap_cations | rank -w 'measures.dimensionality >= 1 and measures.oxidation_state == -1 and measures.ionic_radii_overlap_cations > -1 and nsites_777 <= 150 and nsites <= 12' --csv --fields rank,id" 'rank,id
 1,mp-2741.F.0
 2,mp-2741.F.1
-3,mp-2741.F.3
-' 'measure: 4 records; ionic_radii_overlap_cations, ionic_radii_overlap_anions null in 1 (IDPP: 1)
-'
+3,mp-2741.F.2
+4,mp-2741.F.3
+' ''
 
 # bad input
 expect syntax-error 2 "$R | rank -w 'x >= 2 and and y'" '' 'rank: --where: expected a value, found a keyword at column 12
