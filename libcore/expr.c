@@ -22,6 +22,7 @@ struct expr {
 	struct expr *a, *b;
 	struct expr **list;	/* for in ( ... ) */
 	int nlist;
+	int depth;		/* of the tree below, this node included */
 };
 
 void
@@ -48,6 +49,7 @@ struct lex {
 	const char *start;
 	size_t len;
 	struct hk_err *err;
+	int nest;		/* parentheses and nots open */
 };
 
 static int
@@ -123,7 +125,46 @@ node(enum kind k, const struct lex *l)
 
 	e->kind = k;
 	e->col = (int)(l->start - l->src) + 1;
+	e->depth = 1;
 	return e;
+}
+
+/*
+ * e's depth from its children's; -1 (err set, e freed) beyond
+ * EXPR_MAX_DEPTH, since matching and freeing recurse as deep as the tree
+ * and a hostile --where must not overflow the stack.
+ */
+static struct expr *
+deepen(struct lex *l, struct expr *e)
+{
+	int d = 0;
+
+	if (e->a && e->a->depth > d)
+		d = e->a->depth;
+	if (e->b && e->b->depth > d)
+		d = e->b->depth;
+	for (int i = 0; i < e->nlist; i++)
+		if (e->list[i]->depth > d)
+			d = e->list[i]->depth;
+	e->depth = d + 1;
+	if (e->depth > EXPR_MAX_DEPTH) {
+		err_set(l->err, "the expression is nested more than %d deep", EXPR_MAX_DEPTH);
+		l->err->col = e->col;
+		expr_free(e);
+		return NULL;
+	}
+	return e;
+}
+
+/* Enter a parenthesis or a not; -1 when too many are open. */
+static int
+open_nest(struct lex *l)
+{
+	if (++l->nest <= EXPR_MAX_DEPTH)
+		return 0;
+	err_set(l->err, "the expression is nested more than %d deep", EXPR_MAX_DEPTH);
+	l->err->col = (long)(l->start - l->src) + 1;
+	return -1;
 }
 
 /* --- parser ----------------------------------------------------------- */
@@ -169,8 +210,9 @@ parse_value(struct lex *l)
 		}
 		break;
 	case T_LP:
-		if (next(l) == -1 || (e = parse_or(l)) == NULL)
+		if (open_nest(l) == -1 || next(l) == -1 || (e = parse_or(l)) == NULL)
 			return NULL;
+		l->nest--;
 		if (l->t != T_RP) {
 			lex_error(l, l->start, "expected ')'");
 			expr_free(e);
@@ -209,7 +251,7 @@ parse_compare(struct lex *l)
 			expr_free(e);
 			return NULL;
 		}
-		return e;
+		return deepen(l, e);
 	}
 	if (is_word(l, "in")) {
 		e = node(E_IN, l);
@@ -233,7 +275,7 @@ parse_compare(struct lex *l)
 		}
 		if (next(l) == -1)
 			goto bad;
-		return e;
+		return deepen(l, e);
 bad:
 		expr_free(e);
 		return NULL;
@@ -254,7 +296,7 @@ bad:
 		}
 		if (next(l) == -1)
 			goto bad2;
-		return e;
+		return deepen(l, e);
 bad2:
 		expr_free(e);
 		return NULL;
@@ -267,11 +309,12 @@ parse_unary(struct lex *l)
 {
 	if (is_word(l, "not")) {
 		struct expr *e = node(E_NOT, l);
-		if (next(l) == -1 || (e->a = parse_unary(l)) == NULL) {
+		if (open_nest(l) == -1 || next(l) == -1 || (e->a = parse_unary(l)) == NULL) {
 			expr_free(e);
 			return NULL;
 		}
-		return e;
+		l->nest--;
+		return deepen(l, e);
 	}
 	return parse_compare(l);
 }
@@ -288,7 +331,8 @@ parse_binary(struct lex *l, const char *word, enum kind k, struct expr *(*sub)(s
 			expr_free(e);
 			return NULL;
 		}
-		a = e;
+		if ((a = deepen(l, e)) == NULL)
+			return NULL;
 	}
 	return a;
 }
@@ -308,7 +352,7 @@ parse_or(struct lex *l)
 struct expr *
 expr_compile(const char *text, struct hk_err *err)
 {
-	struct lex l = { text, text, T_END, text, 0, err };
+	struct lex l = { text, text, T_END, text, 0, err, 0 };
 	struct expr *e;
 
 	if (next(&l) == -1 || (e = parse_or(&l)) == NULL)

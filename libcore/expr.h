@@ -15,7 +15,10 @@
  * null (or an error when strict).  A comparison with null is false except
  * == null and != null (and "is [not] null"); comparing a string with a
  * number, or using a non-boolean as a condition, is an error naming the
- * column.  Keywords are lowercase.
+ * column.  Keywords are lowercase.  An expression nests at most
+ * EXPR_MAX_DEPTH deep -- parentheses and nots open at once, and the depth
+ * of the tree, where each and/or of a chain counts one -- so that
+ * compiling, matching and freeing it (which recurse) stay on the stack.
  */
 #ifndef HK_EXPR_H
 #define HK_EXPR_H
@@ -26,6 +29,8 @@
 #include "sbuf.h"
 
 struct expr;
+
+#define EXPR_MAX_DEPTH 256
 
 /* Compile text; -1 with err->col at the problem. */
 struct expr *expr_compile(const char *text, struct hk_err *err);

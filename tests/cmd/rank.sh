@@ -82,6 +82,15 @@ expect study-filter 0 "fetch-structures \$DATA/structures/mp-2741_CaF2.cif | fin
 ' ''
 
 # bad input
+# nesting is bounded (compiling and matching recurse): 256 deep, counting
+# each and/or of a chain; the fuzzer's stack overflow was 22 000 parentheses
+expect where-too-deep 2 "rank -w \"\$(printf '%0.s(' \$(seq 300))x\" < /dev/null 2> e; s=\$?; head -n 1 e; exit \$s" \
+	'rank: --where: the expression is nested more than 256 deep at column 257
+' ''
+expect where-chain-too-long 2 "rank -w \"\$(for i in \$(seq 300); do printf 'x == %d or ' \$i; done) x == 0\" < /dev/null 2> e; s=\$?; head -n 1 e; exit \$s" \
+	'~^rank: --where: the expression is nested more than 256 deep at column [0-9]+$' ''
+expect where-chain-long 0 "echo '{\"id\":\"a\",\"x\":150}' | rank -q -w \"\$(for i in \$(seq 200); do printf 'x == %d or ' \$i; done) x == 0\" | wc -l" '1
+' ''
 expect syntax-error 2 "$R | rank -w 'x >= 2 and and y'" '' 'rank: --where: expected a value, found a keyword at column 12
   x >= 2 and and y
              ^
