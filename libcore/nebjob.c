@@ -182,6 +182,7 @@ struct built {
 	int nimg;
 	double closest[128];
 	struct idpp_result ir;
+	int detour;		/* IDPP started from neb_detour's bent path */
 };
 
 static void
@@ -246,8 +247,14 @@ build(const json_t *rec, const struct nebjob_opts *o, struct built *b, struct hk
 	b->img = xcalloc((size_t)b->nimg, sizeof(*b->img));
 	neb_linear(&b->p, n, b->img);
 	if (o->idpp && idpp_relax(b->img, b->nimg, &o->idpp_opts, &b->ir, err) == -1) {
-		err_prefix(err, "IDPP");
-		goto out;
+		/* the straight line runs through an atom: start from a path bent around it, as measure does */
+		struct hk_err e2 = HK_ERR_INIT;
+		neb_detour(&b->p, n, NEB_DETOUR_AMP, b->img);
+		if (idpp_relax(b->img, b->nimg, &o->idpp_opts, &b->ir, &e2) == -1) {
+			err_prefix(err, "IDPP");
+			goto out;
+		}
+		b->detour = 1;
 	}
 	for (int k = 0; k < b->nimg && k < 128; k++)
 		b->closest[k] = neb_closest(&b->img[k], NULL, NULL);
@@ -504,8 +511,11 @@ job_record(const json_t *rec, const struct nebjob_opts *o, const char *dir, cons
 	json_object_set_new(job, "natoms", json_integer(b->p.start.n));
 	json_object_set_new(job, "mover", json_integer(b->p.mover));
 	json_object_set_new(job, "closest", jsonw_vec(b->closest, b->nimg < 128 ? b->nimg : 128));
-	if (o->idpp)
-		json_object_set_new(job, "idpp", idpp_result_json(&b->ir));
+	if (o->idpp) {
+		json_t *idpp = idpp_result_json(&b->ir);
+		json_object_set_new(idpp, "start", json_string(b->detour ? "detour" : "linear"));
+		json_object_set_new(job, "idpp", idpp);
+	}
 	physics_fields(job, o, ji, v);
 	json_object_set_new(job, "supercell", json_pack("{s:[[iii][iii][iii]]}", "matrix", b->m[0][0], b->m[0][1],
 	    b->m[0][2], b->m[1][0], b->m[1][1], b->m[1][2], b->m[2][0], b->m[2][1], b->m[2][2]));

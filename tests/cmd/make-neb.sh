@@ -244,6 +244,20 @@ expect idpp-record 0 "$Q | make-neb -q -t neb -i 3 --idpp | grep -o '\"idpp\":{[
 	awk '{ ok = (\$7 == \"true\" && \$5 < 1e-5 && \$9 == \"false\") || (\$7 == \"false\" && \$9 == \"true\"); print \$1, (\$3 > 0), (\$5 >= 0), ok }'" 'idpp 1 1 1
 idpp 1 1 1
 ' ''
+# rock salt's second hop runs through a Li site: IDPP starts bent around it
+expect idpp-detour 0 "fetch-structures -q $S/mp-1138_LiF.cif | find-paths -q -n 2 | make-neb -q -t neb -i 3 --idpp |
+	jq -c '[.id, .idpp.start]' && ls calcs/mp-1138.F.1" '["mp-1138.F.0","linear"]
+["mp-1138.F.1","detour"]
+00
+01
+02
+03
+04
+INCAR
+KPOINTS
+POTCAR.spec
+job.json
+' ''
 expect idpp-opens-path 0 "$Q | sed -n 2p > p2 && make-neb -q -t neb -i 5 -d lin p2 | grep -o '\"closest\":[^]]*' &&
 	make-neb -q -t neb -i 5 --idpp -d idpp p2 | grep -o '\"closest\":[^]]*' | tr -d '\"closest:[' | tr ',' '\\n' | sort -n | head -n 1 | cut -c1-4" \
 	'"closest":[2.388520501209444,1.895272047169948,1.5245562406383377,1.3790130452444742,1.524556288576834,1.8952721242933692,2.388520501209444
