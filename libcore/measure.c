@@ -282,15 +282,8 @@ path_relax(struct record *r, char **why)
 		return unmet(why, xstrdup(e.msg));
 	r->ni = r->o->nimages + 2;
 	r->img = xcalloc((size_t)r->ni, sizeof(*r->img));
-	neb_linear(&r->p, r->o->nimages, r->img);
-	if (idpp_relax(r->img, r->ni, &r->o->idpp, &ir, &e) == -1) {
-		/* the straight line runs through an atom: start from a path bent around it */
-		struct hk_err e2 = HK_ERR_INIT;
-		neb_detour(&r->p, r->o->nimages, NEB_DETOUR_AMP, r->img);
-		if (idpp_relax(r->img, r->ni, &r->o->idpp, &ir, &e2) == -1)
-			return unmet(why, xasprintf("IDPP: %s", e.msg));
-		detour = 1;
-	}
+	if (neb_idpp(&r->p, r->o->nimages, &r->o->idpp, r->img, &ir, &detour, &e) == -1)
+		return unmet(why, xasprintf("IDPP: %s", e.msg));
 	json_t *idpp = idpp_result_json(&ir);
 	json_object_set_new(idpp, "start", json_string(detour ? "detour" : "linear"));
 	json_object_set_new(r->m, "idpp", idpp);

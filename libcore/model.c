@@ -18,16 +18,14 @@
 #define HOPKIT_VERSION "unknown"
 #endif
 
-const char *
-model_library(void)
+/* "xgboost X.Y.Z", the library linked in, into buf. */
+static void
+library_text(char *buf, size_t n)
 {
-	static char text[48];
 	int a, b, c;
 
-	/* the same text on every call: a benign race at worst */
 	XGBoostVersion(&a, &b, &c);
-	snprintf(text, sizeof(text), "xgboost %d.%d.%d", a, b, c);
-	return text;
+	snprintf(buf, n, "xgboost %d.%d.%d", a, b, c);
 }
 
 /* -1 with XGBoost's last error in err, after what. */
@@ -242,8 +240,10 @@ model_save(const struct model *m, const char *path, struct hk_err *err)
 {
 	json_t *f = json_array(), *members = json_array(), *doc;
 	struct sbuf sb = SBUF_INIT;
+	char library[48];
 	int rc = 0;
 
+	library_text(library, sizeof(library));
 	for (int i = 0; i < m->feat.n; i++)
 		json_array_append_new(f, json_string(m->feat.name[i]));
 	for (int k = 0; k < m->p.members && rc == 0; k++) {
@@ -251,7 +251,7 @@ model_save(const struct model *m, const char *path, struct hk_err *err)
 		rc = v ? json_array_append_new(members, v) : -1;
 	}
 	doc = json_pack("{s:i,s:s,s:s,s:s,s:o,s:s,s:I,s:I,s:o,s:o}", "hopkit_model", 1, "version", HOPKIT_VERSION,
-	    "library", model_library(), "target", m->target, "features", f, "group", m->group, "n_train",
+	    "library", library, "target", m->target, "features", f, "group", m->group, "n_train",
 	    (json_int_t)m->n_train, "n_groups", (json_int_t)m->n_groups, "params", params_json(&m->p), "members",
 	    members);
 	if (rc == 0 && (rc = jsonw_value(&sb, doc, err)) == 0) {

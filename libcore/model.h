@@ -57,7 +57,4 @@ void model_release(struct model *m);
 /* Predict on n threads (a loaded model has the ones it was fitted with). */
 int model_threads(struct model *m, int n, struct hk_err *err);
 
-/* "xgboost X.Y.Z", the library linked in (static storage). */
-const char *model_library(void);
-
 #endif

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idpp.h"
 #include "lattice.h"
 #include "neb.h"
 #include "xalloc.h"
@@ -284,6 +285,23 @@ neb_detour(const struct neb_path *p, int n, double amp, struct cell *img)
 		for (int r = 0; r < 3; r++)
 			img[k].frac[p->mover][r] += df[r];
 	}
+}
+
+int
+neb_idpp(const struct neb_path *p, int n, const struct idpp_opts *o, struct cell *img, struct idpp_result *r,
+    int *detour, struct hk_err *err)
+{
+	struct hk_err again = HK_ERR_INIT;
+
+	*detour = 0;
+	neb_linear(p, n, img);
+	if (idpp_relax(img, n + 2, o, r, err) == 0)
+		return 0;
+	neb_detour(p, n, NEB_DETOUR_AMP, img);
+	if (idpp_relax(img, n + 2, o, r, &again) == -1)
+		return -1;
+	*detour = 1;
+	return 0;
 }
 
 double

@@ -58,6 +58,17 @@ void neb_linear(const struct neb_path *p, int n, struct cell *img);
 void neb_detour(const struct neb_path *p, int n, double amp, struct cell *img);
 
 /*
+ * The n + 2 images of p relaxed by IDPP (idpp.h) from the linear path or,
+ * when IDPP cannot start from it (the line runs through an atom), from
+ * neb_detour's; *detour says which.  -1 with the linear start's error when
+ * neither starts.
+ */
+struct idpp_opts;
+struct idpp_result;
+int neb_idpp(const struct neb_path *p, int n, const struct idpp_opts *o, struct cell *img, struct idpp_result *r,
+    int *detour, struct hk_err *err);
+
+/*
  * Nudged-elastic-band forces.  x holds n images of dim Cartesian numbers
  * (endpoints first and last); f holds the true forces of the n - 2
  * interior images and becomes their NEB forces: the force perpendicular to

@@ -245,16 +245,11 @@ build(const json_t *rec, const struct nebjob_opts *o, struct built *b, struct hk
 	n = o->kind == NEBJOB_STATIC3 ? 1 : o->nimages;
 	b->nimg = n + 2;
 	b->img = xcalloc((size_t)b->nimg, sizeof(*b->img));
-	neb_linear(&b->p, n, b->img);
-	if (o->idpp && idpp_relax(b->img, b->nimg, &o->idpp_opts, &b->ir, err) == -1) {
-		/* the straight line runs through an atom: start from a path bent around it, as measure does */
-		struct hk_err e2 = HK_ERR_INIT;
-		neb_detour(&b->p, n, NEB_DETOUR_AMP, b->img);
-		if (idpp_relax(b->img, b->nimg, &o->idpp_opts, &b->ir, &e2) == -1) {
-			err_prefix(err, "IDPP");
-			goto out;
-		}
-		b->detour = 1;
+	if (!o->idpp)
+		neb_linear(&b->p, n, b->img);
+	else if (neb_idpp(&b->p, n, &o->idpp_opts, b->img, &b->ir, &b->detour, err) == -1) {
+		err_prefix(err, "IDPP");
+		goto out;
 	}
 	for (int k = 0; k < b->nimg && k < 128; k++)
 		b->closest[k] = neb_closest(&b->img[k], NULL, NULL);
